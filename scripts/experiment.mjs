@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+// npm run experiment -- '<query string>'
+// Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
+// and prints one JSON object per epoch on stdout (progress goes to stderr). Exits 0 when the
+// run finishes, 2 with the UI's own messages for an invalid configuration, 1 on any error.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { spawnSync } from 'node:child_process';
+import { build, preview } from 'vite';
+import { chromium } from '@playwright/test';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const raw = process.argv.slice(2).join('&').replace(/^\?/, '');
+const query = new URLSearchParams(raw);
+query.delete('autorun');
+query.set('autorun', '1');
+
+const WEBGPU_ARGS = [
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+];
+
+const log = (s) => process.stderr.write(`${s}\n`);
+
+const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare-data.mjs')], { stdio: 'inherit' });
+if (prep.status !== 0) process.exit(1);
+
+const outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
+let server;
+let browser;
+let exitCode = 1;
+try {
+  log('experiment: building the app…');
+  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
+  server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  const base = server.resolvedUrls.local[0];
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: WEBGPU_ARGS,
+  });
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  let device = { backend: null, adapter: null };
+  let lastUpdate = null;
+  exitCode = await new Promise((resolve) => {
+    page.on('crash', () => {
+      log('experiment: the page crashed');
+      resolve(1);
+    });
+    void page.exposeFunction('__experimentEvent', (e) => {
+      switch (e.type) {
+        case 'config':
+          if (e.rejected.length > 0) {
+            for (const r of e.rejected) log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);
+            log('experiment: invalid configuration, nothing was run.');
+            resolve(2);
+          } else {
+            log(`experiment: ${JSON.stringify(e.config)}`);
+          }
+          break;
+        case 'ready':
+          device = { backend: e.backend, adapter: e.adapter };
+          if (e.notice) log(`experiment: ${e.notice}`);
+          log(`experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`);
+          break;
+        case 'progress':
+          log(`  epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`);
+          break;
+        case 'maskUpdate':
+          lastUpdate = e.update;
+          break;
+        case 'epoch': {
+          const m = e.metrics;
+          const update = lastUpdate && lastUpdate.epoch === m.epoch ? lastUpdate.layers : null;
+          process.stdout.write(
+            JSON.stringify({
+              epoch: m.epoch,
+              testAcc: m.testAcc,
+              trainLoss: m.trainLoss,
+              density: m.density,
+              layers: m.layers.map((l) => ({ name: l.name, density: l.density, meanMomentum: l.meanMomentum })),
+              pruneRate: m.pruneRate,
+              seconds: m.seconds,
+              samplesPerSec: m.samplesPerSec,
+              backend: device.backend,
+              adapter: device.adapter,
+              testLoss: m.testLoss,
+              trainAcc: m.trainAcc,
+              update,
+            }) + '\n',
+          );
+          break;
+        }
+        case 'error':
+          log(`experiment: error: ${e.message}`);
+          resolve(1);
+          break;
+        case 'done':
+          resolve(0);
+          break;
+      }
+    });
+    page.goto(`${base}?${query.toString()}`).catch((err) => {
+      log(`experiment: could not open the app: ${err.message}`);
+      resolve(1);
+    });
+  });
+} catch (e) {
+  log(`experiment: ${e instanceof Error ? e.message : String(e)}`);
+  exitCode = 1;
+} finally {
+  await browser?.close();
+  await server?.close();
+  rmSync(outDir, { recursive: true, force: true });
+}
+process.exit(exitCode);

@@ -1,0 +1,53 @@
+// dw[o,i] = sum_b dy[b,o] * x[b,i]: the dense weight gradient (missing weights get one too,
+// which is what sparse momentum's growth reads). Each invocation computes 4 outputs x 4 inputs.
+struct Params {
+  batch: u32,
+  in_f: u32,
+  out_f: u32,
+  pad: u32,
+}
+
+@group(0) @binding(0) var<uniform> p: Params;
+@group(0) @binding(1) var<storage, read> dy: array<f32>;
+@group(0) @binding(2) var<storage, read> x: array<f32>;
+@group(0) @binding(3) var<storage, read_write> dw: array<f32>;
+
+override WG_X: u32 = 8u;
+override WG_Y: u32 = 8u;
+
+@compute @workgroup_size(WG_X, WG_Y)
+fn main(@builtin(global_invocation_id) gid: vec3u) {
+  let i0 = gid.x * 4u;
+  let o0 = gid.y * 4u;
+  if (i0 >= p.in_f || o0 >= p.out_f) {
+    return;
+  }
+  let ic = min(vec4u(i0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.in_f - 1u));
+  let oc = min(vec4u(o0) + vec4u(0u, 1u, 2u, 3u), vec4u(p.out_f - 1u));
+  var a0 = vec4f(0.0);
+  var a1 = vec4f(0.0);
+  var a2 = vec4f(0.0);
+  var a3 = vec4f(0.0);
+  for (var b = 0u; b < p.batch; b++) {
+    let xrow = b * p.in_f;
+    let drow = b * p.out_f;
+    let xv = vec4f(x[xrow + ic.x], x[xrow + ic.y], x[xrow + ic.z], x[xrow + ic.w]);
+    a0 += dy[drow + oc.x] * xv;
+    a1 += dy[drow + oc.y] * xv;
+    a2 += dy[drow + oc.z] * xv;
+    a3 += dy[drow + oc.w] * xv;
+  }
+  var acc = array<vec4f, 4>(a0, a1, a2, a3);
+  for (var r = 0u; r < 4u; r++) {
+    let o = o0 + r;
+    if (o >= p.out_f) {
+      break;
+    }
+    for (var c = 0u; c < 4u; c++) {
+      let i = i0 + c;
+      if (i < p.in_f) {
+        dw[o * p.in_f + i] = acc[r][c];
+      }
+    }
+  }
+}

@@ -1,0 +1,192 @@
+import { useEffect } from 'react';
+import {
+  pauseRun,
+  resetRun,
+  resumeRun,
+  selectAdapter,
+  selectBackend,
+  selectConfig,
+  selectData,
+  selectEpochs,
+  selectError,
+  selectNotice,
+  selectProgress,
+  selectRejected,
+  selectStartedAt,
+  selectStatus,
+  startRun,
+  useStore,
+} from '../state';
+import { PARAMS, rejectionMessage } from '../url/params';
+import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
+
+function formatBytes(n: number): string {
+  return n > 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
+}
+
+function formatSeconds(s: number): string {
+  if (!Number.isFinite(s)) return '–';
+  if (s < 90) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}
+
+function RejectedBanner() {
+  const rejected = useStore(selectRejected);
+  if (rejected.length === 0) return null;
+  return (
+    <div className="banner warn" role="alert" data-testid="rejected">
+      <strong>Some URL parameters were ignored; their defaults are used instead.</strong>
+      <ul>
+        {rejected.map((r) => (
+          <li key={`${r.key}=${r.value}`}>{rejectionMessage(r)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Controls() {
+  const status = useStore(selectStatus);
+  const busy = status === 'loading' || status === 'running';
+  return (
+    <div className="controls">
+      {status === 'idle' || status === 'done' || status === 'error' ? (
+        <button onClick={startRun} data-testid="start">
+          {status === 'idle' ? 'Start' : 'Start again'}
+        </button>
+      ) : status === 'paused' ? (
+        <button onClick={resumeRun} data-testid="resume">
+          Resume
+        </button>
+      ) : (
+        <button onClick={pauseRun} disabled={status === 'loading'} data-testid="pause">
+          Pause
+        </button>
+      )}
+      <button onClick={resetRun} disabled={status === 'idle'} data-testid="reset">
+        Reset
+      </button>
+      <span className={`status status-${status}`} data-testid="status">
+        {busy ? `${status}…` : status}
+      </span>
+    </div>
+  );
+}
+
+function ProgressLine() {
+  const data = useStore(selectData);
+  const progress = useStore(selectProgress);
+  const epochs = useStore(selectEpochs);
+  const startedAt = useStore(selectStartedAt);
+  const backend = useStore(selectBackend);
+  const adapter = useStore(selectAdapter);
+  const status = useStore(selectStatus);
+  if (status === 'loading' && data) {
+    const frac = data.total > 0 ? data.loaded / data.total : 0;
+    return (
+      <div className="progress" data-testid="data-progress">
+        <label htmlFor="data-bar">
+          {data.phase === 'download' ? 'Downloading' : 'Decompressing'} {data.file}
+          {data.total > 0 ? ` (${formatBytes(data.loaded)} of ${formatBytes(data.total)})` : ''}
+        </label>
+        <progress id="data-bar" max={1} value={data.phase === 'download' ? frac : undefined} />
+      </div>
+    );
+  }
+  if (status === 'loading') return <div className="progress">Preparing the dataset and the device…</div>;
+  if (!progress || !backend) return null;
+  const done = progress.globalStep / progress.totalSteps;
+  const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
+  const last = epochs[epochs.length - 1];
+  const perEpoch = last?.seconds ?? (progress.step > 0 ? elapsed / (progress.step / progress.stepsPerEpoch) : NaN);
+  const left = perEpoch * (progress.totalSteps - progress.globalStep) / progress.stepsPerEpoch;
+  return (
+    <div className="progress" data-testid="run-progress">
+      <label htmlFor="run-bar">
+        Epoch {Math.min(progress.epoch + 1, Math.ceil(progress.totalSteps / progress.stepsPerEpoch))}, step {progress.step} of {progress.stepsPerEpoch} ·{' '}
+        {Math.round(progress.samplesPerSec).toLocaleString()} samples/s · {formatSeconds(perEpoch)} per epoch
+        {status === 'running' ? ` · about ${formatSeconds(left)} left` : ''} · {backend === 'webgpu' ? 'WebGPU' : 'CPU'}: {adapter}
+      </label>
+      <progress id="run-bar" max={1} value={done} />
+    </div>
+  );
+}
+
+function ConfigSummary() {
+  const config = useStore(selectConfig);
+  const values = config as unknown as Record<string, unknown>;
+  return (
+    <details className="config" open>
+      <summary>Experiment (from the URL)</summary>
+      <dl>
+        {PARAMS.filter((p) => p.key !== 'autorun').map((p) => {
+          const v = values[p.key];
+          const text = Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+          return (
+            <div key={p.key} title={p.help}>
+              <dt>{p.key}</dt>
+              <dd data-testid={`config-${p.key}`}>{text}</dd>
+            </div>
+          );
+        })}
+      </dl>
+    </details>
+  );
+}
+
+function LastEpoch() {
+  const epochs = useStore(selectEpochs);
+  const last = epochs[epochs.length - 1];
+  if (!last) return null;
+  return (
+    <p className="summary" data-testid="last-epoch">
+      After epoch {last.epoch}: test accuracy <strong data-testid="test-acc">{(last.testAcc * 100).toFixed(2)}%</strong>, total
+      density <strong data-testid="total-density">{last.density.toFixed(4)}</strong> (
+      {last.layers.map((l) => `${l.name} ${l.density.toFixed(3)}`).join(', ')})
+      {last.pruneRate !== null ? `, prune rate ${last.pruneRate.toFixed(4)}` : ''}.
+    </p>
+  );
+}
+
+export function App() {
+  const error = useStore(selectError);
+  const notice = useStore(selectNotice);
+  const autorun = useStore((s) => s.config.autorun);
+  useEffect(() => {
+    if (autorun) startRun();
+    return resetRun;
+  }, [autorun]);
+  return (
+    <main>
+      <header>
+        <h1>Sparse Playground</h1>
+        <p>
+          Train a sparse neural network on MNIST in your browser with <em>sparse momentum</em>: prune the smallest weights,
+          give the freed budget to the layers whose momentum is largest, regrow where missing weights have the largest
+          momentum.
+        </p>
+      </header>
+      <RejectedBanner />
+      {error && (
+        <div className="banner error" role="alert" data-testid="error">
+          {error}
+        </div>
+      )}
+      {notice && (
+        <div className="banner warn" role="status" data-testid="notice">
+          {notice}
+        </div>
+      )}
+      <Controls />
+      <ProgressLine />
+      <LastEpoch />
+      <div className="grid">
+        <AccuracyChart />
+        <LossChart />
+        <DensityChart />
+        <MomentumChart />
+      </div>
+      <ConfigSummary />
+    </main>
+  );
+}

@@ -1,0 +1,163 @@
+import {
+  CartesianGrid,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import {
+  selectEpochs,
+  selectInitialLayers,
+  selectMaskUpdates,
+  selectProgress,
+  selectSteps,
+  useStore,
+} from '../state';
+
+const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
+const color = (i: number) => COLORS[i % COLORS.length];
+
+function Panel({ title, caption, children, testId }: { title: string; caption: string; children: React.ReactNode; testId: string }) {
+  return (
+    <section className="panel" data-testid={testId} aria-label={title}>
+      <h2>{title}</h2>
+      <p className="caption">{caption}</p>
+      <div className="chart">{children}</div>
+    </section>
+  );
+}
+
+function Empty({ text }: { text: string }) {
+  return <div className="empty">{text}</div>;
+}
+
+/** Test accuracy per epoch (and train accuracy), from the worker's epoch events. */
+export function AccuracyChart() {
+  const epochs = useStore(selectEpochs);
+  const data = epochs.map((e) => ({ epoch: e.epoch, test: e.testAcc * 100, train: e.trainAcc * 100 }));
+  return (
+    <Panel title="Accuracy" caption="Test and train accuracy (%) after each epoch." testId="chart-accuracy">
+      {data.length === 0 ? (
+        <Empty text="Appears after the first epoch." />
+      ) : (
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+            <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(1)} width={48} />
+            <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
+            <Legend />
+            <Line dataKey="test" name="test accuracy" stroke={color(0)} dot isAnimationActive={false} />
+            <Line dataKey="train" name="train accuracy" stroke={color(1)} dot isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </Panel>
+  );
+}
+
+/** Train loss: running mean every few steps, plus per-epoch train and test loss. */
+export function LossChart() {
+  const steps = useStore(selectSteps);
+  const epochs = useStore(selectEpochs);
+  const progress = useStore(selectProgress);
+  const perEpoch = progress?.stepsPerEpoch ?? 1;
+  const stepData = steps.map((s) => ({ x: s.globalStep / perEpoch, step: s.trainLoss }));
+  const epochData = epochs.map((e) => ({ x: e.epoch, train: e.trainLoss, test: e.testLoss }));
+  return (
+    <Panel title="Loss" caption="Train loss every few steps, and mean train/test loss per epoch." testId="chart-loss">
+      {stepData.length === 0 ? (
+        <Empty text="Appears once training starts." />
+      ) : (
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="x" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => v.toFixed(1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+            <YAxis domain={[0, 'auto']} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+            <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(v) => `epoch ${Number(v).toFixed(2)}`} />
+            <Legend />
+            <Line data={stepData} dataKey="step" name="train loss (running)" stroke={color(2)} dot={false} isAnimationActive={false} />
+            <Line data={epochData} dataKey="train" name="train loss (epoch)" stroke={color(1)} isAnimationActive={false} />
+            <Line data={epochData} dataKey="test" name="test loss (epoch)" stroke={color(0)} isAnimationActive={false} />
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </Panel>
+  );
+}
+
+/** Density per layer over time: redistribution made visible. Epoch 0 is the initial mask. */
+export function DensityChart() {
+  const epochs = useStore(selectEpochs);
+  const initial = useStore(selectInitialLayers);
+  if (initial.length === 0) {
+    return (
+      <Panel title="Density per layer" caption="Fraction of each layer's weights that exist, after each mask update." testId="chart-density">
+        <Empty text="Appears once the model is built." />
+      </Panel>
+    );
+  }
+  const total = (layers: { active: number; size: number }[]) =>
+    layers.reduce((a, l) => a + l.active, 0) / layers.reduce((a, l) => a + l.size, 0);
+  const row = (epoch: number, layers: { name: string; active: number; size: number }[]) =>
+    Object.fromEntries([['epoch', epoch], ['total', total(layers)], ...layers.map((l) => [l.name, l.active / l.size])]);
+  const data = [row(0, initial), ...epochs.map((e) => row(e.epoch, e.layers))];
+  return (
+    <Panel title="Density per layer" caption="Fraction of each layer's weights that exist, after each mask update (total stays fixed)." testId="chart-density">
+      <ResponsiveContainer width="100%" height="100%">
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="epoch" type="number" domain={[0, 'dataMax']} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+          <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+          <Tooltip formatter={(v) => Number(v).toFixed(4)} />
+          <Legend />
+          {initial.map((l, i) => (
+            <Line key={l.name} dataKey={l.name} stroke={color(i)} isAnimationActive={false} />
+          ))}
+          <Line dataKey="total" stroke="#111827" strokeDasharray="6 3" isAnimationActive={false} />
+        </LineChart>
+      </ResponsiveContainer>
+    </Panel>
+  );
+}
+
+/** Mean |momentum| per layer and its normalised share, which decides where regrowth goes. */
+export function MomentumChart() {
+  const epochs = useStore(selectEpochs);
+  const updates = useStore(selectMaskUpdates);
+  const names = epochs[0]?.layers.map((l) => l.name) ?? [];
+  const data = epochs.map((e) =>
+    Object.fromEntries([
+      ['epoch', e.epoch],
+      ...e.layers.map((l) => [l.name, l.momentumShare]),
+      ...e.layers.map((l) => [`${l.name} mean |momentum|`, l.meanMomentum]),
+    ]),
+  );
+  return (
+    <Panel
+      title="Momentum share per layer"
+      caption={`Each layer's share of mean |momentum| at the end of each epoch: the share of freed weights it regrows (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
+      testId="chart-momentum"
+    >
+      {data.length === 0 ? (
+        <Empty text="Appears after the first epoch." />
+      ) : (
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+            <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+            <Tooltip formatter={(v, name) => (String(name).includes('momentum') ? Number(v).toExponential(3) : Number(v).toFixed(3))} />
+            <Legend />
+            {names.map((n, i) => (
+              <Line key={n} dataKey={n} name={`${n} share`} stroke={color(i)} isAnimationActive={false} />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </Panel>
+  );
+}

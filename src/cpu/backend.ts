@@ -1,0 +1,108 @@
+import type { Backend, DType, KernelArgs, KernelName, Op, Tensor } from '../engine/backend';
+import * as k from './kernels';
+
+interface CpuTensor extends Tensor {
+  data: Float32Array | Uint32Array;
+}
+interface CpuOp extends Op {
+  exec: () => void;
+}
+
+/** The reference backend: every kernel is its plain TypeScript twin, run immediately. */
+export class CpuBackend implements Backend {
+  readonly kind = 'cpu' as const;
+  readonly adapter = 'CPU (JavaScript reference)';
+  private nextId = 1;
+
+  tensor(dtype: DType, length: number): Tensor {
+    const data = dtype === 'f32' ? new Float32Array(length) : new Uint32Array(length);
+    const t: CpuTensor = { id: this.nextId++, dtype, length, data };
+    return t;
+  }
+
+  write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
+    const target = (t as CpuTensor).data;
+    if (data.length + offset > target.length) throw new Error('write out of bounds');
+    target.set(data, offset);
+  }
+
+  read(t: Tensor): Promise<Float32Array | Uint32Array> {
+    return Promise.resolve((t as CpuTensor).data.slice());
+  }
+
+  op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op {
+    const exec = makeExec(kernel, args);
+    const op: CpuOp = { kernel, exec };
+    return op;
+  }
+
+  run(ops: readonly Op[]): void {
+    for (const op of ops) (op as CpuOp).exec();
+  }
+
+  destroy(): void {}
+}
+
+const f = (t: Tensor) => (t as CpuTensor).data as Float32Array;
+const u = (t: Tensor) => (t as CpuTensor).data as Uint32Array;
+
+function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => void {
+  const a = args as KernelArgs[KernelName];
+  switch (kernel) {
+    case 'gatherBatch': {
+      const p = a as KernelArgs['gatherBatch'];
+      return () =>
+        k.gatherBatch(
+          u(p.data),
+          u(p.labels),
+          u(p.order),
+          u(p.cursor)[0],
+          f(p.x),
+          u(p.y),
+          p.batch,
+          p.features,
+          p.mean,
+          p.std,
+        );
+    }
+    case 'linearForward': {
+      const p = a as KernelArgs['linearForward'];
+      return () => k.linearForward(f(p.x), f(p.w), f(p.b), f(p.y), p.batch, p.inF, p.outF);
+    }
+    case 'linearGradInput': {
+      const p = a as KernelArgs['linearGradInput'];
+      return () => k.linearGradInput(f(p.dy), f(p.w), f(p.dx), p.batch, p.inF, p.outF);
+    }
+    case 'linearGradWeight': {
+      const p = a as KernelArgs['linearGradWeight'];
+      return () => k.linearGradWeight(f(p.dy), f(p.x), f(p.dw), p.batch, p.inF, p.outF);
+    }
+    case 'biasGrad': {
+      const p = a as KernelArgs['biasGrad'];
+      return () => k.biasGrad(f(p.dy), f(p.db), p.batch, p.outF);
+    }
+    case 'reluForward': {
+      const p = a as KernelArgs['reluForward'];
+      return () => k.reluForward(f(p.x), f(p.y), p.n);
+    }
+    case 'reluBackward': {
+      const p = a as KernelArgs['reluBackward'];
+      return () => k.reluBackward(f(p.y), f(p.dy), f(p.dx), p.n);
+    }
+    case 'softmaxXent': {
+      const p = a as KernelArgs['softmaxXent'];
+      return () => k.softmaxXent(f(p.logits), u(p.labels), f(p.loss), f(p.dlogits), p.batch, p.classes);
+    }
+    case 'sgdUpdate': {
+      const p = a as KernelArgs['sgdUpdate'];
+      return () =>
+        k.sgdUpdate(f(p.w), f(p.g), f(p.v), p.mask ? f(p.mask) : null, p.n, p.lr, p.momentum, p.wd, p.nesterov);
+    }
+    case 'batchMetrics': {
+      const p = a as KernelArgs['batchMetrics'];
+      return () => k.batchMetrics(f(p.logits), u(p.labels), f(p.loss), f(p.accum), p.batch, p.classes);
+    }
+    default:
+      throw new Error(`unknown kernel ${String(kernel)}`);
+  }
+}

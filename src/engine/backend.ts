@@ -1,0 +1,115 @@
+/**
+ * The one interface both backends implement. Kernels are prepared once into `Op`s (on the GPU:
+ * a pipeline, a bind group and a uniform buffer) and a training step runs a list of them
+ * (on the GPU: one command buffer, one submission). Only `read` waits for results.
+ */
+
+export type DType = 'f32' | 'u32';
+
+/** An opaque handle to device memory, owned by the backend that made it. */
+export interface Tensor {
+  readonly id: number;
+  readonly dtype: DType;
+  readonly length: number;
+}
+
+/** Arguments of every kernel: tensors to bind and the fixed sizes/hyper-parameters of the op. */
+export interface KernelArgs {
+  /** Gathers `batch` samples listed in `order` from `cursor[0]` on, normalised to f32. */
+  gatherBatch: {
+    /** Pixels as bytes packed four to a u32, little-endian. */
+    data: Tensor;
+    labels: Tensor;
+    order: Tensor;
+    cursor: Tensor;
+    x: Tensor;
+    y: Tensor;
+    batch: number;
+    features: number;
+    mean: number;
+    std: number;
+  };
+  /** y[b,o] = sum_i x[b,i] w[o,i] + bias[o]. */
+  linearForward: { x: Tensor; w: Tensor; b: Tensor; y: Tensor; batch: number; inF: number; outF: number };
+  /** dx[b,i] = sum_o dy[b,o] w[o,i]. */
+  linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
+  /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */
+  linearGradWeight: { dy: Tensor; x: Tensor; dw: Tensor; batch: number; inF: number; outF: number };
+  /** db[o] = sum_b dy[b,o]. */
+  biasGrad: { dy: Tensor; db: Tensor; batch: number; outF: number };
+  reluForward: { x: Tensor; y: Tensor; n: number };
+  /** dx = dy where the ReLU's output y > 0, else 0. */
+  reluBackward: { y: Tensor; dy: Tensor; dx: Tensor; n: number };
+  /** Per-sample loss and d(mean loss)/d(logits) of softmax cross-entropy. */
+  softmaxXent: {
+    logits: Tensor;
+    labels: Tensor;
+    loss: Tensor;
+    dlogits: Tensor;
+    batch: number;
+    classes: number;
+  };
+  /** PyTorch SGD (momentum, Nesterov, weight decay), then weights outside `mask` set to 0. */
+  sgdUpdate: {
+    w: Tensor;
+    g: Tensor;
+    v: Tensor;
+    mask: Tensor | null;
+    n: number;
+    lr: number;
+    momentum: number;
+    wd: number;
+    nesterov: boolean;
+  };
+  /**
+   * Adds the batch's loss sum and correct-prediction count into `accum`:
+   * [epochLoss, epochCorrect, epochCount, windowLoss, windowCount].
+   */
+  batchMetrics: {
+    logits: Tensor;
+    labels: Tensor;
+    loss: Tensor;
+    accum: Tensor;
+    batch: number;
+    classes: number;
+  };
+}
+
+export type KernelName = keyof KernelArgs;
+export const KERNEL_NAMES: readonly KernelName[] = [
+  'gatherBatch',
+  'linearForward',
+  'linearGradInput',
+  'linearGradWeight',
+  'biasGrad',
+  'reluForward',
+  'reluBackward',
+  'softmaxXent',
+  'sgdUpdate',
+  'batchMetrics',
+];
+
+/** A kernel invocation prepared once and run many times. */
+export interface Op {
+  readonly kernel: KernelName;
+}
+
+export type TypedArrayOf<D extends DType> = D extends 'f32' ? Float32Array : Uint32Array;
+
+export interface Backend {
+  readonly kind: 'webgpu' | 'cpu';
+  /** Human-readable device name (GPU adapter, or "CPU (JavaScript)"). */
+  readonly adapter: string;
+  tensor(dtype: DType, length: number): Tensor;
+  /** Writes `data` at element `offset`; ordered with respect to `run`. */
+  write(t: Tensor, data: Float32Array | Uint32Array, offset?: number): void;
+  /** Reads a whole tensor back; the only call that waits for the device. */
+  read(t: Tensor): Promise<Float32Array | Uint32Array>;
+  op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op;
+  /** Runs ops in order; on the GPU as one command submission. */
+  run(ops: readonly Op[]): void;
+  destroy(): void;
+}
+
+/** Size in elements of the metrics accumulator used by `batchMetrics`. */
+export const ACCUM_LENGTH = 5;

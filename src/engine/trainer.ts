@@ -1,0 +1,417 @@
+import type { ImageDataset } from '../data/dataset';
+import { packBytes } from '../data/dataset';
+import {
+  countActive,
+  cosinePruneRate,
+  meanActiveMagnitude,
+  normalizeShares,
+  randomMask,
+  sparseMomentumUpdate,
+  type LayerUpdateReport,
+} from '../sparse/momentum';
+import type { ExperimentConfig } from '../url/params';
+import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
+import { initLinear } from './init';
+import { buildMlp, type LayerSpec, type LinearSpec } from './model';
+import { Rng } from './rng';
+
+/** Per-layer state reported at the end of each epoch. */
+export interface LayerSnapshot {
+  name: string;
+  size: number;
+  active: number;
+  density: number;
+  meanMomentum: number;
+  momentumShare: number;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  testAcc: number;
+  testLoss: number;
+  trainAcc: number;
+  trainLoss: number;
+  /** Total density over all weight matrices (biases are always dense and not counted). */
+  density: number;
+  layers: LayerSnapshot[];
+  /** Prune rate used by the mask update at the end of this epoch; null when none ran. */
+  pruneRate: number | null;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  totalSteps: number;
+  /** Mean train loss over the steps since the previous progress event. */
+  trainLoss: number;
+  samplesPerSec: number;
+}
+
+export interface MaskUpdateEvent {
+  epoch: number;
+  globalStep: number;
+  pruneRate: number;
+  layers: LayerUpdateReport[];
+}
+
+export interface TrainerEvents {
+  progress?(p: StepProgress): void;
+  epoch?(m: EpochMetrics): void;
+  maskUpdate?(u: MaskUpdateEvent): void;
+}
+
+interface Param {
+  spec: LinearSpec;
+  w: Tensor;
+  b: Tensor;
+  dw: Tensor;
+  db: Tensor;
+  vw: Tensor;
+  vb: Tensor;
+  mask: Tensor | null;
+  hostMask: Uint8Array | null;
+}
+
+interface Plan {
+  batch: number;
+  ops: Op[];
+}
+
+/** How often (in steps) the running train loss is read back from the device. */
+export const READ_EVERY = 25;
+const EVAL_BATCH = 1000;
+
+/**
+ * Trains one experiment on any Backend. It owns the step loop, evaluation and the
+ * end-of-epoch sparse-momentum mask updates; it knows nothing about the UI.
+ */
+export class Trainer {
+  readonly layers: LayerSpec[];
+  readonly stepsPerEpoch: number;
+  readonly totalSteps: number;
+  epoch = 0;
+  private stepInEpoch = 0;
+  private readonly rng: Rng;
+  private readonly params: Param[] = [];
+  private readonly trainPlans = new Map<number, Plan>();
+  private readonly evalPlans = new Map<number, Plan>();
+  private readonly trainData: Record<'images' | 'labels' | 'order', Tensor>;
+  private readonly testData: Record<'images' | 'labels' | 'order', Tensor>;
+  private readonly cursor: Tensor;
+  private readonly trainAccum: Tensor;
+  private readonly evalAccum: Tensor;
+  private epochStart = 0;
+  private windowStart = 0;
+  private windowSamples = 0;
+
+  constructor(
+    readonly backend: Backend,
+    readonly config: ExperimentConfig,
+    readonly train: ImageDataset,
+    readonly test: ImageDataset,
+    private readonly events: TrainerEvents = {},
+  ) {
+    this.rng = new Rng(config.seed);
+    this.layers = buildMlp(train.features, config.hidden, train.classes);
+    this.stepsPerEpoch = Math.ceil(train.count / config.batch);
+    this.totalSteps = this.stepsPerEpoch * config.epochs;
+    this.trainData = this.upload(train);
+    this.testData = this.upload(test);
+    const identity = new Uint32Array(test.count);
+    for (let i = 0; i < identity.length; i++) identity[i] = i;
+    backend.write(this.testData.order, identity);
+    this.cursor = backend.tensor('u32', 1);
+    this.trainAccum = backend.tensor('f32', ACCUM_LENGTH);
+    this.evalAccum = backend.tensor('f32', ACCUM_LENGTH);
+    this.initParams();
+    this.startEpoch();
+  }
+
+  get finished(): boolean {
+    return this.epoch >= this.config.epochs;
+  }
+
+  get globalStep(): number {
+    return this.epoch * this.stepsPerEpoch + this.stepInEpoch;
+  }
+
+  private upload(ds: ImageDataset): Record<'images' | 'labels' | 'order', Tensor> {
+    const packed = packBytes(ds.pixels);
+    const images = this.backend.tensor('u32', packed.length);
+    this.backend.write(images, packed);
+    const labels = this.backend.tensor('u32', ds.count);
+    this.backend.write(labels, Uint32Array.from(ds.labels));
+    const order = this.backend.tensor('u32', ds.count);
+    return { images, labels, order };
+  }
+
+  /** Init order is fixed (layer by layer: weight, bias; then masks) so seeds reproduce. */
+  private initParams(): void {
+    const linears = this.layers.filter((l): l is LinearSpec => l.kind === 'linear');
+    const inits = linears.map((l) => initLinear(l.inFeatures, l.outFeatures, this.rng));
+    const sparse = this.config.density < 1;
+    linears.forEach((spec, i) => {
+      const n = spec.inFeatures * spec.outFeatures;
+      const { weight, bias } = inits[i];
+      let hostMask: Uint8Array | null = null;
+      let mask: Tensor | null = null;
+      if (sparse) {
+        hostMask = randomMask(n, this.config.density, this.rng);
+        for (let j = 0; j < n; j++) if (!hostMask[j]) weight[j] = 0;
+        mask = this.backend.tensor('f32', n);
+        this.backend.write(mask, Float32Array.from(hostMask));
+      }
+      const t = (len: number) => this.backend.tensor('f32', len);
+      const p: Param = {
+        spec,
+        w: t(n),
+        b: t(spec.outFeatures),
+        dw: t(n),
+        db: t(spec.outFeatures),
+        vw: t(n),
+        vb: t(spec.outFeatures),
+        mask,
+        hostMask,
+      };
+      this.backend.write(p.w, weight);
+      this.backend.write(p.b, bias);
+      this.params.push(p);
+    });
+  }
+
+  /** Builds (once per batch size) the ops of a forward pass, and for training the rest. */
+  private plan(batch: number, training: boolean): Plan {
+    const cache = training ? this.trainPlans : this.evalPlans;
+    const cached = cache.get(batch);
+    if (cached) return cached;
+    const be = this.backend;
+    const data = training ? this.trainData : this.testData;
+    const ds = training ? this.train : this.test;
+    const f32 = (n: number) => be.tensor('f32', n);
+    const acts: Tensor[] = [f32(batch * ds.features)];
+    const widths: number[] = [ds.features];
+    const labels = be.tensor('u32', batch);
+    const ops: Op[] = [
+      be.op('gatherBatch', {
+        data: data.images,
+        labels: data.labels,
+        order: data.order,
+        cursor: this.cursor,
+        x: acts[0],
+        y: labels,
+        batch,
+        features: ds.features,
+        mean: ds.mean,
+        std: ds.std,
+      }),
+    ];
+    let p = 0;
+    const paramOf: (Param | null)[] = [];
+    for (const layer of this.layers) {
+      const x = acts[acts.length - 1];
+      const width = widths[widths.length - 1];
+      if (layer.kind === 'linear') {
+        const param = this.params[p++];
+        const y = f32(batch * layer.outFeatures);
+        ops.push(
+          be.op('linearForward', { x, w: param.w, b: param.b, y, batch, inF: layer.inFeatures, outF: layer.outFeatures }),
+        );
+        acts.push(y);
+        widths.push(layer.outFeatures);
+        paramOf.push(param);
+      } else {
+        const y = f32(batch * width);
+        ops.push(be.op('reluForward', { x, y, n: batch * width }));
+        acts.push(y);
+        widths.push(width);
+        paramOf.push(null);
+      }
+    }
+    const classes = ds.classes;
+    const logits = acts[acts.length - 1];
+    const loss = f32(batch);
+    // The input needs no gradient: slot 0 is never written.
+    const grads: Tensor[] = widths.map((w, i) => (i === 0 ? acts[0] : f32(batch * w)));
+    ops.push(be.op('softmaxXent', { logits, labels, loss, dlogits: grads[grads.length - 1], batch, classes }));
+    ops.push(
+      be.op('batchMetrics', { logits, labels, loss, accum: training ? this.trainAccum : this.evalAccum, batch, classes }),
+    );
+    if (training) {
+      for (let i = this.layers.length - 1; i >= 0; i--) {
+        const layer = this.layers[i];
+        const dy = grads[i + 1];
+        if (layer.kind === 'linear') {
+          const param = paramOf[i]!;
+          const dims = { batch, inF: layer.inFeatures, outF: layer.outFeatures };
+          ops.push(be.op('linearGradWeight', { dy, x: acts[i], dw: param.dw, ...dims }));
+          ops.push(be.op('biasGrad', { dy, db: param.db, batch, outF: layer.outFeatures }));
+          if (i > 0) ops.push(be.op('linearGradInput', { dy, w: param.w, dx: grads[i], ...dims }));
+        } else {
+          ops.push(be.op('reluBackward', { y: acts[i + 1], dy, dx: grads[i], n: batch * widths[i] }));
+        }
+      }
+      const hyper = {
+        lr: this.config.lr,
+        momentum: this.config.momentum,
+        wd: this.config.wd,
+        nesterov: this.config.nesterov,
+      };
+      for (const param of this.params) {
+        ops.push(be.op('sgdUpdate', { w: param.w, g: param.dw, v: param.vw, mask: param.mask, n: param.w.length, ...hyper }));
+        ops.push(be.op('sgdUpdate', { w: param.b, g: param.db, v: param.vb, mask: null, n: param.b.length, ...hyper }));
+      }
+    }
+    const plan = { batch, ops };
+    cache.set(batch, plan);
+    return plan;
+  }
+
+  private startEpoch(): void {
+    const order = new Uint32Array(this.train.count);
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    this.rng.shuffle(order);
+    this.backend.write(this.trainData.order, order);
+    this.backend.write(this.trainAccum, new Float32Array(ACCUM_LENGTH));
+    this.stepInEpoch = 0;
+    this.epochStart = performance.now();
+    this.windowStart = this.epochStart;
+    this.windowSamples = 0;
+  }
+
+  /**
+   * One training step, queued on the device without waiting. Every READ_EVERY steps the
+   * running loss is read back; at the end of an epoch it evaluates and updates the masks.
+   */
+  async step(): Promise<void> {
+    if (this.finished) return;
+    const offset = this.stepInEpoch * this.config.batch;
+    const batch = Math.min(this.config.batch, this.train.count - offset);
+    this.backend.write(this.cursor, Uint32Array.of(offset));
+    this.backend.run(this.plan(batch, true).ops);
+    this.stepInEpoch++;
+    this.windowSamples += batch;
+    const endOfEpoch = this.stepInEpoch === this.stepsPerEpoch;
+    if (this.stepInEpoch % READ_EVERY === 0 || endOfEpoch) await this.reportProgress();
+    if (endOfEpoch) await this.endEpoch();
+  }
+
+  private async reportProgress(): Promise<void> {
+    const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
+    this.backend.write(this.trainAccum, new Float32Array(2), 3);
+    const now = performance.now();
+    const seconds = (now - this.windowStart) / 1000;
+    this.events.progress?.({
+      epoch: this.epoch,
+      step: this.stepInEpoch,
+      stepsPerEpoch: this.stepsPerEpoch,
+      globalStep: this.globalStep,
+      totalSteps: this.totalSteps,
+      trainLoss: accum[4] > 0 ? accum[3] / accum[4] : NaN,
+      samplesPerSec: seconds > 0 ? this.windowSamples / seconds : 0,
+    });
+    this.windowStart = now;
+    this.windowSamples = 0;
+  }
+
+  /** Test-set loss and accuracy with the current weights. */
+  async evaluate(): Promise<{ loss: number; acc: number }> {
+    this.backend.write(this.evalAccum, new Float32Array(ACCUM_LENGTH));
+    for (let offset = 0; offset < this.test.count; offset += EVAL_BATCH) {
+      const batch = Math.min(EVAL_BATCH, this.test.count - offset);
+      this.backend.write(this.cursor, Uint32Array.of(offset));
+      this.backend.run(this.plan(batch, false).ops);
+    }
+    const a = (await this.backend.read(this.evalAccum)) as Float32Array;
+    return { loss: a[0] / a[2], acc: a[1] / a[2] };
+  }
+
+  private async endEpoch(): Promise<void> {
+    const trainSeconds = (performance.now() - this.epochStart) / 1000;
+    const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
+    const { loss: testLoss, acc: testAcc } = await this.evaluate();
+    const states = await Promise.all(
+      this.params.map(async (p) => ({
+        name: p.spec.name,
+        weights: (await this.backend.read(p.w)) as Float32Array,
+        momentum: (await this.backend.read(p.vw)) as Float32Array,
+        mask: p.hostMask ?? new Uint8Array(p.w.length).fill(1),
+      })),
+    );
+    const meanMomentum = states.map((s) => meanActiveMagnitude(s.momentum, s.mask));
+    const shares = normalizeShares(meanMomentum);
+    const layers: LayerSnapshot[] = states.map((s, i) => {
+      const active = countActive(s.mask);
+      return {
+        name: s.name,
+        size: s.mask.length,
+        active,
+        density: active / s.mask.length,
+        meanMomentum: meanMomentum[i],
+        momentumShare: shares[i],
+      };
+    });
+    let pruneRate: number | null = null;
+    const lastEpoch = this.epoch + 1 >= this.config.epochs;
+    if (this.config.density < 1 && !lastEpoch) {
+      pruneRate = cosinePruneRate(this.globalStep, this.totalSteps, this.config.prune_rate);
+      const update = sparseMomentumUpdate(states, pruneRate);
+      this.params.forEach((p, i) => {
+        p.hostMask = update.masks[i];
+        this.backend.write(p.mask!, Float32Array.from(update.masks[i]));
+        this.backend.write(p.w, update.weights[i]);
+      });
+      this.events.maskUpdate?.({
+        epoch: this.epoch + 1,
+        globalStep: this.globalStep,
+        pruneRate,
+        layers: update.layers,
+      });
+      update.layers.forEach((r, i) => {
+        layers[i].active = r.activeAfter;
+        layers[i].density = r.activeAfter / r.size;
+      });
+    }
+    const totalActive = layers.reduce((n, l) => n + l.active, 0);
+    const totalSize = layers.reduce((n, l) => n + l.size, 0);
+    const metrics: EpochMetrics = {
+      epoch: this.epoch + 1,
+      testAcc,
+      testLoss,
+      trainAcc: accum[1] / accum[2],
+      trainLoss: accum[0] / accum[2],
+      density: totalActive / totalSize,
+      layers,
+      pruneRate,
+      seconds: trainSeconds,
+      samplesPerSec: this.train.count / trainSeconds,
+    };
+    this.epoch++;
+    this.events.epoch?.(metrics);
+    if (!this.finished) this.startEpoch();
+  }
+
+  /** Active weights per layer right now (initial densities before the first update). */
+  layerSummary(): { name: string; size: number; active: number }[] {
+    return this.params.map((p) => ({
+      name: p.spec.name,
+      size: p.w.length,
+      active: p.hostMask ? countActive(p.hostMask) : p.w.length,
+    }));
+  }
+
+  /** Current weights, masks and momentum of every linear layer (for tests and views). */
+  async snapshot(): Promise<{ name: string; weights: Float32Array; momentum: Float32Array; mask: Uint8Array | null }[]> {
+    return Promise.all(
+      this.params.map(async (p) => ({
+        name: p.spec.name,
+        weights: (await this.backend.read(p.w)) as Float32Array,
+        momentum: (await this.backend.read(p.vw)) as Float32Array,
+        mask: p.hostMask,
+      })),
+    );
+  }
+}

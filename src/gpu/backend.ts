@@ -1,0 +1,183 @@
+import type { Backend, DType, KernelArgs, KernelName, Op, Tensor } from '../engine/backend';
+import { KERNEL_NAMES } from '../engine/backend';
+import { KERNELS, packUniforms, type Workgroups } from './kernels';
+
+interface GpuTensor extends Tensor {
+  buffer: GPUBuffer;
+}
+interface GpuOp extends Op {
+  pipeline: GPUComputePipeline;
+  bindGroup: GPUBindGroup;
+  workgroups: Workgroups;
+}
+
+/** Why WebGPU could not be used, in words a person can act on. */
+export class GpuUnavailableError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GpuUnavailableError';
+  }
+}
+
+/** Describes an adapter in one line, e.g. "nvidia ampere" or "google swiftshader". */
+function describeAdapter(adapter: GPUAdapter): string {
+  const info = adapter.info;
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
+  return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown WebGPU adapter';
+}
+
+/**
+ * The WebGPU backend. Pipelines are compiled once (compilation errors fail loudly), every
+ * op gets its bind group and uniform buffer when prepared, and `run` encodes a list of ops
+ * into one compute pass and one submission.
+ */
+export class GpuBackend implements Backend {
+  readonly kind = 'webgpu' as const;
+  private nextId = 1;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly staging = new Map<number, GPUBuffer[]>();
+  private readonly owned: GPUBuffer[] = [];
+  private readonly placeholder: GpuTensor;
+  /** Set when the device reports an error or is lost; the next `run`/`read` throws it. */
+  private failure: Error | null = null;
+
+  private constructor(
+    readonly device: GPUDevice,
+    readonly adapter: string,
+  ) {
+    this.placeholder = this.tensor('f32', 4) as GpuTensor;
+    device.addEventListener('uncapturederror', (e) => {
+      this.failure ??= new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
+    });
+    void device.lost.then((info) => {
+      this.failure ??= new Error(`The GPU device was lost (${info.reason}): ${info.message}`);
+    });
+  }
+
+  static async create(gpu: GPU | undefined): Promise<GpuBackend> {
+    if (!gpu) throw new GpuUnavailableError('This browser does not expose WebGPU (navigator.gpu is missing).');
+    const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
+    if (!adapter) throw new GpuUnavailableError('WebGPU is present but no GPU adapter is available.');
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+        maxBufferSize: adapter.limits.maxBufferSize,
+        maxStorageBuffersPerShaderStage: Math.min(8, adapter.limits.maxStorageBuffersPerShaderStage),
+      },
+    });
+    const backend = new GpuBackend(device, describeAdapter(adapter));
+    await backend.compileAll();
+    return backend;
+  }
+
+  /** Compiles every kernel up front and checks `getCompilationInfo()` for errors. */
+  private async compileAll(): Promise<void> {
+    for (const name of KERNEL_NAMES) {
+      const code = KERNELS[name].code;
+      const module = this.device.createShaderModule({ label: name, code });
+      const info = await module.getCompilationInfo();
+      const errors = info.messages.filter((m) => m.type === 'error');
+      if (errors.length > 0) {
+        throw new Error(
+          `WGSL kernel ${name} failed to compile:\n` +
+            errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n'),
+        );
+      }
+      this.modules.set(name, module);
+    }
+  }
+
+  private readonly modules = new Map<KernelName, GPUShaderModule>();
+
+  private pipeline(name: KernelName, constants: Record<string, number>): GPUComputePipeline {
+    const key = `${name}:${JSON.stringify(constants)}`;
+    let p = this.pipelines.get(key);
+    if (!p) {
+      const module = this.modules.get(name);
+      if (!module) throw new Error(`kernel ${name} was not compiled`);
+      p = this.device.createComputePipeline({
+        label: key,
+        layout: 'auto',
+        compute: { module, entryPoint: 'main', constants },
+      });
+      this.pipelines.set(key, p);
+    }
+    return p;
+  }
+
+  tensor(dtype: DType, length: number): Tensor {
+    const buffer = this.device.createBuffer({
+      size: Math.max(16, Math.ceil((length * 4) / 16) * 16),
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+    });
+    this.owned.push(buffer);
+    const t: GpuTensor = { id: this.nextId++, dtype, length, buffer };
+    return t;
+  }
+
+  write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
+    if (data.length + offset > t.length) throw new Error('write out of bounds');
+    this.device.queue.writeBuffer((t as GpuTensor).buffer, offset * 4, data.buffer, data.byteOffset, data.byteLength);
+  }
+
+  async read(t: Tensor): Promise<Float32Array | Uint32Array> {
+    this.throwIfFailed();
+    const size = Math.ceil((t.length * 4) / 16) * 16 || 16;
+    const pool = this.staging.get(size) ?? [];
+    this.staging.set(size, pool);
+    const staging =
+      pool.pop() ?? this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const encoder = this.device.createCommandEncoder();
+    encoder.copyBufferToBuffer((t as GpuTensor).buffer, 0, staging, 0, size);
+    this.device.queue.submit([encoder.finish()]);
+    await staging.mapAsync(GPUMapMode.READ);
+    const bytes = staging.getMappedRange(0, t.length * 4).slice(0);
+    staging.unmap();
+    pool.push(staging);
+    this.throwIfFailed();
+    return t.dtype === 'f32' ? new Float32Array(bytes) : new Uint32Array(bytes);
+  }
+
+  op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op {
+    const desc = KERNELS[kernel];
+    const constants = desc.constants(args);
+    const pipeline = this.pipeline(kernel, constants);
+    const uniformData = packUniforms(desc.uniforms(args));
+    const uniform = this.device.createBuffer({
+      size: uniformData.byteLength,
+      usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
+    });
+    this.owned.push(uniform);
+    this.device.queue.writeBuffer(uniform, 0, uniformData);
+    const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
+    desc.buffers(args).forEach((t, i) => {
+      entries.push({ binding: i + 1, resource: { buffer: ((t ?? this.placeholder) as GpuTensor).buffer } });
+    });
+    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const op: GpuOp = { kernel, pipeline, bindGroup, workgroups: desc.dispatch(args, constants) };
+    return op;
+  }
+
+  run(ops: readonly Op[]): void {
+    this.throwIfFailed();
+    const encoder = this.device.createCommandEncoder();
+    const pass = encoder.beginComputePass();
+    for (const o of ops as readonly GpuOp[]) {
+      pass.setPipeline(o.pipeline);
+      pass.setBindGroup(0, o.bindGroup);
+      pass.dispatchWorkgroups(...o.workgroups);
+    }
+    pass.end();
+    this.device.queue.submit([encoder.finish()]);
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
+  }
+
+  destroy(): void {
+    for (const b of this.owned) b.destroy();
+    for (const pool of this.staging.values()) for (const b of pool) b.destroy();
+    this.device.destroy();
+  }
+}

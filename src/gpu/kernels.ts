@@ -1,0 +1,133 @@
+import type { KernelArgs, KernelName, Tensor } from '../engine/backend';
+import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
+import linearForward from '../../shaders/linear_forward.wgsl?raw';
+import linearGradInput from '../../shaders/linear_grad_input.wgsl?raw';
+import linearGradWeight from '../../shaders/linear_grad_weight.wgsl?raw';
+import biasGrad from '../../shaders/bias_grad.wgsl?raw';
+import reluForward from '../../shaders/relu_forward.wgsl?raw';
+import reluBackward from '../../shaders/relu_backward.wgsl?raw';
+import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
+import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
+import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
+
+export type Workgroups = [number, number, number];
+
+/** One uniform field: its WGSL type decides how it is packed. */
+export type Uniform = { u32: number } | { f32: number };
+
+/**
+ * What the GPU backend needs to run one WGSL kernel: its source, the pipeline-overridable
+ * constants, the uniform values and storage tensors in binding order, and how many
+ * workgroups to dispatch. `dispatch` is pure so it is unit-tested without a GPU.
+ */
+export interface KernelDescriptor<K extends KernelName> {
+  code: string;
+  constants(args: KernelArgs[K]): Record<string, number>;
+  uniforms(args: KernelArgs[K]): Uniform[];
+  /** Storage tensors for bindings 1..n (binding 0 is the uniform block). */
+  buffers(args: KernelArgs[K]): (Tensor | null)[];
+  dispatch(args: KernelArgs[K], constants: Record<string, number>): Workgroups;
+}
+
+const MAX_GROUPS = 65535;
+
+/** Workgroups for `threads` invocations of a 1-D kernel, folded into y past the x limit. */
+export function dispatch1d(threads: number, wg: number): Workgroups {
+  const groups = Math.max(1, Math.ceil(threads / wg));
+  if (groups <= MAX_GROUPS) return [groups, 1, 1];
+  const y = Math.ceil(groups / MAX_GROUPS);
+  return [Math.ceil(groups / y), y, 1];
+}
+
+/** Workgroups for a 2-D grid where each invocation computes a 4x4 tile. */
+export function dispatchTiles(cols: number, rows: number, wgX: number, wgY: number): Workgroups {
+  return [Math.max(1, Math.ceil(cols / 4 / wgX)), Math.max(1, Math.ceil(rows / 4 / wgY)), 1];
+}
+
+const WG = 64;
+const TILE_WG = { WG_X: 8, WG_Y: 8 };
+
+export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
+  gatherBatch: {
+    code: gatherBatch,
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.features }, { f32: a.mean }, { f32: a.std }],
+    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.x, a.y],
+    dispatch: (a, c) => dispatch1d(a.batch * a.features, c.WG),
+  },
+  linearForward: {
+    code: linearForward,
+    constants: () => TILE_WG,
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
+    buffers: (a) => [a.x, a.w, a.b, a.y],
+    dispatch: (a, c) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y),
+  },
+  linearGradInput: {
+    code: linearGradInput,
+    constants: () => TILE_WG,
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
+    buffers: (a) => [a.dy, a.w, a.dx],
+    dispatch: (a, c) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y),
+  },
+  linearGradWeight: {
+    code: linearGradWeight,
+    constants: () => TILE_WG,
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
+    buffers: (a) => [a.dy, a.x, a.dw],
+    dispatch: (a, c) => dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y),
+  },
+  biasGrad: {
+    code: biasGrad,
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.outF }],
+    buffers: (a) => [a.dy, a.db],
+    dispatch: (a, c) => dispatch1d(a.outF, c.WG),
+  },
+  reluForward: {
+    code: reluForward,
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.n }],
+    buffers: (a) => [a.x, a.y],
+    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+  },
+  reluBackward: {
+    code: reluBackward,
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.n }],
+    buffers: (a) => [a.y, a.dy, a.dx],
+    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+  },
+  softmaxXent: {
+    code: softmaxXent,
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.classes }],
+    buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits],
+    dispatch: (a, c) => dispatch1d(a.batch, c.WG),
+  },
+  sgdUpdate: {
+    code: sgdUpdate,
+    constants: (a) => ({ WG, NESTEROV: a.nesterov ? 1 : 0, HAS_MASK: a.mask ? 1 : 0 }),
+    uniforms: (a) => [{ u32: a.n }, { f32: a.lr }, { f32: a.momentum }, { f32: a.wd }],
+    // A null mask is bound to a placeholder; HAS_MASK=0 keeps the shader from reading it.
+    buffers: (a) => [a.w, a.g, a.v, a.mask],
+    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+  },
+  batchMetrics: {
+    code: batchMetrics,
+    constants: () => ({}),
+    uniforms: (a) => [{ u32: a.batch }, { u32: a.classes }],
+    buffers: (a) => [a.logits, a.labels, a.loss, a.accum],
+    dispatch: () => [1, 1, 1],
+  },
+};
+
+/** Packs uniform fields into a 16-byte-aligned block (all fields are 4-byte scalars). */
+export function packUniforms(fields: Uniform[]): ArrayBuffer {
+  const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
+  const view = new DataView(buf);
+  fields.forEach((f, i) => {
+    if ('u32' in f) view.setUint32(i * 4, f.u32, true);
+    else view.setFloat32(i * 4, f.f32, true);
+  });
+  return buf;
+}

@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './components/App';
+import { announceConfig, useStore } from './state';
+import './styles.css';
+
+useStore.getState().loadFromUrl(window.location.search);
+announceConfig();
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

@@ -1,0 +1,207 @@
+/**
+ * Sparse momentum (Dettmers & Zettlemoyer), as pure functions over arrays, following
+ * `shared/design/sparse-momentum.md`: magnitude prune, momentum redistribution across layers,
+ * momentum regrowth, exact total density.
+ */
+
+/** Something that draws k distinct indices from [0, n); the engine's seeded Rng. */
+export interface IndexSampler {
+  sample(n: number, k: number): Uint32Array;
+}
+
+/** A mask with exactly round(density × size) active positions drawn uniformly at random. */
+export function randomMask(size: number, density: number, rng: IndexSampler): Uint8Array {
+  const mask = new Uint8Array(size);
+  const k = Math.min(size, Math.round(density * size));
+  for (const i of rng.sample(size, k)) mask[i] = 1;
+  return mask;
+}
+
+export function countActive(mask: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) n += mask[i];
+  return n;
+}
+
+/**
+ * Prune rate after `step` of `totalSteps` training steps: cosine from `start` down to `end`.
+ * The reference checks: 540 steps/epoch, 5 epochs gives 0.4527, 0.3290, 0.1760, 0.0523.
+ */
+export function cosinePruneRate(step: number, totalSteps: number, start: number, end = 0.005): number {
+  const t = Math.min(Math.max(step / totalSteps, 0), 1);
+  return end + ((start - end) * (1 + Math.cos(Math.PI * t))) / 2;
+}
+
+/** Number of weights one layer loses at prune rate `rate`: ceil(rate × active). */
+export function pruneCount(active: number, rate: number): number {
+  return Math.min(active, Math.ceil(rate * active - 1e-9));
+}
+
+/**
+ * Removes the `count` active weights with the smallest |w| (exact zeros first, ties by index).
+ * Returns a new mask; the input is not changed.
+ */
+export function magnitudePrune(weights: Float32Array, mask: Uint8Array, count: number): Uint8Array {
+  const out = mask.slice();
+  if (count <= 0) return out;
+  const active: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) active.push(i);
+  active.sort((a, b) => Math.abs(weights[a]) - Math.abs(weights[b]) || a - b);
+  for (let j = 0; j < Math.min(count, active.length); j++) out[active[j]] = 0;
+  return out;
+}
+
+/** Mean |momentum| over the active positions of one layer (0 for an empty layer). */
+export function meanActiveMagnitude(values: Float32Array, mask: Uint8Array): number {
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < mask.length; i++) {
+    if (mask[i]) {
+      sum += Math.abs(values[i]);
+      n++;
+    }
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
+/** Normalises non-negative contributions to shares summing to 1 (equal shares if all are 0). */
+export function normalizeShares(values: number[]): number[] {
+  const total = values.reduce((a, b) => a + b, 0);
+  if (!(total > 0)) return values.map(() => 1 / values.length);
+  return values.map((v) => v / total);
+}
+
+/**
+ * Splits `total` regrowth over layers in proportion to `shares`, no layer above its `capacity`;
+ * what a full layer cannot take is re-spread over the others by share until nothing overflows.
+ * Rounds by largest remainder so the integers add up to `total` exactly.
+ */
+export function allocateRegrowth(total: number, shares: number[], capacity: number[]): number[] {
+  const n = shares.length;
+  const capTotal = capacity.reduce((a, b) => a + b, 0);
+  if (total > capTotal) throw new Error(`cannot regrow ${total} weights into ${capTotal} free slots`);
+  const target = new Array<number>(n).fill(0);
+  const open = new Set<number>();
+  for (let i = 0; i < n; i++) if (capacity[i] > 0) open.add(i);
+  let remaining = total;
+  for (;;) {
+    let shareSum = 0;
+    for (const i of open) shareSum += shares[i];
+    const weightOf = (i: number) => (shareSum > 0 ? shares[i] / shareSum : 1 / open.size);
+    const full = [...open].filter((i) => remaining * weightOf(i) >= capacity[i]);
+    if (full.length === 0) {
+      for (const i of open) target[i] = remaining * weightOf(i);
+      break;
+    }
+    for (const i of full) {
+      target[i] = capacity[i];
+      remaining -= capacity[i];
+      open.delete(i);
+    }
+    if (open.size === 0) break;
+  }
+  const alloc = target.map((t, i) => Math.min(capacity[i], Math.floor(t + 1e-9)));
+  let left = total - alloc.reduce((a, b) => a + b, 0);
+  const order = [...target.keys()].sort((a, b) => target[b] - alloc[b] - (target[a] - alloc[a]) || a - b);
+  while (left > 0) {
+    let progressed = false;
+    for (const i of order) {
+      if (left === 0) break;
+      if (alloc[i] < capacity[i]) {
+        alloc[i]++;
+        left--;
+        progressed = true;
+      }
+    }
+    if (!progressed) throw new Error('regrowth allocation did not converge');
+  }
+  return alloc;
+}
+
+/**
+ * Activates the `count` inactive positions with the largest |momentum| (ties by index).
+ * Returns the new mask and the regrown indices.
+ */
+export function momentumGrowth(
+  momentum: Float32Array,
+  mask: Uint8Array,
+  count: number,
+): { mask: Uint8Array; grown: Uint32Array } {
+  const out = mask.slice();
+  if (count <= 0) return { mask: out, grown: new Uint32Array(0) };
+  const inactive: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (!mask[i]) inactive.push(i);
+  if (count > inactive.length) throw new Error(`cannot regrow ${count} into ${inactive.length} free slots`);
+  inactive.sort((a, b) => Math.abs(momentum[b]) - Math.abs(momentum[a]) || a - b);
+  const grown = Uint32Array.from(inactive.slice(0, count));
+  for (const i of grown) out[i] = 1;
+  return { mask: out, grown };
+}
+
+export interface SparseLayerState {
+  name: string;
+  weights: Float32Array;
+  momentum: Float32Array;
+  mask: Uint8Array;
+}
+
+export interface LayerUpdateReport {
+  name: string;
+  size: number;
+  activeBefore: number;
+  activeAfter: number;
+  pruned: number;
+  regrown: number;
+  /** Mean |momentum| over active weights, before the update. */
+  meanMomentum: number;
+  /** This layer's normalised share of the momentum, which decided its regrowth. */
+  momentumShare: number;
+  pruneRate: number;
+}
+
+export interface MaskUpdateResult {
+  masks: Uint8Array[];
+  /** Weights with pruned positions zeroed and regrown positions starting at exactly 0. */
+  weights: Float32Array[];
+  layers: LayerUpdateReport[];
+}
+
+/**
+ * One sparse-momentum mask update over all layers at prune rate `rate`:
+ * prune by magnitude, redistribute the freed budget by mean |momentum|, regrow by |momentum|.
+ */
+export function sparseMomentumUpdate(layers: SparseLayerState[], rate: number): MaskUpdateResult {
+  const meanMomentum = layers.map((l) => meanActiveMagnitude(l.momentum, l.mask));
+  const shares = normalizeShares(meanMomentum);
+  const activeBefore = layers.map((l) => countActive(l.mask));
+  const removed = activeBefore.map((a) => pruneCount(a, rate));
+  const pruned = layers.map((l, i) => magnitudePrune(l.weights, l.mask, removed[i]));
+  const total = removed.reduce((a, b) => a + b, 0);
+  const capacity = layers.map((l, i) => l.mask.length - (activeBefore[i] - removed[i]));
+  const regrow = allocateRegrowth(total, shares, capacity);
+  const masks: Uint8Array[] = [];
+  const weights: Float32Array[] = [];
+  const reports: LayerUpdateReport[] = [];
+  layers.forEach((l, i) => {
+    const { mask } = momentumGrowth(l.momentum, pruned[i], regrow[i]);
+    const w = l.weights.slice();
+    for (let j = 0; j < w.length; j++) {
+      // Pruned weights vanish; regrown ones start at exactly 0 (only momentum carries on).
+      if (!mask[j] || !l.mask[j]) w[j] = 0;
+    }
+    masks.push(mask);
+    weights.push(w);
+    reports.push({
+      name: l.name,
+      size: l.mask.length,
+      activeBefore: activeBefore[i],
+      activeAfter: countActive(mask),
+      pruned: removed[i],
+      regrown: regrow[i],
+      meanMomentum: meanMomentum[i],
+      momentumShare: shares[i],
+      pruneRate: rate,
+    });
+  });
+  return { masks, weights, layers: reports };
+}

@@ -1,0 +1,64 @@
+import type { FromWorker, ToWorker } from '../worker/protocol';
+import { useStore } from './store';
+
+/** Hook a headless driver (`npm run experiment`) can install to receive every event. */
+type Sink = (event: unknown) => void;
+declare global {
+  interface Window {
+    __experimentEvent?: Sink;
+  }
+}
+
+let worker: Worker | null = null;
+
+function forward(event: unknown): void {
+  window.__experimentEvent?.(event);
+}
+
+function send(m: ToWorker): void {
+  worker?.postMessage(m);
+}
+
+/** Starts a fresh run of the current configuration in a new worker. */
+export function startRun(): void {
+  stopRun();
+  const { config } = useStore.getState();
+  useStore.getState().beginRun();
+  worker = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
+  worker.onmessage = (e: MessageEvent<FromWorker>) => {
+    useStore.getState().receive(e.data);
+    forward(e.data);
+  };
+  worker.onerror = (e) => {
+    const message = `The training worker failed: ${e.message || 'unknown error'}`;
+    useStore.getState().receive({ type: 'error', message });
+    forward({ type: 'error', message });
+  };
+  send({ type: 'start', config, baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href });
+}
+
+export function pauseRun(): void {
+  send({ type: 'pause' });
+}
+
+export function resumeRun(): void {
+  useStore.getState().setStatus('running');
+  send({ type: 'resume' });
+}
+
+function stopRun(): void {
+  worker?.terminate();
+  worker = null;
+}
+
+/** Stops the worker and clears every chart; the configuration stays. */
+export function resetRun(): void {
+  stopRun();
+  useStore.getState().clearRun();
+}
+
+/** Tells a headless driver which parameters were refused, before anything runs. */
+export function announceConfig(): void {
+  const { config, rejected } = useStore.getState();
+  forward({ type: 'config', config, rejected });
+}

@@ -1,0 +1,17 @@
+import type { AppState } from './store';
+
+/** Module-level selectors: components read the store only through these. */
+export const selectConfig = (s: AppState) => s.config;
+export const selectRejected = (s: AppState) => s.rejected;
+export const selectStatus = (s: AppState) => s.status;
+export const selectError = (s: AppState) => s.error;
+export const selectNotice = (s: AppState) => s.notice;
+export const selectBackend = (s: AppState) => s.backend;
+export const selectAdapter = (s: AppState) => s.adapter;
+export const selectStartedAt = (s: AppState) => s.startedAt;
+export const selectData = (s: AppState) => s.data;
+export const selectProgress = (s: AppState) => s.progress;
+export const selectEpochs = (s: AppState) => s.epochs;
+export const selectSteps = (s: AppState) => s.steps;
+export const selectMaskUpdates = (s: AppState) => s.maskUpdates;
+export const selectInitialLayers = (s: AppState) => s.initialLayers;

@@ -1,0 +1,107 @@
+import { create, type StateCreator } from 'zustand';
+import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
+import { decode, type ExperimentConfig, type Rejected } from '../url/params';
+import type { FromWorker, InitialLayer } from '../worker/protocol';
+
+export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
+
+export interface ConfigSlice {
+  config: ExperimentConfig;
+  rejected: Rejected[];
+  loadFromUrl(search: string): void;
+}
+
+export interface RunSlice {
+  status: RunStatus;
+  error: string | null;
+  notice: string | null;
+  backend: 'webgpu' | 'cpu' | null;
+  adapter: string | null;
+  data: { file: string; loaded: number; total: number; phase: 'download' | 'decode' } | null;
+  progress: StepProgress | null;
+  initialLayers: InitialLayer[];
+  startedAt: number | null;
+}
+
+export interface MetricsSlice {
+  epochs: EpochMetrics[];
+  steps: { globalStep: number; epoch: number; trainLoss: number; samplesPerSec: number }[];
+  maskUpdates: MaskUpdateEvent[];
+}
+
+export interface Actions {
+  /** Applies one worker message; the only way run state and metrics change. */
+  receive(m: FromWorker): void;
+  beginRun(): void;
+  setStatus(status: RunStatus): void;
+  clearRun(): void;
+}
+
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & Actions;
+
+const emptyRun = (): RunSlice & MetricsSlice => ({
+  status: 'idle',
+  error: null,
+  notice: null,
+  backend: null,
+  adapter: null,
+  data: null,
+  progress: null,
+  initialLayers: [],
+  startedAt: null,
+  epochs: [],
+  steps: [],
+  maskUpdates: [],
+});
+
+const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({
+  ...decode(''),
+  loadFromUrl: (search) => set(decode(search)),
+});
+
+const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions> = (set) => ({
+  ...emptyRun(),
+  beginRun: () => set({ ...emptyRun(), status: 'loading', startedAt: Date.now() }),
+  setStatus: (status) => set({ status }),
+  clearRun: () => set(emptyRun()),
+  receive: (m) =>
+    set((s): Partial<AppState> => {
+      switch (m.type) {
+        case 'data':
+          return { data: { file: m.file, loaded: m.loaded, total: m.total, phase: m.phase } };
+        case 'ready':
+          return {
+            status: 'running',
+            backend: m.backend,
+            adapter: m.adapter,
+            notice: m.notice,
+            initialLayers: m.layers,
+            data: null,
+          };
+        case 'progress': {
+          const { type: _t, ...p } = m;
+          void _t;
+          return {
+            progress: p,
+            steps: [
+              ...s.steps,
+              { globalStep: p.globalStep, epoch: p.epoch, trainLoss: p.trainLoss, samplesPerSec: p.samplesPerSec },
+            ],
+          };
+        }
+        case 'epoch':
+          return { epochs: [...s.epochs, m.metrics] };
+        case 'maskUpdate':
+          return { maskUpdates: [...s.maskUpdates, m.update] };
+        case 'paused':
+          return { status: 'paused' };
+        case 'done':
+          return { status: 'done' };
+        case 'error':
+          return { status: 'error', error: m.message };
+      }
+    }),
+});
+
+/** The one store the UI reads from, through the selectors in `selectors.ts`. */
+export const useStore = create<AppState>()((...a) => ({ ...configSlice(...a), ...runSlice(...a) }));

@@ -1,0 +1,241 @@
+/**
+ * The experiment's whole configuration as one declarative table. The URL, the UI and
+ * `npm run experiment` all go through `decode`/`encode`, so a shared link reproduces a run.
+ */
+
+export type Backend = 'auto' | 'webgpu' | 'cpu';
+
+export interface ExperimentConfig {
+  dataset: 'mnist';
+  model: 'mlp';
+  hidden: number[];
+  density: number;
+  prune_rate: number;
+  lr: number;
+  momentum: number;
+  nesterov: boolean;
+  wd: number;
+  batch: number;
+  epochs: number;
+  seed: number;
+  train: number;
+  backend: Backend;
+  autorun: boolean;
+}
+
+export type ParamKey = keyof ExperimentConfig;
+
+interface Base<T> {
+  key: ParamKey;
+  default: T;
+  /** One plain-language line for tooltips, the README and error messages. */
+  help: string;
+  /** Older names still accepted when decoding (never written). */
+  legacy?: string[];
+}
+interface NumberParam extends Base<number> {
+  type: 'int' | 'float';
+  min: number;
+  max: number;
+  /** `min` itself is not allowed (e.g. density must be > 0). */
+  minExclusive?: boolean;
+}
+interface BoolParam extends Base<boolean> {
+  type: 'bool';
+}
+interface EnumParam extends Base<string> {
+  type: 'enum';
+  values: readonly string[];
+}
+interface IntListParam extends Base<number[]> {
+  type: 'intList';
+  min: number;
+  max: number;
+  minLength: number;
+  maxLength: number;
+}
+export type ParamSpec = NumberParam | BoolParam | EnumParam | IntListParam;
+
+export const PARAMS: readonly ParamSpec[] = [
+  { key: 'dataset', type: 'enum', values: ['mnist'], default: 'mnist', help: 'Dataset to train on.' },
+  { key: 'model', type: 'enum', values: ['mlp'], default: 'mlp', help: 'Network architecture.' },
+  {
+    key: 'hidden',
+    type: 'intList',
+    min: 1,
+    max: 4096,
+    minLength: 1,
+    maxLength: 6,
+    default: [300, 100],
+    help: 'Hidden layer widths of the MLP, comma separated (LeNet-300-100 is 300,100).',
+  },
+  {
+    key: 'density',
+    type: 'float',
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    default: 0.05,
+    help: 'Fraction of weights that exist (1 = dense). Kept exactly during training.',
+  },
+  {
+    key: 'prune_rate',
+    type: 'float',
+    min: 0,
+    minExclusive: true,
+    max: 0.99,
+    default: 0.5,
+    legacy: ['prune'],
+    help: 'Fraction of active weights pruned and regrown at the first mask update (cosine-decayed).',
+  },
+  { key: 'lr', type: 'float', min: 0, minExclusive: true, max: 10, default: 0.1, help: 'SGD learning rate.' },
+  { key: 'momentum', type: 'float', min: 0, max: 0.999, default: 0.9, help: 'SGD momentum.' },
+  { key: 'nesterov', type: 'bool', default: true, help: 'Use Nesterov momentum (as the reference does).' },
+  {
+    key: 'wd',
+    type: 'float',
+    min: 0,
+    max: 1,
+    default: 0.0005,
+    legacy: ['l2', 'weight_decay'],
+    help: 'Weight decay (L2), applied to every parameter.',
+  },
+  { key: 'batch', type: 'int', min: 1, max: 1000, default: 100, help: 'Mini-batch size.' },
+  { key: 'epochs', type: 'int', min: 1, max: 100, default: 5, help: 'Passes over the training set.' },
+  {
+    key: 'seed',
+    type: 'int',
+    min: 0,
+    max: 4294967295,
+    default: 17,
+    help: 'Seed for initialisation, masks and shuffling: same seed, same run.',
+  },
+  {
+    key: 'train',
+    type: 'int',
+    min: 100,
+    max: 60000,
+    default: 54000,
+    help: 'Use the first N training images (the reference trains on the first 54000).',
+  },
+  {
+    key: 'backend',
+    type: 'enum',
+    values: ['auto', 'webgpu', 'cpu'],
+    default: 'auto',
+    help: 'Where the math runs: WebGPU, the CPU reference, or auto (WebGPU when available).',
+  },
+  { key: 'autorun', type: 'bool', default: false, help: 'Start training as soon as the page opens.' },
+];
+
+export interface Rejected {
+  key: string;
+  value: string;
+  reason: string;
+}
+
+export interface Decoded {
+  config: ExperimentConfig;
+  rejected: Rejected[];
+}
+
+export function defaultConfig(): ExperimentConfig {
+  const entries = PARAMS.map((p) => [p.key, Array.isArray(p.default) ? [...p.default] : p.default]);
+  return Object.fromEntries(entries) as ExperimentConfig;
+}
+
+const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+function describeRange(p: NumberParam | IntListParam): string {
+  const lo = 'minExclusive' in p && p.minExclusive ? `> ${p.min}` : `>= ${p.min}`;
+  return `${lo} and <= ${p.max}`;
+}
+
+/** Parses one raw value; returns the value or the reason it was refused. */
+function parseValue(p: ParamSpec, raw: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  const s = raw.trim();
+  switch (p.type) {
+    case 'bool':
+      if (['1', 'true', 'yes', 'on'].includes(s.toLowerCase())) return { ok: true, value: true };
+      if (['0', 'false', 'no', 'off'].includes(s.toLowerCase())) return { ok: true, value: false };
+      return { ok: false, reason: 'must be 0 or 1' };
+    case 'enum':
+      return p.values.includes(s)
+        ? { ok: true, value: s }
+        : { ok: false, reason: `must be one of ${p.values.join(', ')}` };
+    case 'int':
+    case 'float': {
+      if (!NUMBER_RE.test(s)) return { ok: false, reason: 'is not a number' };
+      const v = Number(s);
+      if (!Number.isFinite(v)) return { ok: false, reason: 'is not a finite number' };
+      if (p.type === 'int' && !Number.isInteger(v)) return { ok: false, reason: 'must be a whole number' };
+      const tooLow = p.minExclusive ? v <= p.min : v < p.min;
+      if (tooLow || v > p.max) return { ok: false, reason: `must be ${describeRange(p)}` };
+      return { ok: true, value: v };
+    }
+    case 'intList': {
+      const parts = s.split(',').map((x) => x.trim());
+      if (parts.length < p.minLength || parts.length > p.maxLength) {
+        return { ok: false, reason: `needs ${p.minLength} to ${p.maxLength} comma-separated widths` };
+      }
+      const out: number[] = [];
+      for (const part of parts) {
+        if (!/^\d+$/.test(part)) return { ok: false, reason: `has a width that is not a whole number ("${part}")` };
+        const v = Number(part);
+        if (v < p.min || v > p.max) return { ok: false, reason: `must have widths ${describeRange(p)}` };
+        out.push(v);
+      }
+      return { ok: true, value: out };
+    }
+  }
+}
+
+/**
+ * Decodes an untrusted query string: every valid parameter is restored, every invalid or
+ * unknown one keeps its default and is reported, so a broken link still opens.
+ */
+export function decode(search: string): Decoded {
+  const config = defaultConfig() as unknown as Record<string, unknown>;
+  const rejected: Rejected[] = [];
+  const query = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const seen = new Set<string>();
+  for (const [name, raw] of query) {
+    const spec = PARAMS.find((p) => p.key === name || p.legacy?.includes(name));
+    if (!spec) {
+      rejected.push({ key: name, value: raw, reason: 'is not a known parameter' });
+      continue;
+    }
+    if (seen.has(spec.key)) {
+      rejected.push({ key: name, value: raw, reason: 'was given more than once' });
+      continue;
+    }
+    seen.add(spec.key);
+    const parsed = parseValue(spec, raw);
+    if (parsed.ok) config[spec.key] = parsed.value;
+    else rejected.push({ key: name, value: raw, reason: parsed.reason });
+  }
+  return { config: config as unknown as ExperimentConfig, rejected };
+}
+
+function formatValue(v: unknown): string {
+  if (typeof v === 'boolean') return v ? '1' : '0';
+  if (Array.isArray(v)) return v.join(',');
+  return String(v);
+}
+
+/** Encodes the values that differ from the defaults, so links stay short and readable. */
+export function encode(config: ExperimentConfig, options: { full?: boolean } = {}): string {
+  const query = new URLSearchParams();
+  const defaults = defaultConfig() as unknown as Record<string, unknown>;
+  const values = config as unknown as Record<string, unknown>;
+  for (const p of PARAMS) {
+    const v = formatValue(values[p.key]);
+    if (options.full || v !== formatValue(defaults[p.key])) query.set(p.key, v);
+  }
+  return query.toString().replaceAll('%2C', ',');
+}
+
+/** One human sentence per rejected parameter, shared by the UI and the experiment runner. */
+export function rejectionMessage(r: Rejected): string {
+  return `Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`;
+}
