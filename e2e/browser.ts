@@ -10,4 +10,9 @@ export const BASE_ARGS = [
   '--disable-sync',
 ];
 
-export const WEBGPU_ARGS = [...BASE_ARGS, '--enable-unsafe-webgpu', '--enable-features=Vulkan', '--use-angle=swiftshader'];
+export const WEBGPU_ARGS = [
+  ...BASE_ARGS,
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-angle=swiftshader',
+];

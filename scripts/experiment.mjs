@@ -29,17 +29,24 @@ const WEBGPU_ARGS = [
 
 const log = (s) => process.stderr.write(`${s}\n`);
 
-const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare-data.mjs')], { stdio: 'inherit' });
+const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare-data.mjs')], {
+  stdio: 'inherit',
+});
 if (prep.status !== 0) process.exit(1);
 
 const outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
 let server;
 let browser;
-let exitCode = 1;
+let exitCode;
 try {
   log('experiment: building the app…');
   await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await preview({ root, logLevel: 'warn', build: { outDir }, preview: { port: 0, host: '127.0.0.1' } });
+  server = await preview({
+    root,
+    logLevel: 'warn',
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1' },
+  });
   const base = server.resolvedUrls.local[0];
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -59,7 +66,8 @@ try {
       switch (e.type) {
         case 'config':
           if (e.rejected.length > 0) {
-            for (const r of e.rejected) log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);
+            for (const r of e.rejected)
+              log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);
             log('experiment: invalid configuration, nothing was run.');
             resolve(2);
           } else {
@@ -69,10 +77,14 @@ try {
         case 'ready':
           device = { backend: e.backend, adapter: e.adapter };
           if (e.notice) log(`experiment: ${e.notice}`);
-          log(`experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`);
+          log(
+            `experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`,
+          );
           break;
         case 'progress':
-          log(`  epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`);
+          log(
+            `  epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
+          );
           break;
         case 'maskUpdate':
           lastUpdate = e.update;
@@ -86,7 +98,11 @@ try {
               testAcc: m.testAcc,
               trainLoss: m.trainLoss,
               density: m.density,
-              layers: m.layers.map((l) => ({ name: l.name, density: l.density, meanMomentum: l.meanMomentum })),
+              layers: m.layers.map((l) => ({
+                name: l.name,
+                density: l.density,
+                meanMomentum: l.meanMomentum,
+              })),
               pruneRate: m.pruneRate,
               seconds: m.seconds,
               samplesPerSec: m.samplesPerSec,

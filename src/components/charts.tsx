@@ -20,7 +20,17 @@ import {
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 const color = (i: number) => COLORS[i % COLORS.length];
 
-function Panel({ title, caption, children, testId }: { title: string; caption: string; children: React.ReactNode; testId: string }) {
+function Panel({
+  title,
+  caption,
+  children,
+  testId,
+}: {
+  title: string;
+  caption: string;
+  children: React.ReactNode;
+  testId: string;
+}) {
   return (
     <section className="panel" data-testid={testId} aria-label={title}>
       <h2>{title}</h2>
@@ -37,21 +47,51 @@ function Empty({ text }: { text: string }) {
 /** Test accuracy per epoch (and train accuracy), from the worker's epoch events. */
 export function AccuracyChart() {
   const epochs = useStore(selectEpochs);
-  const data = epochs.map((e) => ({ epoch: e.epoch, test: e.testAcc * 100, train: e.trainAcc * 100 }));
+  const data = epochs.map((e) => ({
+    epoch: e.epoch,
+    test: e.testAcc * 100,
+    train: e.trainAcc * 100,
+  }));
   return (
-    <Panel title="Accuracy" caption="Test and train accuracy (%) after each epoch." testId="chart-accuracy">
+    <Panel
+      title="Accuracy"
+      caption="Test and train accuracy (%) after each epoch."
+      testId="chart-accuracy"
+    >
       {data.length === 0 ? (
         <Empty text="Appears after the first epoch." />
       ) : (
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
-            <YAxis domain={['auto', 'auto']} tickFormatter={(v: number) => v.toFixed(1)} width={48} />
+            <XAxis
+              dataKey="epoch"
+              type="number"
+              domain={[1, 'dataMax']}
+              allowDecimals={false}
+              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+            />
+            <YAxis
+              domain={['auto', 'auto']}
+              tickFormatter={(v: number) => v.toFixed(1)}
+              width={48}
+            />
             <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
             <Legend />
-            <Line dataKey="test" name="test accuracy" stroke={color(0)} dot isAnimationActive={false} />
-            <Line dataKey="train" name="train accuracy" stroke={color(1)} dot isAnimationActive={false} />
+            <Line
+              dataKey="test"
+              name="test accuracy"
+              stroke={color(0)}
+              dot
+              isAnimationActive={false}
+            />
+            <Line
+              dataKey="train"
+              name="train accuracy"
+              stroke={color(1)}
+              dot
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       )}
@@ -68,20 +108,52 @@ export function LossChart() {
   const stepData = steps.map((s) => ({ x: s.globalStep / perEpoch, step: s.trainLoss }));
   const epochData = epochs.map((e) => ({ x: e.epoch, train: e.trainLoss, test: e.testLoss }));
   return (
-    <Panel title="Loss" caption="Train loss every few steps, and mean train/test loss per epoch." testId="chart-loss">
+    <Panel
+      title="Loss"
+      caption="Train loss every few steps, and mean train/test loss per epoch."
+      testId="chart-loss"
+    >
       {stepData.length === 0 ? (
         <Empty text="Appears once training starts." />
       ) : (
         <ResponsiveContainer width="100%" height="100%">
           <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="x" type="number" domain={[0, 'dataMax']} tickFormatter={(v: number) => v.toFixed(1)} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+            <XAxis
+              dataKey="x"
+              type="number"
+              domain={[0, 'dataMax']}
+              tickFormatter={(v: number) => v.toFixed(1)}
+              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+            />
             <YAxis domain={[0, 'auto']} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-            <Tooltip formatter={(v) => Number(v).toFixed(4)} labelFormatter={(v) => `epoch ${Number(v).toFixed(2)}`} />
+            <Tooltip
+              formatter={(v) => Number(v).toFixed(4)}
+              labelFormatter={(v) => `epoch ${Number(v).toFixed(2)}`}
+            />
             <Legend />
-            <Line data={stepData} dataKey="step" name="train loss (running)" stroke={color(2)} dot={false} isAnimationActive={false} />
-            <Line data={epochData} dataKey="train" name="train loss (epoch)" stroke={color(1)} isAnimationActive={false} />
-            <Line data={epochData} dataKey="test" name="test loss (epoch)" stroke={color(0)} isAnimationActive={false} />
+            <Line
+              data={stepData}
+              dataKey="step"
+              name="train loss (running)"
+              stroke={color(2)}
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              data={epochData}
+              dataKey="train"
+              name="train loss (epoch)"
+              stroke={color(1)}
+              isAnimationActive={false}
+            />
+            <Line
+              data={epochData}
+              dataKey="test"
+              name="test loss (epoch)"
+              stroke={color(0)}
+              isAnimationActive={false}
+            />
           </LineChart>
         </ResponsiveContainer>
       )}
@@ -95,7 +167,11 @@ export function DensityChart() {
   const initial = useStore(selectInitialLayers);
   if (initial.length === 0) {
     return (
-      <Panel title="Density per layer" caption="Fraction of each layer's weights that exist, after each mask update." testId="chart-density">
+      <Panel
+        title="Density per layer"
+        caption="Fraction of each layer's weights that exist, after each mask update."
+        testId="chart-density"
+      >
         <Empty text="Appears once the model is built." />
       </Panel>
     );
@@ -103,14 +179,28 @@ export function DensityChart() {
   const total = (layers: { active: number; size: number }[]) =>
     layers.reduce((a, l) => a + l.active, 0) / layers.reduce((a, l) => a + l.size, 0);
   const row = (epoch: number, layers: { name: string; active: number; size: number }[]) =>
-    Object.fromEntries([['epoch', epoch], ['total', total(layers)], ...layers.map((l) => [l.name, l.active / l.size])]);
+    Object.fromEntries([
+      ['epoch', epoch],
+      ['total', total(layers)],
+      ...layers.map((l) => [l.name, l.active / l.size]),
+    ]);
   const data = [row(0, initial), ...epochs.map((e) => row(e.epoch, e.layers))];
   return (
-    <Panel title="Density per layer" caption="Fraction of each layer's weights that exist, after each mask update (total stays fixed)." testId="chart-density">
+    <Panel
+      title="Density per layer"
+      caption="Fraction of each layer's weights that exist, after each mask update (total stays fixed)."
+      testId="chart-density"
+    >
       <ResponsiveContainer width="100%" height="100%">
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="epoch" type="number" domain={[0, 'dataMax']} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+          <XAxis
+            dataKey="epoch"
+            type="number"
+            domain={[0, 'dataMax']}
+            allowDecimals={false}
+            label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+          />
           <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
           <Tooltip formatter={(v) => Number(v).toFixed(4)} />
           <Legend />
@@ -148,12 +238,30 @@ export function MomentumChart() {
         <ResponsiveContainer width="100%" height="100%">
           <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
-            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }} />
+            <XAxis
+              dataKey="epoch"
+              type="number"
+              domain={[1, 'dataMax']}
+              allowDecimals={false}
+              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+            />
             <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-            <Tooltip formatter={(v, name) => (String(name).includes('momentum') ? Number(v).toExponential(3) : Number(v).toFixed(3))} />
+            <Tooltip
+              formatter={(v, name) =>
+                String(name).includes('momentum')
+                  ? Number(v).toExponential(3)
+                  : Number(v).toFixed(3)
+              }
+            />
             <Legend />
             {names.map((n, i) => (
-              <Line key={n} dataKey={n} name={`${n} share`} stroke={color(i)} isAnimationActive={false} />
+              <Line
+                key={n}
+                dataKey={n}
+                name={`${n} share`}
+                stroke={color(i)}
+                isAnimationActive={false}
+              />
             ))}
           </LineChart>
         </ResponsiveContainer>

@@ -91,16 +91,28 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
     }
     case 'softmaxXent': {
       const p = a as KernelArgs['softmaxXent'];
-      return () => k.softmaxXent(f(p.logits), u(p.labels), f(p.loss), f(p.dlogits), p.batch, p.classes);
+      return () =>
+        k.softmaxXent(f(p.logits), u(p.labels), f(p.loss), f(p.dlogits), p.batch, p.classes);
     }
     case 'sgdUpdate': {
       const p = a as KernelArgs['sgdUpdate'];
       return () =>
-        k.sgdUpdate(f(p.w), f(p.g), f(p.v), p.mask ? f(p.mask) : null, p.n, p.lr, p.momentum, p.wd, p.nesterov);
+        k.sgdUpdate(
+          f(p.w),
+          f(p.g),
+          f(p.v),
+          p.mask ? f(p.mask) : null,
+          p.n,
+          p.lr,
+          p.momentum,
+          p.wd,
+          p.nesterov,
+        );
     }
     case 'batchMetrics': {
       const p = a as KernelArgs['batchMetrics'];
-      return () => k.batchMetrics(f(p.logits), u(p.labels), f(p.loss), f(p.accum), p.batch, p.classes);
+      return () =>
+        k.batchMetrics(f(p.logits), u(p.labels), f(p.loss), f(p.accum), p.batch, p.classes);
     }
     default:
       throw new Error(`unknown kernel ${String(kernel)}`);

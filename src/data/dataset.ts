@@ -26,9 +26,13 @@ export function mnistFromIdx(
 ): ImageDataset {
   const img = parseIdxImages(images, names.images);
   const lab = parseIdxLabels(labels, names.labels);
-  if (img.rows !== 28 || img.cols !== 28) throw new DatasetError(names.images, `images are ${img.rows}x${img.cols}, expected 28x28`);
+  if (img.rows !== 28 || img.cols !== 28)
+    throw new DatasetError(names.images, `images are ${img.rows}x${img.cols}, expected 28x28`);
   if (lab.length !== img.count) {
-    throw new DatasetError(names.labels, `${lab.length} labels for ${img.count} images in ${names.images}`);
+    throw new DatasetError(
+      names.labels,
+      `${lab.length} labels for ${img.count} images in ${names.images}`,
+    );
   }
   return {
     name,

@@ -30,7 +30,15 @@ export interface KernelArgs {
     std: number;
   };
   /** y[b,o] = sum_i x[b,i] w[o,i] + bias[o]. */
-  linearForward: { x: Tensor; w: Tensor; b: Tensor; y: Tensor; batch: number; inF: number; outF: number };
+  linearForward: {
+    x: Tensor;
+    w: Tensor;
+    b: Tensor;
+    y: Tensor;
+    batch: number;
+    inF: number;
+    outF: number;
+  };
   /** dx[b,i] = sum_o dy[b,o] w[o,i]. */
   linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
   /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */

@@ -14,7 +14,12 @@ export function buildMlp(inputSize: number, hidden: number[], classes: number): 
     layers.push({ kind: 'relu', name: `relu${i + 1}` });
     width = h;
   });
-  layers.push({ kind: 'linear', name: `fc${hidden.length + 1}`, inFeatures: width, outFeatures: classes });
+  layers.push({
+    kind: 'linear',
+    name: `fc${hidden.length + 1}`,
+    inFeatures: width,
+    outFeatures: classes,
+  });
   return layers;
 }
 

@@ -218,7 +218,15 @@ export class Trainer {
         const param = this.params[p++];
         const y = f32(batch * layer.outFeatures);
         ops.push(
-          be.op('linearForward', { x, w: param.w, b: param.b, y, batch, inF: layer.inFeatures, outF: layer.outFeatures }),
+          be.op('linearForward', {
+            x,
+            w: param.w,
+            b: param.b,
+            y,
+            batch,
+            inF: layer.inFeatures,
+            outF: layer.outFeatures,
+          }),
         );
         acts.push(y);
         widths.push(layer.outFeatures);
@@ -236,9 +244,25 @@ export class Trainer {
     const loss = f32(batch);
     // The input needs no gradient: slot 0 is never written.
     const grads: Tensor[] = widths.map((w, i) => (i === 0 ? acts[0] : f32(batch * w)));
-    ops.push(be.op('softmaxXent', { logits, labels, loss, dlogits: grads[grads.length - 1], batch, classes }));
     ops.push(
-      be.op('batchMetrics', { logits, labels, loss, accum: training ? this.trainAccum : this.evalAccum, batch, classes }),
+      be.op('softmaxXent', {
+        logits,
+        labels,
+        loss,
+        dlogits: grads[grads.length - 1],
+        batch,
+        classes,
+      }),
+    );
+    ops.push(
+      be.op('batchMetrics', {
+        logits,
+        labels,
+        loss,
+        accum: training ? this.trainAccum : this.evalAccum,
+        batch,
+        classes,
+      }),
     );
     if (training) {
       for (let i = this.layers.length - 1; i >= 0; i--) {
@@ -251,7 +275,9 @@ export class Trainer {
           ops.push(be.op('biasGrad', { dy, db: param.db, batch, outF: layer.outFeatures }));
           if (i > 0) ops.push(be.op('linearGradInput', { dy, w: param.w, dx: grads[i], ...dims }));
         } else {
-          ops.push(be.op('reluBackward', { y: acts[i + 1], dy, dx: grads[i], n: batch * widths[i] }));
+          ops.push(
+            be.op('reluBackward', { y: acts[i + 1], dy, dx: grads[i], n: batch * widths[i] }),
+          );
         }
       }
       const hyper = {
@@ -261,8 +287,26 @@ export class Trainer {
         nesterov: this.config.nesterov,
       };
       for (const param of this.params) {
-        ops.push(be.op('sgdUpdate', { w: param.w, g: param.dw, v: param.vw, mask: param.mask, n: param.w.length, ...hyper }));
-        ops.push(be.op('sgdUpdate', { w: param.b, g: param.db, v: param.vb, mask: null, n: param.b.length, ...hyper }));
+        ops.push(
+          be.op('sgdUpdate', {
+            w: param.w,
+            g: param.dw,
+            v: param.vw,
+            mask: param.mask,
+            n: param.w.length,
+            ...hyper,
+          }),
+        );
+        ops.push(
+          be.op('sgdUpdate', {
+            w: param.b,
+            g: param.db,
+            v: param.vb,
+            mask: null,
+            n: param.b.length,
+            ...hyper,
+          }),
+        );
       }
     }
     const plan = { batch, ops };
@@ -404,7 +448,9 @@ export class Trainer {
   }
 
   /** Current weights, masks and momentum of every linear layer (for tests and views). */
-  async snapshot(): Promise<{ name: string; weights: Float32Array; momentum: Float32Array; mask: Uint8Array | null }[]> {
+  async snapshot(): Promise<
+    { name: string; weights: Float32Array; momentum: Float32Array; mask: Uint8Array | null }[]
+  > {
     return Promise.all(
       this.params.map(async (p) => ({
         name: p.spec.name,

@@ -22,7 +22,9 @@ export class GpuUnavailableError extends Error {
 /** Describes an adapter in one line, e.g. "nvidia ampere" or "google swiftshader". */
 function describeAdapter(adapter: GPUAdapter): string {
   const info = adapter.info;
-  const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
+  const parts = [info.vendor, info.architecture, info.device, info.description].filter(
+    (s) => s && s.length > 0,
+  );
   return parts.length > 0 ? [...new Set(parts)].join(' ') : 'unknown WebGPU adapter';
 }
 
@@ -55,14 +57,21 @@ export class GpuBackend implements Backend {
   }
 
   static async create(gpu: GPU | undefined): Promise<GpuBackend> {
-    if (!gpu) throw new GpuUnavailableError('This browser does not expose WebGPU (navigator.gpu is missing).');
+    if (!gpu)
+      throw new GpuUnavailableError(
+        'This browser does not expose WebGPU (navigator.gpu is missing).',
+      );
     const adapter = await gpu.requestAdapter({ powerPreference: 'high-performance' });
-    if (!adapter) throw new GpuUnavailableError('WebGPU is present but no GPU adapter is available.');
+    if (!adapter)
+      throw new GpuUnavailableError('WebGPU is present but no GPU adapter is available.');
     const device = await adapter.requestDevice({
       requiredLimits: {
         maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
         maxBufferSize: adapter.limits.maxBufferSize,
-        maxStorageBuffersPerShaderStage: Math.min(8, adapter.limits.maxStorageBuffersPerShaderStage),
+        maxStorageBuffersPerShaderStage: Math.min(
+          8,
+          adapter.limits.maxStorageBuffersPerShaderStage,
+        ),
       },
     });
     const backend = new GpuBackend(device, describeAdapter(adapter));
@@ -117,7 +126,13 @@ export class GpuBackend implements Backend {
 
   write(t: Tensor, data: Float32Array | Uint32Array, offset = 0): void {
     if (data.length + offset > t.length) throw new Error('write out of bounds');
-    this.device.queue.writeBuffer((t as GpuTensor).buffer, offset * 4, data.buffer, data.byteOffset, data.byteLength);
+    this.device.queue.writeBuffer(
+      (t as GpuTensor).buffer,
+      offset * 4,
+      data.buffer,
+      data.byteOffset,
+      data.byteLength,
+    );
   }
 
   async read(t: Tensor): Promise<Float32Array | Uint32Array> {
@@ -126,7 +141,8 @@ export class GpuBackend implements Backend {
     const pool = this.staging.get(size) ?? [];
     this.staging.set(size, pool);
     const staging =
-      pool.pop() ?? this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      pool.pop() ??
+      this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer((t as GpuTensor).buffer, 0, staging, 0, size);
     this.device.queue.submit([encoder.finish()]);
@@ -151,9 +167,15 @@ export class GpuBackend implements Backend {
     this.device.queue.writeBuffer(uniform, 0, uniformData);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
     desc.buffers(args).forEach((t, i) => {
-      entries.push({ binding: i + 1, resource: { buffer: ((t ?? this.placeholder) as GpuTensor).buffer } });
+      entries.push({
+        binding: i + 1,
+        resource: { buffer: ((t ?? this.placeholder) as GpuTensor).buffer },
+      });
     });
-    const bindGroup = this.device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries });
+    const bindGroup = this.device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries,
+    });
     const op: GpuOp = { kernel, pipeline, bindGroup, workgroups: desc.dispatch(args, constants) };
     return op;
   }

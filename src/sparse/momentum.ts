@@ -27,14 +27,19 @@ export function countActive(mask: Uint8Array): number {
  * Prune rate after `step` of `totalSteps` training steps: cosine from `start` down to `end`.
  * The reference checks: 540 steps/epoch, 5 epochs gives 0.4527, 0.3290, 0.1760, 0.0523.
  */
-export function cosinePruneRate(step: number, totalSteps: number, start: number, end = 0.005): number {
+export function cosinePruneRate(
+  step: number,
+  totalSteps: number,
+  start: number,
+  end = 0.005,
+): number {
   const t = Math.min(Math.max(step / totalSteps, 0), 1);
   return end + ((start - end) * (1 + Math.cos(Math.PI * t))) / 2;
 }
 
 /** Number of weights one layer loses at prune rate `rate`: ceil(rate × active). */
 export function pruneCount(active: number, rate: number): number {
-  return Math.min(active, Math.ceil(rate * active - 1e-9));
+  return Math.min(active, Math.max(0, Math.ceil(rate * active)));
 }
 
 /**
@@ -79,7 +84,8 @@ export function normalizeShares(values: number[]): number[] {
 export function allocateRegrowth(total: number, shares: number[], capacity: number[]): number[] {
   const n = shares.length;
   const capTotal = capacity.reduce((a, b) => a + b, 0);
-  if (total > capTotal) throw new Error(`cannot regrow ${total} weights into ${capTotal} free slots`);
+  if (total > capTotal)
+    throw new Error(`cannot regrow ${total} weights into ${capTotal} free slots`);
   const target = new Array<number>(n).fill(0);
   const open = new Set<number>();
   for (let i = 0; i < n; i++) if (capacity[i] > 0) open.add(i);
@@ -102,7 +108,9 @@ export function allocateRegrowth(total: number, shares: number[], capacity: numb
   }
   const alloc = target.map((t, i) => Math.min(capacity[i], Math.floor(t + 1e-9)));
   let left = total - alloc.reduce((a, b) => a + b, 0);
-  const order = [...target.keys()].sort((a, b) => target[b] - alloc[b] - (target[a] - alloc[a]) || a - b);
+  const order = [...target.keys()].sort(
+    (a, b) => target[b] - alloc[b] - (target[a] - alloc[a]) || a - b,
+  );
   while (left > 0) {
     let progressed = false;
     for (const i of order) {
@@ -131,7 +139,8 @@ export function momentumGrowth(
   if (count <= 0) return { mask: out, grown: new Uint32Array(0) };
   const inactive: number[] = [];
   for (let i = 0; i < mask.length; i++) if (!mask[i]) inactive.push(i);
-  if (count > inactive.length) throw new Error(`cannot regrow ${count} into ${inactive.length} free slots`);
+  if (count > inactive.length)
+    throw new Error(`cannot regrow ${count} into ${inactive.length} free slots`);
   inactive.sort((a, b) => Math.abs(momentum[b]) - Math.abs(momentum[a]) || a - b);
   const grown = Uint32Array.from(inactive.slice(0, count));
   for (const i of grown) out[i] = 1;

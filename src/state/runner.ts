@@ -34,7 +34,11 @@ export function startRun(): void {
     useStore.getState().receive({ type: 'error', message });
     forward({ type: 'error', message });
   };
-  send({ type: 'start', config, baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href });
+  send({
+    type: 'start',
+    config,
+    baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
+  });
 }
 
 export function pauseRun(): void {

@@ -85,7 +85,12 @@ const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions
             progress: p,
             steps: [
               ...s.steps,
-              { globalStep: p.globalStep, epoch: p.epoch, trainLoss: p.trainLoss, samplesPerSec: p.samplesPerSec },
+              {
+                globalStep: p.globalStep,
+                epoch: p.epoch,
+                trainLoss: p.trainLoss,
+                samplesPerSec: p.samplesPerSec,
+              },
             ],
           };
         }

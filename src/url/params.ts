@@ -57,7 +57,13 @@ interface IntListParam extends Base<number[]> {
 export type ParamSpec = NumberParam | BoolParam | EnumParam | IntListParam;
 
 export const PARAMS: readonly ParamSpec[] = [
-  { key: 'dataset', type: 'enum', values: ['mnist'], default: 'mnist', help: 'Dataset to train on.' },
+  {
+    key: 'dataset',
+    type: 'enum',
+    values: ['mnist'],
+    default: 'mnist',
+    help: 'Dataset to train on.',
+  },
   { key: 'model', type: 'enum', values: ['mlp'], default: 'mlp', help: 'Network architecture.' },
   {
     key: 'hidden',
@@ -88,9 +94,22 @@ export const PARAMS: readonly ParamSpec[] = [
     legacy: ['prune'],
     help: 'Fraction of active weights pruned and regrown at the first mask update (cosine-decayed).',
   },
-  { key: 'lr', type: 'float', min: 0, minExclusive: true, max: 10, default: 0.1, help: 'SGD learning rate.' },
+  {
+    key: 'lr',
+    type: 'float',
+    min: 0,
+    minExclusive: true,
+    max: 10,
+    default: 0.1,
+    help: 'SGD learning rate.',
+  },
   { key: 'momentum', type: 'float', min: 0, max: 0.999, default: 0.9, help: 'SGD momentum.' },
-  { key: 'nesterov', type: 'bool', default: true, help: 'Use Nesterov momentum (as the reference does).' },
+  {
+    key: 'nesterov',
+    type: 'bool',
+    default: true,
+    help: 'Use Nesterov momentum (as the reference does).',
+  },
   {
     key: 'wd',
     type: 'float',
@@ -101,7 +120,14 @@ export const PARAMS: readonly ParamSpec[] = [
     help: 'Weight decay (L2), applied to every parameter.',
   },
   { key: 'batch', type: 'int', min: 1, max: 1000, default: 100, help: 'Mini-batch size.' },
-  { key: 'epochs', type: 'int', min: 1, max: 100, default: 5, help: 'Passes over the training set.' },
+  {
+    key: 'epochs',
+    type: 'int',
+    min: 1,
+    max: 100,
+    default: 5,
+    help: 'Passes over the training set.',
+  },
   {
     key: 'seed',
     type: 'int',
@@ -125,7 +151,12 @@ export const PARAMS: readonly ParamSpec[] = [
     default: 'auto',
     help: 'Where the math runs: WebGPU, the CPU reference, or auto (WebGPU when available).',
   },
-  { key: 'autorun', type: 'bool', default: false, help: 'Start training as soon as the page opens.' },
+  {
+    key: 'autorun',
+    type: 'bool',
+    default: false,
+    help: 'Start training as soon as the page opens.',
+  },
 ];
 
 export interface Rejected {
@@ -152,7 +183,10 @@ function describeRange(p: NumberParam | IntListParam): string {
 }
 
 /** Parses one raw value; returns the value or the reason it was refused. */
-function parseValue(p: ParamSpec, raw: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+function parseValue(
+  p: ParamSpec,
+  raw: string,
+): { ok: true; value: unknown } | { ok: false; reason: string } {
   const s = raw.trim();
   switch (p.type) {
     case 'bool':
@@ -168,7 +202,8 @@ function parseValue(p: ParamSpec, raw: string): { ok: true; value: unknown } | {
       if (!NUMBER_RE.test(s)) return { ok: false, reason: 'is not a number' };
       const v = Number(s);
       if (!Number.isFinite(v)) return { ok: false, reason: 'is not a finite number' };
-      if (p.type === 'int' && !Number.isInteger(v)) return { ok: false, reason: 'must be a whole number' };
+      if (p.type === 'int' && !Number.isInteger(v))
+        return { ok: false, reason: 'must be a whole number' };
       const tooLow = p.minExclusive ? v <= p.min : v < p.min;
       if (tooLow || v > p.max) return { ok: false, reason: `must be ${describeRange(p)}` };
       return { ok: true, value: v };
@@ -176,13 +211,18 @@ function parseValue(p: ParamSpec, raw: string): { ok: true; value: unknown } | {
     case 'intList': {
       const parts = s.split(',').map((x) => x.trim());
       if (parts.length < p.minLength || parts.length > p.maxLength) {
-        return { ok: false, reason: `needs ${p.minLength} to ${p.maxLength} comma-separated widths` };
+        return {
+          ok: false,
+          reason: `needs ${p.minLength} to ${p.maxLength} comma-separated widths`,
+        };
       }
       const out: number[] = [];
       for (const part of parts) {
-        if (!/^\d+$/.test(part)) return { ok: false, reason: `has a width that is not a whole number ("${part}")` };
+        if (!/^\d+$/.test(part))
+          return { ok: false, reason: `has a width that is not a whole number ("${part}")` };
         const v = Number(part);
-        if (v < p.min || v > p.max) return { ok: false, reason: `must have widths ${describeRange(p)}` };
+        if (v < p.min || v > p.max)
+          return { ok: false, reason: `must have widths ${describeRange(p)}` };
         out.push(v);
       }
       return { ok: true, value: out };

@@ -1,7 +1,12 @@
 import { DatasetError } from '../data/idx';
 import { mnistFromIdx, takeFirst, type ImageDataset } from '../data/dataset';
 
-export type DataProgress = (p: { file: string; loaded: number; total: number; phase: 'download' | 'decode' }) => void;
+export type DataProgress = (p: {
+  file: string;
+  loaded: number;
+  total: number;
+  phase: 'download' | 'decode';
+}) => void;
 
 const FILES = {
   trainImages: 'train-images-idx3-ubyte.gz',
@@ -10,7 +15,10 @@ const FILES = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 };
 
-async function readAll(stream: ReadableStream<Uint8Array>, onChunk: (n: number) => void): Promise<Uint8Array> {
+async function readAll(
+  stream: ReadableStream<Uint8Array>,
+  onChunk: (n: number) => void,
+): Promise<Uint8Array> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = stream.getReader();
@@ -31,7 +39,11 @@ async function readAll(stream: ReadableStream<Uint8Array>, onChunk: (n: number) 
 }
 
 /** Downloads one asset with progress and gunzips it (unless the server already did). */
-async function fetchAsset(base: string, file: string, onProgress: DataProgress): Promise<Uint8Array> {
+async function fetchAsset(
+  base: string,
+  file: string,
+  onProgress: DataProgress,
+): Promise<Uint8Array> {
   let res: Response;
   try {
     res = await fetch(`${base}data/mnist/${file}`);
@@ -45,11 +57,15 @@ async function fetchAsset(base: string, file: string, onProgress: DataProgress):
     );
   }
   const total = Number(res.headers.get('content-length') ?? 0);
-  const raw = await readAll(res.body, (loaded) => onProgress({ file, loaded, total, phase: 'download' }));
+  const raw = await readAll(res.body, (loaded) =>
+    onProgress({ file, loaded, total, phase: 'download' }),
+  );
   if (raw[0] !== 0x1f || raw[1] !== 0x8b) return raw; // already decoded by the transport
   onProgress({ file, loaded: 0, total: raw.byteLength, phase: 'decode' });
   try {
-    const stream = new Blob([raw as BlobPart]).stream().pipeThrough(new DecompressionStream('gzip'));
+    const stream = new Blob([raw as BlobPart])
+      .stream()
+      .pipeThrough(new DecompressionStream('gzip'));
     return await readAll(stream, () => {});
   } catch (e) {
     throw new DatasetError(file, `is not a valid gzip file (${(e as Error).message})`);
@@ -68,7 +84,17 @@ export async function loadMnist(
     fetchAsset(base, FILES.testImages, onProgress),
     fetchAsset(base, FILES.testLabels, onProgress),
   ]);
-  const full = mnistFromIdx(ti, tl, { images: FILES.trainImages, labels: FILES.trainLabels }, 'mnist-train');
-  const test = mnistFromIdx(vi, vl, { images: FILES.testImages, labels: FILES.testLabels }, 'mnist-test');
+  const full = mnistFromIdx(
+    ti,
+    tl,
+    { images: FILES.trainImages, labels: FILES.trainLabels },
+    'mnist-train',
+  );
+  const test = mnistFromIdx(
+    vi,
+    vl,
+    { images: FILES.testImages, labels: FILES.testLabels },
+    'mnist-test',
+  );
   return { train: takeFirst(full, train), test };
 }

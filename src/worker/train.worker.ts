@@ -18,7 +18,9 @@ let paused = false;
 let trainer: Trainer | null = null;
 let running = false;
 
-async function makeBackend(config: ExperimentConfig): Promise<{ backend: Backend; notice: string | null }> {
+async function makeBackend(
+  config: ExperimentConfig,
+): Promise<{ backend: Backend; notice: string | null }> {
   if (config.backend === 'cpu') return { backend: new CpuBackend(), notice: null };
   try {
     return { backend: await GpuBackend.create(navigator.gpu), notice: null };

@@ -1,0 +1,96 @@
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+
+const pureFolders = ['src/engine/**', 'src/sparse/**', 'src/data/**', 'src/url/**'];
+
+/** Module boundaries (as excalidraw does): the pure core knows nothing of React, the DOM or the GPU. */
+const noUi = [
+  {
+    group: ['react', 'react-dom', 'react-dom/*', 'recharts', 'zustand', 'zustand/*'],
+    message: 'The engine, sparse, data and url modules are pure TypeScript: no UI libraries.',
+  },
+  {
+    group: [
+      '**/gpu/**',
+      '**/gpu',
+      '**/cpu/**',
+      '**/cpu',
+      '**/worker/**',
+      '**/state/**',
+      '**/components/**',
+    ],
+    message: 'Pure modules depend only on each other.',
+  },
+];
+
+export default tseslint.config(
+  { ignores: ['dist', 'node_modules', 'public/data', 'test-results', 'playwright-report'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
+    },
+  },
+  {
+    files: pureFolders,
+    languageOptions: { globals: {} },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: noUi }],
+      'no-restricted-globals': ['error', 'window', 'document', 'navigator', 'self', 'fetch'],
+    },
+  },
+  {
+    files: ['src/components/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [
+                '**/state/store',
+                '**/state/runner',
+                '**/state/selectors',
+                'zustand',
+                'zustand/*',
+              ],
+              message: 'Components use the store only through src/state (its index).',
+            },
+            {
+              group: ['**/gpu/**', '**/gpu', '**/cpu/**', '**/cpu', '**/worker/**'],
+              message: 'Components talk to training only through the store.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**'],
+    ignores: ['src/gpu/**', 'src/worker/**'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        {
+          object: 'navigator',
+          property: 'gpu',
+          message: 'Only src/gpu (and the worker that hands it in) touches navigator.gpu.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['scripts/**', 'e2e/**', '*.config.{js,ts}'],
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
+  },
+);

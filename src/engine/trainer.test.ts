@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../cpu/backend';
+import type { ImageDataset } from '../data/dataset';
+import { countActive } from '../sparse/momentum';
+import { decode } from '../url/params';
+import { Rng } from './rng';
+import { Trainer, type EpochMetrics, type MaskUpdateEvent } from './trainer';
+
+/** A learnable toy set: the class decides which block of 8 pixels is bright. */
+function toyData(count: number, seed: number): ImageDataset {
+  const rng = new Rng(seed);
+  const features = 32;
+  const pixels = new Uint8Array(count * features);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const c = rng.int(4);
+    labels[n] = c;
+    for (let f = 0; f < features; f++) {
+      const on = Math.floor(f / 8) === c;
+      pixels[n * features + f] = Math.min(255, Math.floor((on ? 160 : 20) + rng.next() * 80));
+    }
+  }
+  return { name: 'toy', count, features, classes: 4, pixels, labels, mean: 0.3, std: 0.3 };
+}
+
+async function run(query: string) {
+  const { config } = decode(query);
+  const epochs: EpochMetrics[] = [];
+  const updates: MaskUpdateEvent[] = [];
+  const trainer = new Trainer(new CpuBackend(), config, toyData(300, 1), toyData(200, 2), {
+    epoch: (m) => epochs.push(m),
+    maskUpdate: (u) => updates.push(u),
+  });
+  while (!trainer.finished) await trainer.step();
+  return { trainer, epochs, updates };
+}
+
+describe('Trainer on the CPU backend', () => {
+  it('learns, keeps masked weights at zero and the total density exact', async () => {
+    const { trainer, epochs, updates } = await run(
+      'hidden=16,8&density=0.25&epochs=4&batch=20&lr=0.05',
+    );
+    expect(epochs).toHaveLength(4);
+    expect(updates).toHaveLength(3); // end of every epoch except the last
+    expect(epochs[3].testAcc).toBeGreaterThan(0.9);
+    expect(epochs[3].trainLoss).toBeLessThan(epochs[0].trainLoss);
+    const total = 32 * 16 + 16 * 8 + 8 * 4;
+    for (const e of epochs)
+      expect(Math.round(e.density * total)).toBe(
+        Math.round(0.25 * 32 * 16) + Math.round(0.25 * 16 * 8) + Math.round(0.25 * 8 * 4),
+      );
+    for (const u of updates) {
+      const pruned = u.layers.reduce((s, l) => s + l.pruned, 0);
+      const regrown = u.layers.reduce((s, l) => s + l.regrown, 0);
+      expect(regrown).toBe(pruned);
+    }
+    for (const layer of await trainer.snapshot()) {
+      expect(layer.mask).not.toBeNull();
+      for (let i = 0; i < layer.weights.length; i++)
+        if (!layer.mask![i]) expect(layer.weights[i]).toBe(0);
+      // The momentum buffer is dense: missing weights accumulate momentum too.
+      let missingWithMomentum = 0;
+      for (let i = 0; i < layer.momentum.length; i++)
+        if (!layer.mask![i] && layer.momentum[i] !== 0) missingWithMomentum++;
+      if (countActive(layer.mask!) < layer.mask!.length)
+        expect(missingWithMomentum).toBeGreaterThan(0);
+      expect(countActive(layer.mask!)).toBeGreaterThan(0);
+    }
+  });
+
+  it('uses the cosine prune rate at the ends of epochs', async () => {
+    const { updates, trainer } = await run('hidden=16&density=0.5&epochs=3&batch=30');
+    expect(trainer.stepsPerEpoch).toBe(10);
+    expect(updates.map((u) => u.pruneRate)).toEqual([
+      0.005 + (0.495 * (1 + Math.cos(Math.PI / 3))) / 2,
+      0.005 + (0.495 * (1 + Math.cos((2 * Math.PI) / 3))) / 2,
+    ]);
+  });
+
+  it('is deterministic for a seed and differs across seeds', async () => {
+    const a = await run('hidden=16&density=0.3&epochs=2&batch=25&seed=4');
+    const b = await run('hidden=16&density=0.3&epochs=2&batch=25&seed=4');
+    const c = await run('hidden=16&density=0.3&epochs=2&batch=25&seed=5');
+    const strip = (e: EpochMetrics[]) =>
+      e.map(({ seconds: _s, samplesPerSec: _p, ...rest }) => rest);
+    expect(strip(a.epochs)).toEqual(strip(b.epochs));
+    expect(strip(a.epochs)).not.toEqual(strip(c.epochs));
+  });
+
+  it('trains dense with no masks when density is 1', async () => {
+    const { epochs, updates } = await run('hidden=16&density=1&epochs=2&batch=50');
+    expect(updates).toHaveLength(0);
+    expect(epochs[1].density).toBe(1);
+    expect(epochs[1].pruneRate).toBeNull();
+  });
+
+  it('handles a last partial batch', async () => {
+    const { trainer, epochs } = await run('hidden=8&density=0.5&epochs=1&batch=128');
+    expect(trainer.stepsPerEpoch).toBe(3);
+    expect(epochs[0].trainAcc).toBeGreaterThanOrEqual(0);
+  });
+});

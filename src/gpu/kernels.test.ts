@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { KERNEL_NAMES } from '../engine/backend';
+import { dispatch1d, dispatchTiles, KERNELS, packUniforms } from './kernels';
+
+describe('kernel descriptors', () => {
+  it('cover every kernel, each with a WGSL entry point and its constants declared as overrides', () => {
+    for (const name of KERNEL_NAMES) {
+      const k = KERNELS[name];
+      expect(k.code).toMatch(/@compute/);
+      expect(k.code).toMatch(/fn main/);
+    }
+    expect(KERNELS.linearForward.code).toMatch(/override WG_X/);
+    expect(KERNELS.sgdUpdate.code).toMatch(/override HAS_MASK/);
+  });
+
+  it('dispatch enough 1-D workgroups, folding past the 65535 limit', () => {
+    expect(dispatch1d(1, 64)).toEqual([1, 1, 1]);
+    expect(dispatch1d(64, 64)).toEqual([1, 1, 1]);
+    expect(dispatch1d(65, 64)).toEqual([2, 1, 1]);
+    const [x, y] = dispatch1d(784 * 60000, 64);
+    expect(x).toBeLessThanOrEqual(65535);
+    expect(x * y * 64).toBeGreaterThanOrEqual(784 * 60000);
+  });
+
+  it('dispatch one invocation per 4x4 tile', () => {
+    expect(dispatchTiles(300, 100, 8, 8)).toEqual([10, 4, 1]);
+    expect(dispatchTiles(10, 1, 8, 8)).toEqual([1, 1, 1]);
+    expect(dispatchTiles(33, 32, 8, 8)).toEqual([2, 1, 1]);
+  });
+
+  it('size linear dispatches from their own arguments', () => {
+    const t = { id: 1, dtype: 'f32' as const, length: 1 };
+    const args = { x: t, w: t, b: t, y: t, batch: 100, inF: 784, outF: 300 };
+    expect(KERNELS.linearForward.dispatch(args, KERNELS.linearForward.constants(args))).toEqual([
+      10, 4, 1,
+    ]);
+    const gw = { dy: t, x: t, dw: t, batch: 100, inF: 784, outF: 300 };
+    expect(KERNELS.linearGradWeight.dispatch(gw, KERNELS.linearGradWeight.constants(gw))).toEqual([
+      25, 10, 1,
+    ]);
+  });
+
+  it('pack uniforms as u32 and f32 in a 16-byte block', () => {
+    const buf = packUniforms([{ u32: 7 }, { f32: 0.5 }]);
+    expect(buf.byteLength).toBe(16);
+    const v = new DataView(buf);
+    expect(v.getUint32(0, true)).toBe(7);
+    expect(v.getFloat32(4, true)).toBe(0.5);
+  });
+});

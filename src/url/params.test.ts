@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { decode, defaultConfig, encode, rejectionMessage } from './params';
+
+describe('URL parameters', () => {
+  it('gives the reference defaults for an empty query', () => {
+    const { config, rejected } = decode('');
+    expect(rejected).toEqual([]);
+    expect(config).toMatchObject({
+      dataset: 'mnist',
+      model: 'mlp',
+      hidden: [300, 100],
+      density: 0.05,
+      prune_rate: 0.5,
+      lr: 0.1,
+      momentum: 0.9,
+      nesterov: true,
+      wd: 0.0005,
+      batch: 100,
+      seed: 17,
+      train: 54000,
+      backend: 'auto',
+    });
+  });
+
+  it('restores valid values', () => {
+    const { config, rejected } = decode(
+      '?density=0.2&hidden=500,200,50&nesterov=0&backend=cpu&seed=3&epochs=7',
+    );
+    expect(rejected).toEqual([]);
+    expect(config.density).toBe(0.2);
+    expect(config.hidden).toEqual([500, 200, 50]);
+    expect(config.nesterov).toBe(false);
+    expect(config.backend).toBe('cpu');
+    expect(config.seed).toBe(3);
+    expect(config.epochs).toBe(7);
+  });
+
+  it('keeps defaults for invalid values and says why', () => {
+    const { config, rejected } = decode(
+      'density=0&lr=abc&batch=2.5&backend=tpu&hidden=300,x&bogus=1&epochs=1e9',
+    );
+    expect(config.density).toBe(0.05);
+    expect(config.lr).toBe(0.1);
+    expect(config.batch).toBe(100);
+    expect(config.backend).toBe('auto');
+    expect(config.hidden).toEqual([300, 100]);
+    expect(config.epochs).toBe(5);
+    expect(rejected.map((r) => r.key)).toEqual([
+      'density',
+      'lr',
+      'batch',
+      'backend',
+      'hidden',
+      'bogus',
+      'epochs',
+    ]);
+    expect(rejectionMessage(rejected[0])).toBe(
+      'Parameter "density=0" was ignored: it must be > 0 and <= 1.',
+    );
+    expect(rejectionMessage(rejected[1])).toContain('is not a number');
+    expect(rejectionMessage(rejected[3])).toContain('must be one of auto, webgpu, cpu');
+    expect(rejectionMessage(rejected[5])).toContain('not a known parameter');
+  });
+
+  it('accepts legacy keys', () => {
+    const { config, rejected } = decode('l2=0.001&prune=0.3');
+    expect(rejected).toEqual([]);
+    expect(config.wd).toBe(0.001);
+    expect(config.prune_rate).toBe(0.3);
+  });
+
+  it('reports a parameter given twice and keeps the first', () => {
+    const { config, rejected } = decode('seed=1&seed=2');
+    expect(config.seed).toBe(1);
+    expect(rejected).toHaveLength(1);
+  });
+
+  it('round-trips through encode, writing only what differs from the defaults', () => {
+    const config = { ...defaultConfig(), density: 0.2, hidden: [100], nesterov: false };
+    const query = encode(config);
+    expect(query).toBe('hidden=100&density=0.2&nesterov=0');
+    expect(decode(query).config).toEqual(config);
+    expect(decode(encode(config, { full: true })).config).toEqual(config);
+  });
+});
