@@ -10,6 +10,7 @@ import {
   pruneCount,
   randomMask,
   sparseMomentumUpdate,
+  type SparseLayerState,
 } from './momentum';
 
 const f32 = (a: number[]) => Float32Array.from(a);
@@ -133,7 +134,7 @@ describe('one sparse-momentum update', () => {
   it('keeps the total density exact over many random updates, even when a layer fills up', () => {
     const rng = new Rng(5);
     const sizes = [784 * 30, 30 * 10, 10 * 10];
-    let layers = sizes.map((n, i) => ({
+    let layers: SparseLayerState[] = sizes.map((n, i) => ({
       name: `fc${i + 1}`,
       weights: Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
       momentum: Float32Array.from({ length: n }, () => rng.uniform(-1, 1) * (i + 1) ** 3),
