@@ -10,9 +10,4 @@ export const BASE_ARGS = [
   '--disable-sync',
 ];
 
-export const WEBGPU_ARGS = [
-  ...BASE_ARGS,
-  '--enable-unsafe-webgpu',
-  '--enable-features=Vulkan',
-  '--use-angle=swiftshader',
-];
+export const WEBGPU_ARGS = [...BASE_ARGS, '--enable-unsafe-webgpu'];

@@ -1,0 +1,100 @@
+import { expect, test, type Page } from '@playwright/test';
+
+/** Numbers a chart actually drew: the y values of its line points, via recharts' dots. */
+async function lineCount(page: Page, testId: string): Promise<number> {
+  return page.getByTestId(testId).locator('.recharts-line-curve').count();
+}
+
+test('trains on real MNIST with WebGPU and the charts update with real values', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?train=6000&epochs=2&density=0.1&seed=17');
+  await expect(page.getByTestId('config-density')).toHaveText('0.1');
+  await page.getByTestId('start').click();
+  // Dataset download/decoding progress is shown while the worker loads MNIST.
+  await expect(page.getByTestId('status')).toContainText(/loading|running/);
+  await expect(page.getByTestId('run-progress')).toContainText('WebGPU');
+  await expect(page.getByTestId('status')).toHaveText('done', { timeout: 180_000 });
+
+  const acc = Number((await page.getByTestId('test-acc').textContent())!.replace('%', ''));
+  expect(acc).toBeGreaterThan(80); // 2 epochs on 6,000 images; full runs are in the README
+  await expect(page.getByTestId('total-density')).toHaveText('0.1000');
+  const summary = await page.getByTestId('last-epoch').textContent();
+  // Redistribution: the small last layer has filled up while fc1 gave weights away.
+  const fc1 = Number(/fc1 ([\d.]+)/.exec(summary!)![1]);
+  const fc3 = Number(/fc3 ([\d.]+)/.exec(summary!)![1]);
+  expect(fc1).toBeLessThan(0.1);
+  expect(fc3).toBeGreaterThan(0.5);
+
+  expect(await lineCount(page, 'chart-accuracy')).toBe(2);
+  expect(await lineCount(page, 'chart-loss')).toBe(3);
+  expect(await lineCount(page, 'chart-density')).toBe(4); // fc1, fc2, fc3, total
+  expect(await lineCount(page, 'chart-momentum')).toBe(3);
+  // The density chart's y axis spans 0..1 and its fc3 line climbs: its path is not flat.
+  const fc3Path = await page
+    .getByTestId('chart-density')
+    .locator('.recharts-line-curve')
+    .nth(2)
+    .getAttribute('d');
+  const ys = [...fc3Path!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
+  expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(50);
+  await page.screenshot({ path: 'e2e/screenshots/app-trained.png', fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('pause stops training and resume finishes it', async ({ page }) => {
+  await page.goto('/?train=3000&epochs=2&density=0.2&hidden=100');
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('run-progress')).toBeVisible();
+  await page.getByTestId('pause').click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  const before = await page.getByTestId('run-progress').textContent();
+  await page.waitForTimeout(1500);
+  expect(await page.getByTestId('run-progress').textContent()).toBe(before);
+  await page.getByTestId('resume').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await page.getByTestId('reset').click();
+  await expect(page.getByTestId('status')).toHaveText('idle');
+  await expect(page.getByTestId('chart-accuracy')).toContainText('Appears after the first epoch.');
+});
+
+test('invalid URL parameters keep their defaults and the page says which and why', async ({
+  page,
+}) => {
+  await page.goto('/?density=7&lr=fast&hidden=300,abc&backend=tpu&epochs=2');
+  const banner = page.getByTestId('rejected');
+  await expect(banner).toContainText('Parameter "density=7" was ignored: it must be > 0 and <= 1.');
+  await expect(banner).toContainText('Parameter "lr=fast" was ignored: it is not a number.');
+  await expect(banner).toContainText('"hidden=300,abc"');
+  await expect(banner).toContainText('must be one of auto, webgpu, cpu');
+  await expect(page.getByTestId('config-density')).toHaveText('0.05');
+  await expect(page.getByTestId('config-lr')).toHaveText('0.1');
+  await expect(page.getByTestId('config-epochs')).toHaveText('2');
+  await expect(page.getByTestId('start')).toBeEnabled();
+});
+
+test('a corrupt dataset file gives a clear message naming the file', async ({ page }) => {
+  await page.route('**/t10k-labels-idx1-ubyte.gz', (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'application/gzip',
+      body: Buffer.from('this is not gzip data'),
+    }),
+  );
+  await page.goto('/?train=1000&epochs=1&autorun=1');
+  await expect(page.getByTestId('error')).toContainText('t10k-labels-idx1-ubyte.gz');
+  await expect(page.getByTestId('status')).toHaveText('error');
+});
+
+test('a missing dataset file says how to generate it', async ({ page }) => {
+  await page.route('**/train-images-idx3-ubyte.gz', (route) =>
+    route.fulfill({ status: 404, body: 'nope' }),
+  );
+  await page.goto('/?train=1000&epochs=1&autorun=1');
+  await expect(page.getByTestId('error')).toContainText(
+    'train-images-idx3-ubyte.gz: could not be downloaded (HTTP 404)',
+  );
+  await expect(page.getByTestId('error')).toContainText('npm run data');
+});

@@ -1,0 +1,222 @@
+// Runs every WGSL kernel and its CPU twin on the same seeded inputs through the one Backend
+// interface, and reports the max abs error per case. Loaded by e2e/parity.spec.ts.
+import { CpuBackend } from '../src/cpu/backend';
+import type { Backend, DType, KernelArgs, KernelName } from '../src/engine/backend';
+import { Rng } from '../src/engine/rng';
+import { GpuBackend } from '../src/gpu/backend';
+
+type Host = { dtype: DType; data: Float32Array | Uint32Array };
+interface Case {
+  name: string;
+  kernel: KernelName;
+  tensors: Record<string, Host | null>;
+  params: Record<string, number | boolean>;
+  outputs: string[];
+  bound: number;
+}
+export interface ParityResult {
+  name: string;
+  kernel: KernelName;
+  maxAbsErr: number;
+  bound: number;
+  compared: number;
+  adapter: string;
+}
+
+const rng = new Rng(1234);
+const f = (n: number, s = 1): Host => ({
+  dtype: 'f32',
+  data: Float32Array.from({ length: n }, () => rng.uniform(-s, s)),
+});
+const zeros = (n: number): Host => ({ dtype: 'f32', data: new Float32Array(n) });
+const u = (values: number[]): Host => ({ dtype: 'u32', data: Uint32Array.from(values) });
+const ints = (n: number, max: number) => Array.from({ length: n }, () => rng.int(max));
+
+function linearCases(tag: string, B: number, I: number, O: number, bound: number): Case[] {
+  return [
+    {
+      name: `linearForward ${tag}`,
+      kernel: 'linearForward',
+      tensors: { x: f(B * I), w: f(O * I, 0.1), b: f(O, 0.1), y: zeros(B * O) },
+      params: { batch: B, inF: I, outF: O },
+      outputs: ['y'],
+      bound,
+    },
+    {
+      name: `linearGradInput ${tag}`,
+      kernel: 'linearGradInput',
+      tensors: { dy: f(B * O), w: f(O * I, 0.1), dx: zeros(B * I) },
+      params: { batch: B, inF: I, outF: O },
+      outputs: ['dx'],
+      bound,
+    },
+    {
+      name: `linearGradWeight ${tag}`,
+      kernel: 'linearGradWeight',
+      tensors: { dy: f(B * O, 0.05), x: f(B * I), dw: zeros(O * I) },
+      params: { batch: B, inF: I, outF: O },
+      outputs: ['dw'],
+      bound,
+    },
+  ];
+}
+
+function withZeros(h: Host, every: number): Host {
+  for (let i = 0; i < h.data.length; i += every) h.data[i] = 0;
+  return h;
+}
+
+function cases(): Case[] {
+  const N = 50;
+  const F = 37;
+  const order = Array.from({ length: N }, (_, i) => i);
+  rng.shuffle(order);
+  const bytes = Uint8Array.from(ints(N * F + 3, 256));
+  const packed = new Uint32Array(Math.ceil(bytes.length / 4));
+  new Uint8Array(packed.buffer).set(bytes);
+  const mask = (n: number): Host => ({
+    dtype: 'f32',
+    data: Float32Array.from({ length: n }, () => (rng.next() < 0.3 ? 1 : 0)),
+  });
+  return [
+    {
+      name: 'gatherBatch odd sizes',
+      kernel: 'gatherBatch',
+      tensors: {
+        data: { dtype: 'u32', data: packed },
+        labels: u(ints(N, 10)),
+        order: u(order),
+        cursor: u([7]),
+        x: zeros(9 * F),
+        y: u(new Array(9).fill(0)),
+      },
+      params: { batch: 9, features: F, mean: 0.1307, std: 0.3081 },
+      outputs: ['x', 'y'],
+      bound: 1e-5,
+    },
+    ...linearCases('odd 13x37->19', 13, 37, 19, 1e-5),
+    ...linearCases('LeNet fc1 100x784->300', 100, 784, 300, 5e-5),
+    {
+      name: 'biasGrad',
+      kernel: 'biasGrad',
+      tensors: { dy: f(13 * 19), db: zeros(19) },
+      params: { batch: 13, outF: 19 },
+      outputs: ['db'],
+      bound: 1e-5,
+    },
+    {
+      name: 'reluForward',
+      kernel: 'reluForward',
+      tensors: { x: withZeros(f(1001), 7), y: zeros(1001) },
+      params: { n: 1001 },
+      outputs: ['y'],
+      bound: 0,
+    },
+    {
+      name: 'reluBackward',
+      kernel: 'reluBackward',
+      tensors: { y: withZeros(f(1001), 5), dy: f(1001), dx: zeros(1001) },
+      params: { n: 1001 },
+      outputs: ['dx'],
+      bound: 0,
+    },
+    {
+      name: 'softmaxXent',
+      kernel: 'softmaxXent',
+      tensors: {
+        logits: f(13 * 10, 5),
+        labels: u(ints(13, 10)),
+        loss: zeros(13),
+        dlogits: zeros(130),
+      },
+      params: { batch: 13, classes: 10 },
+      outputs: ['loss', 'dlogits'],
+      bound: 1e-5,
+    },
+    {
+      name: 'sgdUpdate masked Nesterov',
+      kernel: 'sgdUpdate',
+      tensors: { w: f(777), g: f(777), v: f(777, 0.1), mask: mask(777) },
+      params: { n: 777, lr: 0.1, momentum: 0.9, wd: 0.0005, nesterov: true },
+      outputs: ['w', 'v'],
+      bound: 1e-6,
+    },
+    {
+      name: 'sgdUpdate dense plain momentum',
+      kernel: 'sgdUpdate',
+      tensors: { w: f(300), g: f(300), v: f(300, 0.1), mask: null },
+      params: { n: 300, lr: 0.05, momentum: 0.5, wd: 0.01, nesterov: false },
+      outputs: ['w', 'v'],
+      bound: 1e-6,
+    },
+    {
+      name: 'batchMetrics',
+      kernel: 'batchMetrics',
+      tensors: {
+        logits: f(130 * 10),
+        labels: u(ints(130, 10)),
+        loss: f(130, 3),
+        accum: { dtype: 'f32', data: Float32Array.of(10, 3, 100, 1, 2) },
+      },
+      params: { batch: 130, classes: 10 },
+      outputs: ['accum'],
+      bound: 1e-3,
+    },
+  ];
+}
+
+async function runOn(be: Backend, c: Case): Promise<(Float32Array | Uint32Array)[]> {
+  const args: Record<string, unknown> = { ...c.params };
+  const tensors: Record<string, ReturnType<Backend['tensor']>> = {};
+  for (const [key, host] of Object.entries(c.tensors)) {
+    if (host === null) {
+      args[key] = null;
+      continue;
+    }
+    const t = be.tensor(host.dtype, host.data.length);
+    be.write(t, host.data);
+    tensors[key] = t;
+    args[key] = t;
+  }
+  be.run([be.op(c.kernel, args as unknown as KernelArgs[typeof c.kernel])]);
+  return Promise.all(c.outputs.map((o) => be.read(tensors[o])));
+}
+
+async function runParity(): Promise<ParityResult[]> {
+  const gpu = await GpuBackend.create(navigator.gpu);
+  const cpu = new CpuBackend();
+  const results: ParityResult[] = [];
+  for (const c of cases()) {
+    const [want, got] = [await runOn(cpu, c), await runOn(gpu, c)];
+    let maxAbsErr = 0;
+    let compared = 0;
+    want.forEach((w, i) => {
+      for (let j = 0; j < w.length; j++) {
+        const err = Math.abs(w[j] - got[i][j]);
+        maxAbsErr = Number.isNaN(err) ? Infinity : Math.max(maxAbsErr, err);
+        compared++;
+      }
+    });
+    results.push({
+      name: c.name,
+      kernel: c.kernel,
+      maxAbsErr,
+      bound: c.bound,
+      compared,
+      adapter: gpu.adapter,
+    });
+  }
+  gpu.destroy();
+  return results;
+}
+
+declare global {
+  interface Window {
+    parity: Promise<ParityResult[]>;
+  }
+}
+window.parity = runParity();
+window.parity.then(
+  (r) => (document.getElementById('out')!.textContent = JSON.stringify(r, null, 2)),
+  (e: Error) => (document.getElementById('out')!.textContent = `error: ${e.message}`),
+);
