@@ -83,3 +83,21 @@ describe('URL parameters', () => {
     expect(decode(encode(config, { full: true })).config).toEqual(config);
   });
 });
+
+describe('README', () => {
+  it('documents every URL parameter with its default', async () => {
+    const { readFileSync } = await import('node:fs');
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const defaults = defaultConfig() as unknown as Record<string, unknown>;
+    for (const [key, value] of Object.entries(defaults)) {
+      const shown = Array.isArray(value)
+        ? value.join(',')
+        : typeof value === 'boolean'
+          ? value
+            ? '1'
+            : '0'
+          : String(value);
+      expect(readme).toMatch(new RegExp(`\\| \`${key}\`\\s+\\| \`${shown.replace('.', '\\.')}\``));
+    }
+  });
+});
