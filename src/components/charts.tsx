@@ -74,7 +74,7 @@ export function AccuracyChart() {
             <YAxis
               domain={['auto', 'auto']}
               tickFormatter={(v: number) => v.toFixed(1)}
-              width={48}
+              width={56}
             />
             <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
             <Legend />
@@ -228,8 +228,8 @@ export function MomentumChart() {
   );
   return (
     <Panel
-      title="Momentum share per layer"
-      caption={`Each layer's share of mean |momentum| at the end of each epoch: the share of freed weights it regrows (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
+      title="Momentum per layer"
+      caption={`Solid, left axis: each layer's share of mean |momentum| at the end of each epoch, the share of freed weights it regrows. Dashed, right axis (log): the mean |momentum| itself (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
       testId="chart-momentum"
     >
       {data.length === 0 ? (
@@ -245,7 +245,20 @@ export function MomentumChart() {
               allowDecimals={false}
               label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
             />
-            <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+            <YAxis
+              yAxisId="share"
+              domain={[0, 1]}
+              width={48}
+              tickFormatter={(v: number) => v.toFixed(2)}
+            />
+            <YAxis
+              yAxisId="mean"
+              orientation="right"
+              scale="log"
+              domain={['dataMin', 'dataMax']}
+              width={64}
+              tickFormatter={(v: number) => v.toExponential(0)}
+            />
             <Tooltip
               formatter={(v, name) =>
                 String(name).includes('momentum')
@@ -257,9 +270,21 @@ export function MomentumChart() {
             {names.map((n, i) => (
               <Line
                 key={n}
+                yAxisId="share"
                 dataKey={n}
                 name={`${n} share`}
                 stroke={color(i)}
+                isAnimationActive={false}
+              />
+            ))}
+            {names.map((n, i) => (
+              <Line
+                key={`${n}-mean`}
+                yAxisId="mean"
+                dataKey={`${n} mean |momentum|`}
+                stroke={color(i)}
+                strokeDasharray="4 3"
+                dot={false}
                 isAnimationActive={false}
               />
             ))}
