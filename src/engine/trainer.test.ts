@@ -94,6 +94,12 @@ describe('Trainer on the CPU backend', () => {
     expect(epochs[1].pruneRate).toBeNull();
   });
 
+  it('stops a diverging run with a clear message', async () => {
+    await expect(
+      run('hidden=16&density=0.5&epochs=3&batch=10&lr=10&momentum=0.99'),
+    ).rejects.toThrow(/Training diverged: .* Try a smaller learning rate than lr=10/);
+  });
+
   it('handles a last partial batch', async () => {
     const { trainer, epochs } = await run('hidden=8&density=0.5&epochs=1&batch=128');
     expect(trainer.stepsPerEpoch).toBe(3);

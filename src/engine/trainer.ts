@@ -81,6 +81,17 @@ interface Plan {
   ops: Op[];
 }
 
+/** Raised when the loss stops being a finite number; the message tells a person what to try. */
+export class DivergedError extends Error {
+  constructor(step: number, epoch: number, lr: number) {
+    super(
+      `Training diverged: the loss became NaN or infinite by step ${step} (epoch ${epoch}). ` +
+        `Try a smaller learning rate than lr=${lr}.`,
+    );
+    this.name = 'DivergedError';
+  }
+}
+
 /** How often (in steps) the running train loss is read back from the device. */
 export const READ_EVERY = 25;
 const EVAL_BATCH = 1000;
@@ -345,6 +356,8 @@ export class Trainer {
 
   private async reportProgress(): Promise<void> {
     const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
+    if (!Number.isFinite(accum[3]))
+      throw new DivergedError(this.globalStep, this.epoch + 1, this.config.lr);
     this.backend.write(this.trainAccum, new Float32Array(2), 3);
     const now = performance.now();
     const seconds = (now - this.windowStart) / 1000;
