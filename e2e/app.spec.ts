@@ -63,8 +63,9 @@ test('pause stops training and resume finishes it', async ({ page }) => {
 test('invalid URL parameters keep their defaults and the page says which and why', async ({
   page,
 }) => {
-  await page.goto('/?density=7&lr=fast&hidden=300,abc&backend=tpu&epochs=2');
+  await page.goto('/?density=7&lr=fast&hidden=300,abc&backend=tpu&epochs=2&autorun=1');
   const banner = page.getByTestId('rejected');
+  await expect(banner).toContainText('Training did not start by itself');
   await expect(banner).toContainText('Parameter "density=7" was ignored: it must be > 0 and <= 1.');
   await expect(banner).toContainText('Parameter "lr=fast" was ignored: it is not a number.');
   await expect(banner).toContainText('"hidden=300,abc"');
@@ -73,6 +74,8 @@ test('invalid URL parameters keep their defaults and the page says which and why
   await expect(page.getByTestId('config-lr')).toHaveText('0.1');
   await expect(page.getByTestId('config-epochs')).toHaveText('2');
   await expect(page.getByTestId('start')).toBeEnabled();
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('status')).toHaveText('idle');
 });
 
 test('a corrupt dataset file gives a clear message naming the file', async ({ page }) => {

@@ -57,78 +57,84 @@ try {
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   let device = { backend: null, adapter: null };
   let lastUpdate = null;
-  exitCode = await new Promise((resolve) => {
-    page.on('crash', () => {
-      log('experiment: the page crashed');
-      resolve(1);
-    });
-    void page.exposeFunction('__experimentEvent', (e) => {
-      switch (e.type) {
-        case 'config':
-          if (e.rejected.length > 0) {
-            for (const r of e.rejected)
-              log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);
-            log('experiment: invalid configuration, nothing was run.');
-            resolve(2);
-          } else {
-            log(`experiment: ${JSON.stringify(e.config)}`);
-          }
-          break;
-        case 'ready':
-          device = { backend: e.backend, adapter: e.adapter };
-          if (e.notice) log(`experiment: ${e.notice}`);
-          log(
-            `experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`,
-          );
-          break;
-        case 'progress':
-          log(
-            `  epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
-          );
-          break;
-        case 'maskUpdate':
-          lastUpdate = e.update;
-          break;
-        case 'epoch': {
-          const m = e.metrics;
-          const update = lastUpdate && lastUpdate.epoch === m.epoch ? lastUpdate.layers : null;
-          process.stdout.write(
-            JSON.stringify({
-              epoch: m.epoch,
-              testAcc: m.testAcc,
-              trainLoss: m.trainLoss,
-              density: m.density,
-              layers: m.layers.map((l) => ({
-                name: l.name,
-                density: l.density,
-                meanMomentum: l.meanMomentum,
-              })),
-              pruneRate: m.pruneRate,
-              seconds: m.seconds,
-              samplesPerSec: m.samplesPerSec,
-              backend: device.backend,
-              adapter: device.adapter,
-              testLoss: m.testLoss,
-              trainAcc: m.trainAcc,
-              update,
-            }) + '\n',
-          );
-          break;
-        }
-        case 'error':
-          log(`experiment: error: ${e.message}`);
-          resolve(1);
-          break;
-        case 'done':
-          resolve(0);
-          break;
-      }
-    });
-    page.goto(`${base}?${query.toString()}`).catch((err) => {
-      log(`experiment: could not open the app: ${err.message}`);
-      resolve(1);
-    });
+  let finish;
+  const finished = new Promise((resolve) => (finish = resolve));
+  page.on('crash', () => {
+    log('experiment: the page crashed');
+    finish(1);
   });
+  const noConfig = setTimeout(() => {
+    log('experiment: the app did not report its configuration within 60 s.');
+    finish(1);
+  }, 60_000);
+  // Installed before the page loads, so the first event (the decoded config) is not missed.
+  await page.exposeFunction('__experimentEvent', (e) => {
+    switch (e.type) {
+      case 'config':
+        if (e.rejected.length > 0) {
+          for (const r of e.rejected)
+            log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);
+          log('experiment: invalid configuration, nothing was run.');
+          finish(2);
+        } else {
+          log(`experiment: ${JSON.stringify(e.config)}`);
+        }
+        break;
+      case 'ready':
+        device = { backend: e.backend, adapter: e.adapter };
+        if (e.notice) log(`experiment: ${e.notice}`);
+        log(
+          `experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`,
+        );
+        break;
+      case 'progress':
+        log(
+          `  epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
+        );
+        break;
+      case 'maskUpdate':
+        lastUpdate = e.update;
+        break;
+      case 'epoch': {
+        const m = e.metrics;
+        const update = lastUpdate && lastUpdate.epoch === m.epoch ? lastUpdate.layers : null;
+        process.stdout.write(
+          JSON.stringify({
+            epoch: m.epoch,
+            testAcc: m.testAcc,
+            trainLoss: m.trainLoss,
+            density: m.density,
+            layers: m.layers.map((l) => ({
+              name: l.name,
+              density: l.density,
+              meanMomentum: l.meanMomentum,
+            })),
+            pruneRate: m.pruneRate,
+            seconds: m.seconds,
+            samplesPerSec: m.samplesPerSec,
+            backend: device.backend,
+            adapter: device.adapter,
+            testLoss: m.testLoss,
+            trainAcc: m.trainAcc,
+            update,
+          }) + '\n',
+        );
+        break;
+      }
+      case 'error':
+        log(`experiment: error: ${e.message}`);
+        finish(1);
+        break;
+      case 'done':
+        finish(0);
+        break;
+    }
+  });
+  page.goto(`${base}?${query.toString()}`).catch((err) => {
+    log(`experiment: could not open the app: ${err.message}`);
+    finish(1);
+  });
+  exitCode = await finished;
 } catch (e) {
   log(`experiment: ${e instanceof Error ? e.message : String(e)}`);
   exitCode = 1;

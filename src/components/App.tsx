@@ -33,10 +33,12 @@ function formatSeconds(s: number): string {
 
 function RejectedBanner() {
   const rejected = useStore(selectRejected);
+  const autorun = useStore(selectAutorun);
   if (rejected.length === 0) return null;
   return (
     <div className="banner warn" role="alert" data-testid="rejected">
       <strong>Some URL parameters were ignored; their defaults are used instead.</strong>
+      {autorun && ' Training did not start by itself: check the settings below, then press Start.'}
       <ul>
         {rejected.map((r) => (
           <li key={`${r.key}=${r.value}`}>{rejectionMessage(r)}</li>
@@ -164,10 +166,13 @@ export function App() {
   const error = useStore(selectError);
   const notice = useStore(selectNotice);
   const autorun = useStore(selectAutorun);
+  const rejectedCount = useStore(selectRejected).length;
+  // A link with refused parameters does not start by itself: the person sees why first.
+  const autostart = autorun && rejectedCount === 0;
   useEffect(() => {
-    if (autorun) startRun();
+    if (autostart) startRun();
     return resetRun;
-  }, [autorun]);
+  }, [autostart]);
   return (
     <main>
       <header>
