@@ -1,5 +1,5 @@
 import { defineConfig } from '@playwright/test';
-import { BASE_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './e2e/browser';
+import { BASE_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
 const PORT = 5199;
 

@@ -1,18 +1,6 @@
 import { expect, test } from '@playwright/test';
+import { KERNEL_NAMES } from '../src/engine/backend';
 import type { ParityResult } from './parity';
-
-const KERNELS = [
-  'gatherBatch',
-  'linearForward',
-  'linearGradInput',
-  'linearGradWeight',
-  'biasGrad',
-  'reluForward',
-  'reluBackward',
-  'softmaxXent',
-  'sgdUpdate',
-  'batchMetrics',
-];
 
 test('every WGSL kernel matches its CPU twin on seeded random inputs', async ({ page }) => {
   await page.goto('/e2e/parity.html');
@@ -23,7 +11,7 @@ test('every WGSL kernel matches its CPU twin on seeded random inputs', async ({ 
     );
   }
   console.log(`adapter: ${results[0]?.adapter}`);
-  expect(new Set(results.map((r) => r.kernel))).toEqual(new Set(KERNELS));
+  expect(new Set(results.map((r) => r.kernel))).toEqual(new Set(KERNEL_NAMES));
   for (const r of results) {
     expect(r.compared, r.name).toBeGreaterThan(0);
     expect(r.maxAbsErr, r.name).toBeLessThanOrEqual(r.bound);

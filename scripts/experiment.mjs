@@ -10,22 +10,13 @@ import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
 import { build, preview } from 'vite';
 import { chromium } from '@playwright/test';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const raw = process.argv.slice(2).join('&').replace(/^\?/, '');
 const query = new URLSearchParams(raw);
 query.delete('autorun');
 query.set('autorun', '1');
-
-const WEBGPU_ARGS = [
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-];
 
 const log = (s) => process.stderr.write(`${s}\n`);
 
@@ -49,7 +40,7 @@ try {
   });
   const base = server.resolvedUrls.local[0];
   browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     headless: true,
     args: WEBGPU_ARGS,
   });
@@ -71,6 +62,7 @@ try {
   await page.exposeFunction('__experimentEvent', (e) => {
     switch (e.type) {
       case 'config':
+        clearTimeout(noConfig);
         if (e.rejected.length > 0) {
           for (const r of e.rejected)
             log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);

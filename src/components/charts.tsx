@@ -19,6 +19,7 @@ import {
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 const color = (i: number) => COLORS[i % COLORS.length];
+const EPOCH_LABEL = { value: 'epoch', position: 'insideBottomRight' as const, offset: -4 };
 
 function Panel({
   title,
@@ -69,7 +70,7 @@ export function AccuracyChart() {
               type="number"
               domain={[1, 'dataMax']}
               allowDecimals={false}
-              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+              label={EPOCH_LABEL}
             />
             <YAxis
               domain={['auto', 'auto']}
@@ -124,7 +125,7 @@ export function LossChart() {
               type="number"
               domain={[0, 'dataMax']}
               tickFormatter={(v: number) => v.toFixed(1)}
-              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+              label={EPOCH_LABEL}
             />
             <YAxis domain={[0, 'auto']} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
             <Tooltip
@@ -199,7 +200,7 @@ export function DensityChart() {
             type="number"
             domain={[0, 'dataMax']}
             allowDecimals={false}
-            label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+            label={EPOCH_LABEL}
           />
           <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
           <Tooltip formatter={(v) => Number(v).toFixed(4)} />
@@ -243,7 +244,7 @@ export function MomentumChart() {
               type="number"
               domain={[1, 'dataMax']}
               allowDecimals={false}
-              label={{ value: 'epoch', position: 'insideBottomRight', offset: -4 }}
+              label={EPOCH_LABEL}
             />
             <YAxis
               yAxisId="share"
