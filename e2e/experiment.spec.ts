@@ -38,3 +38,23 @@ test('npm run experiment prints one JSON line per epoch', () => {
   expect(lines[0].pruneRate).toBeCloseTo(0.005 + (0.495 * (1 + Math.cos(Math.PI / 2))) / 2, 6);
   expect(lines[1].pruneRate).toBeNull();
 });
+
+test('the same link on the same backend gives the same curves', () => {
+  const query = 'train=1000&epochs=2&density=0.1&hidden=64&seed=21';
+  const strip = (stdout: string) =>
+    stdout
+      .trim()
+      .split('\n')
+      .map((l) => {
+        const { seconds: _s, samplesPerSec: _p, ...rest } = JSON.parse(l);
+        return rest;
+      });
+  const a = experiment(query);
+  const b = experiment(query);
+  expect(a.code, a.stderr).toBe(0);
+  expect(b.code, b.stderr).toBe(0);
+  expect(strip(a.stdout)).toHaveLength(2);
+  expect(strip(b.stdout)).toEqual(strip(a.stdout));
+  const other = experiment(query.replace('seed=21', 'seed=22'));
+  expect(strip(other.stdout)).not.toEqual(strip(a.stdout));
+});
