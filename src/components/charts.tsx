@@ -69,13 +69,13 @@ export function AccuracyChart() {
               dataKey="epoch"
               type="number"
               domain={[1, 'dataMax']}
-              allowDecimals={false}
+              ticks={data.map((d) => d.epoch)}
               label={EPOCH_LABEL}
             />
             <YAxis
-              domain={['auto', 'auto']}
-              tickFormatter={(v: number) => v.toFixed(1)}
-              width={56}
+              domain={[(min: number) => Math.max(0, Math.floor(min / 5) * 5), 100]}
+              tickFormatter={(v: number) => v.toFixed(0)}
+              width={48}
             />
             <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
             <Legend />
@@ -199,7 +199,7 @@ export function DensityChart() {
             dataKey="epoch"
             type="number"
             domain={[0, 'dataMax']}
-            allowDecimals={false}
+            ticks={data.map((d) => d.epoch)}
             label={EPOCH_LABEL}
           />
           <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
@@ -243,7 +243,7 @@ export function MomentumChart() {
               dataKey="epoch"
               type="number"
               domain={[1, 'dataMax']}
-              allowDecimals={false}
+              ticks={data.map((d) => d.epoch)}
               label={EPOCH_LABEL}
             />
             <YAxis
