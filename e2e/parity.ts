@@ -94,7 +94,8 @@ function cases(): Case[] {
       outputs: ['x', 'y'],
       bound: 1e-5,
     },
-    ...linearCases('odd 13x37->19', 13, 37, 19, 1e-5),
+    ...linearCases('scalar 13x37->19', 13, 37, 19, 1e-5),
+    ...linearCases('vec4 edges 13x36->19', 13, 36, 19, 1e-5),
     ...linearCases('LeNet fc1 100x784->300', 100, 784, 300, 5e-5),
     {
       name: 'biasGrad',

@@ -82,28 +82,30 @@ export class GpuBackend implements Backend {
   /** Compiles every kernel up front and checks `getCompilationInfo()` for errors. */
   private async compileAll(): Promise<void> {
     for (const name of KERNEL_NAMES) {
-      const code = KERNELS[name].code;
-      const module = this.device.createShaderModule({ label: name, code });
-      const info = await module.getCompilationInfo();
-      const errors = info.messages.filter((m) => m.type === 'error');
-      if (errors.length > 0) {
-        throw new Error(
-          `WGSL kernel ${name} failed to compile:\n` +
-            errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n'),
-        );
+      for (const [variant, code] of Object.entries(KERNELS[name].sources)) {
+        const label = `${name}:${variant}`;
+        const module = this.device.createShaderModule({ label, code });
+        const info = await module.getCompilationInfo();
+        const errors = info.messages.filter((m) => m.type === 'error');
+        if (errors.length > 0) {
+          throw new Error(
+            `WGSL kernel ${label} failed to compile:\n` +
+              errors.map((m) => `  line ${m.lineNum}:${m.linePos} ${m.message}`).join('\n'),
+          );
+        }
+        this.modules.set(label, module);
       }
-      this.modules.set(name, module);
     }
   }
 
-  private readonly modules = new Map<KernelName, GPUShaderModule>();
+  private readonly modules = new Map<string, GPUShaderModule>();
 
-  private pipeline(name: KernelName, constants: Record<string, number>): GPUComputePipeline {
-    const key = `${name}:${JSON.stringify(constants)}`;
+  private pipeline(label: string, constants: Record<string, number>): GPUComputePipeline {
+    const key = `${label}:${JSON.stringify(constants)}`;
     let p = this.pipelines.get(key);
     if (!p) {
-      const module = this.modules.get(name);
-      if (!module) throw new Error(`kernel ${name} was not compiled`);
+      const module = this.modules.get(label);
+      if (!module) throw new Error(`kernel ${label} was not compiled`);
       p = this.device.createComputePipeline({
         label: key,
         layout: 'auto',
@@ -157,7 +159,7 @@ export class GpuBackend implements Backend {
   op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op {
     const desc = KERNELS[kernel];
     const constants = desc.constants(args);
-    const pipeline = this.pipeline(kernel, constants);
+    const pipeline = this.pipeline(`${kernel}:${desc.variant(args)}`, constants);
     const uniformData = packUniforms(desc.uniforms(args));
     const uniform = this.device.createBuffer({
       size: uniformData.byteLength,

@@ -5,12 +5,13 @@ import { dispatch1d, dispatchTiles, KERNELS, packUniforms } from './kernels';
 describe('kernel descriptors', () => {
   it('cover every kernel, each with a WGSL entry point and its constants declared as overrides', () => {
     for (const name of KERNEL_NAMES) {
-      const k = KERNELS[name];
-      expect(k.code).toMatch(/@compute/);
-      expect(k.code).toMatch(/fn main/);
+      for (const code of Object.values(KERNELS[name].sources)) {
+        expect(code).toMatch(/@compute/);
+        expect(code).toMatch(/fn main/);
+      }
     }
-    expect(KERNELS.linearForward.code).toMatch(/override WG_X/);
-    expect(KERNELS.sgdUpdate.code).toMatch(/override HAS_MASK/);
+    expect(KERNELS.linearForward.sources.vec4).toMatch(/override WG_X/);
+    expect(KERNELS.sgdUpdate.sources.main).toMatch(/override HAS_MASK/);
   });
 
   it('dispatch enough 1-D workgroups, folding past the 65535 limit', () => {
@@ -38,6 +39,17 @@ describe('kernel descriptors', () => {
     expect(KERNELS.linearGradWeight.dispatch(gw, KERNELS.linearGradWeight.constants(gw))).toEqual([
       25, 10, 1,
     ]);
+  });
+
+  it('read rows as vec4 only when the input width is a multiple of 4', () => {
+    const t = { id: 1, dtype: 'f32' as const, length: 1 };
+    expect(
+      KERNELS.linearForward.variant({ x: t, w: t, b: t, y: t, batch: 3, inF: 784, outF: 300 }),
+    ).toBe('vec4');
+    expect(
+      KERNELS.linearGradWeight.variant({ dy: t, x: t, dw: t, batch: 3, inF: 37, outF: 19 }),
+    ).toBe('scalar');
+    expect(KERNELS.reluForward.variant({ x: t, y: t, n: 5 })).toBe('main');
   });
 
   it('pack uniforms as u32 and f32 in a 16-byte block', () => {

@@ -1,8 +1,11 @@
 import type { KernelArgs, KernelName, Tensor } from '../engine/backend';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
 import linearForward from '../../shaders/linear_forward.wgsl?raw';
+import linearForwardVec4 from '../../shaders/linear_forward_vec4.wgsl?raw';
 import linearGradInput from '../../shaders/linear_grad_input.wgsl?raw';
+import linearGradInputVec4 from '../../shaders/linear_grad_input_vec4.wgsl?raw';
 import linearGradWeight from '../../shaders/linear_grad_weight.wgsl?raw';
+import linearGradWeightVec4 from '../../shaders/linear_grad_weight_vec4.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
@@ -21,7 +24,9 @@ export type Uniform = { u32: number } | { f32: number };
  * workgroups to dispatch. `dispatch` is pure so it is unit-tested without a GPU.
  */
 export interface KernelDescriptor<K extends KernelName> {
-  code: string;
+  /** WGSL source of each variant (one kernel a file); `variant` picks one for the arguments. */
+  sources: Record<string, string>;
+  variant(args: KernelArgs[K]): string;
   constants(args: KernelArgs[K]): Record<string, number>;
   uniforms(args: KernelArgs[K]): Uniform[];
   /** Storage tensors for bindings 1..n (binding 0 is the uniform block). */
@@ -45,67 +50,79 @@ export function dispatchTiles(cols: number, rows: number, wgX: number, wgY: numb
 }
 
 const WG = 64;
+
+function single(code: string) {
+  return { sources: { main: code }, variant: () => 'main' };
+}
+
+/** Rows of `inF` floats can be read as vec4 only when inF is a multiple of 4. */
+export function vectorVariant(inF: number): 'vec4' | 'scalar' {
+  return inF % 4 === 0 ? 'vec4' : 'scalar';
+}
 const TILE_WG = { WG_X: 8, WG_Y: 8 };
 
 export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   gatherBatch: {
-    code: gatherBatch,
+    ...single(gatherBatch),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.batch }, { u32: a.features }, { f32: a.mean }, { f32: a.std }],
     buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.x, a.y],
     dispatch: (a, c) => dispatch1d(a.batch * a.features, c.WG),
   },
   linearForward: {
-    code: linearForward,
+    sources: { scalar: linearForward, vec4: linearForwardVec4 },
+    variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.x, a.w, a.b, a.y],
     dispatch: (a, c) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y),
   },
   linearGradInput: {
-    code: linearGradInput,
+    sources: { scalar: linearGradInput, vec4: linearGradInputVec4 },
+    variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.dy, a.w, a.dx],
     dispatch: (a, c) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y),
   },
   linearGradWeight: {
-    code: linearGradWeight,
+    sources: { scalar: linearGradWeight, vec4: linearGradWeightVec4 },
+    variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.dy, a.x, a.dw],
     dispatch: (a, c) => dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y),
   },
   biasGrad: {
-    code: biasGrad,
+    ...single(biasGrad),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.batch }, { u32: a.outF }],
     buffers: (a) => [a.dy, a.db],
     dispatch: (a, c) => dispatch1d(a.outF, c.WG),
   },
   reluForward: {
-    code: reluForward,
+    ...single(reluForward),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.n }],
     buffers: (a) => [a.x, a.y],
     dispatch: (a, c) => dispatch1d(a.n, c.WG),
   },
   reluBackward: {
-    code: reluBackward,
+    ...single(reluBackward),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.n }],
     buffers: (a) => [a.y, a.dy, a.dx],
     dispatch: (a, c) => dispatch1d(a.n, c.WG),
   },
   softmaxXent: {
-    code: softmaxXent,
+    ...single(softmaxXent),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.batch }, { u32: a.classes }],
     buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits],
     dispatch: (a, c) => dispatch1d(a.batch, c.WG),
   },
   sgdUpdate: {
-    code: sgdUpdate,
+    ...single(sgdUpdate),
     constants: (a) => ({ WG, NESTEROV: a.nesterov ? 1 : 0, HAS_MASK: a.mask ? 1 : 0 }),
     uniforms: (a) => [{ u32: a.n }, { f32: a.lr }, { f32: a.momentum }, { f32: a.wd }],
     // A null mask is bound to a placeholder; HAS_MASK=0 keeps the shader from reading it.
@@ -113,7 +130,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => dispatch1d(a.n, c.WG),
   },
   batchMetrics: {
-    code: batchMetrics,
+    ...single(batchMetrics),
     constants: () => ({}),
     uniforms: (a) => [{ u32: a.batch }, { u32: a.classes }],
     buffers: (a) => [a.logits, a.labels, a.loss, a.accum],
