@@ -19,6 +19,15 @@ import {
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 const color = (i: number) => COLORS[i % COLORS.length];
+/** Round ticks from just below `min` up to 100 (e.g. 60, 70, ..., 100). */
+function percentTicks(min: number): number[] {
+  const span = 100 - (Number.isFinite(min) ? min : 0);
+  const step = span > 50 ? 20 : span > 20 ? 10 : span > 10 ? 5 : 2;
+  const ticks: number[] = [];
+  for (let t = Math.max(0, Math.floor(min / step) * step); t <= 100; t += step) ticks.push(t);
+  return ticks;
+}
+
 const EPOCH_LABEL = { value: 'epoch', position: 'insideBottomRight' as const, offset: -4 };
 
 function Panel({
@@ -53,6 +62,7 @@ export function AccuracyChart() {
     test: e.testAcc * 100,
     train: e.trainAcc * 100,
   }));
+  const accTicks = percentTicks(Math.min(...data.flatMap((d) => [d.test, d.train])));
   return (
     <Panel
       title="Accuracy"
@@ -73,7 +83,8 @@ export function AccuracyChart() {
               label={EPOCH_LABEL}
             />
             <YAxis
-              domain={[(min: number) => Math.max(0, Math.floor(min / 5) * 5), 100]}
+              domain={[accTicks[0], 100]}
+              ticks={accTicks}
               tickFormatter={(v: number) => v.toFixed(0)}
               width={48}
             />
