@@ -6,9 +6,9 @@ import {
   meanActiveMagnitude,
   normalizeShares,
   randomMask,
-  sparseMomentumUpdate,
   type LayerUpdateReport,
 } from '../sparse/momentum';
+import { sparseMomentumUpdate } from '../sparse/update';
 import type { ExperimentConfig } from '../url/params';
 import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
 import { initLinear } from './init';

@@ -9,9 +9,8 @@ import {
   momentumGrowth,
   pruneCount,
   randomMask,
-  sparseMomentumUpdate,
-  type SparseLayerState,
 } from './momentum';
+import { sparseMomentumUpdate, type SparseLayerState } from './update';
 
 const f32 = (a: number[]) => Float32Array.from(a);
 const u8 = (a: number[]) => Uint8Array.from(a);

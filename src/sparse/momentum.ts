@@ -46,7 +46,11 @@ export function pruneCount(active: number, rate: number): number {
  * Removes the `count` active weights with the smallest |w| (exact zeros first, ties by index).
  * Returns a new mask; the input is not changed.
  */
-export function magnitudePrune(weights: Float32Array, mask: Uint8Array, count: number): Uint8Array {
+export function magnitudePrune(
+  weights: ArrayLike<number>,
+  mask: Uint8Array,
+  count: number,
+): Uint8Array {
   const out = mask.slice();
   if (count <= 0) return out;
   const active: number[] = [];
@@ -57,7 +61,7 @@ export function magnitudePrune(weights: Float32Array, mask: Uint8Array, count: n
 }
 
 /** Mean |momentum| over the active positions of one layer (0 for an empty layer). */
-export function meanActiveMagnitude(values: Float32Array, mask: Uint8Array): number {
+export function meanActiveMagnitude(values: ArrayLike<number>, mask: Uint8Array): number {
   let sum = 0;
   let n = 0;
   for (let i = 0; i < mask.length; i++) {
@@ -131,7 +135,7 @@ export function allocateRegrowth(total: number, shares: number[], capacity: numb
  * Returns the new mask and the regrown indices.
  */
 export function momentumGrowth(
-  momentum: Float32Array,
+  momentum: ArrayLike<number>,
   mask: Uint8Array,
   count: number,
 ): { mask: Uint8Array; grown: Uint32Array } {
@@ -147,13 +151,6 @@ export function momentumGrowth(
   return { mask: out, grown };
 }
 
-export interface SparseLayerState {
-  name: string;
-  weights: Float32Array;
-  momentum: Float32Array;
-  mask: Uint8Array;
-}
-
 export interface LayerUpdateReport {
   name: string;
   size: number;
@@ -166,51 +163,4 @@ export interface LayerUpdateReport {
   /** This layer's normalised share of the momentum, which decided its regrowth. */
   momentumShare: number;
   pruneRate: number;
-}
-
-export interface MaskUpdateResult {
-  masks: Uint8Array[];
-  /** Weights with pruned positions zeroed and regrown positions starting at exactly 0. */
-  weights: Float32Array[];
-  layers: LayerUpdateReport[];
-}
-
-/**
- * One sparse-momentum mask update over all layers at prune rate `rate`:
- * prune by magnitude, redistribute the freed budget by mean |momentum|, regrow by |momentum|.
- */
-export function sparseMomentumUpdate(layers: SparseLayerState[], rate: number): MaskUpdateResult {
-  const meanMomentum = layers.map((l) => meanActiveMagnitude(l.momentum, l.mask));
-  const shares = normalizeShares(meanMomentum);
-  const activeBefore = layers.map((l) => countActive(l.mask));
-  const removed = activeBefore.map((a) => pruneCount(a, rate));
-  const pruned = layers.map((l, i) => magnitudePrune(l.weights, l.mask, removed[i]));
-  const total = removed.reduce((a, b) => a + b, 0);
-  const capacity = layers.map((l, i) => l.mask.length - (activeBefore[i] - removed[i]));
-  const regrow = allocateRegrowth(total, shares, capacity);
-  const masks: Uint8Array[] = [];
-  const weights: Float32Array[] = [];
-  const reports: LayerUpdateReport[] = [];
-  layers.forEach((l, i) => {
-    const { mask } = momentumGrowth(l.momentum, pruned[i], regrow[i]);
-    const w = l.weights.slice();
-    for (let j = 0; j < w.length; j++) {
-      // Pruned weights vanish; regrown ones start at exactly 0 (only momentum carries on).
-      if (!mask[j] || !l.mask[j]) w[j] = 0;
-    }
-    masks.push(mask);
-    weights.push(w);
-    reports.push({
-      name: l.name,
-      size: l.mask.length,
-      activeBefore: activeBefore[i],
-      activeAfter: countActive(mask),
-      pruned: removed[i],
-      regrown: regrow[i],
-      meanMomentum: meanMomentum[i],
-      momentumShare: shares[i],
-      pruneRate: rate,
-    });
-  });
-  return { masks, weights, layers: reports };
 }

@@ -1,0 +1,199 @@
+import { activeWeights, blockGrid, expandMask, unitSums, type BlockGrid } from './blocks';
+import {
+  allocateRegrowth,
+  countActive,
+  magnitudePrune,
+  meanActiveMagnitude,
+  momentumGrowth,
+  normalizeShares,
+  pruneCount,
+  type IndexSampler,
+  type LayerUpdateReport,
+} from './momentum';
+
+export type PruneMode = 'magnitude' | 'set' | 'global_magnitude';
+export type GrowthMode = 'momentum' | 'gradient' | 'random';
+export type RedistMode = 'momentum' | 'magnitude' | 'nonzero' | 'none';
+
+/** One weight matrix at a mask update; `unitMask` is over the tiles of `grid`. */
+export interface UpdateLayer {
+  name: string;
+  weights: Float32Array;
+  momentum: Float32Array;
+  /** The dense gradient of this step; needed only for gradient growth. */
+  gradient: Float32Array | null;
+  grid: BlockGrid;
+  unitMask: Uint8Array;
+}
+
+export interface UpdateOptions {
+  rate: number;
+  prune: PruneMode;
+  growth: GrowthMode;
+  redist: RedistMode;
+  /** Draws random regrowth positions (random growth only). */
+  rng: IndexSampler;
+}
+
+export interface UpdateResult {
+  unitMasks: Uint8Array[];
+  /** Per-weight masks. */
+  masks: Uint8Array[];
+  /** Weights with pruned positions zeroed and newly grown positions at exactly 0. */
+  weights: Float32Array[];
+  layers: LayerUpdateReport[];
+}
+
+/** SET's prune: the `rate` fraction of the smallest positive and of the largest negative units. */
+export function setPrune(scores: ArrayLike<number>, mask: Uint8Array, rate: number): Uint8Array {
+  const out = mask.slice();
+  const pos: number[] = [];
+  const neg: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (mask[i]) (scores[i] < 0 ? neg : pos).push(i);
+  pos.sort((a, b) => scores[a] - scores[b] || a - b);
+  neg.sort((a, b) => scores[b] - scores[a] || a - b);
+  for (const i of pos.slice(0, pruneCount(pos.length, rate))) out[i] = 0;
+  for (const i of neg.slice(0, pruneCount(neg.length, rate))) out[i] = 0;
+  return out;
+}
+
+/** One global magnitude threshold: removes ceil(rate × all active units) by mean |w| per weight. */
+function globalPrune(layers: UpdateLayer[], rate: number): Uint8Array[] {
+  const entries: { layer: number; unit: number; score: number }[] = [];
+  layers.forEach((l, li) => {
+    const sums = unitSums(l.weights, l.grid, true);
+    for (let u = 0; u < l.grid.units; u++) {
+      if (l.unitMask[u]) entries.push({ layer: li, unit: u, score: sums[u] / l.grid.unitSize[u] });
+    }
+  });
+  entries.sort((a, b) => a.score - b.score || a.layer - b.layer || a.unit - b.unit);
+  const out = layers.map((l) => l.unitMask.slice());
+  for (const e of entries.slice(0, pruneCount(entries.length, rate))) out[e.layer][e.unit] = 0;
+  return out;
+}
+
+function randomGrowth(mask: Uint8Array, count: number, rng: IndexSampler): Uint8Array {
+  const out = mask.slice();
+  const inactive: number[] = [];
+  for (let i = 0; i < mask.length; i++) if (!mask[i]) inactive.push(i);
+  if (count > inactive.length)
+    throw new Error(`cannot regrow ${count} into ${inactive.length} free slots`);
+  for (const j of rng.sample(inactive.length, count)) out[inactive[j]] = 1;
+  return out;
+}
+
+/**
+ * One mask update of any dynamic sparse method: prune (magnitude, SET or global magnitude),
+ * split the freed units over layers (by mean |momentum|, mean |w|, surviving non-zeros, or
+ * each layer keeps its own), regrow (largest |momentum|, largest |gradient|, or at random).
+ * Counts are in units (weights when block = 1); the total stays exact.
+ */
+export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateResult {
+  const elementMasks = layers.map((l) => expandMask(l.unitMask, l.grid));
+  const meanMomentum = layers.map((l, i) => meanActiveMagnitude(l.momentum, elementMasks[i]));
+  const activeBefore = layers.map((l) => countActive(l.unitMask));
+
+  let pruned: Uint8Array[];
+  if (opts.prune === 'global_magnitude') pruned = globalPrune(layers, opts.rate);
+  else {
+    pruned = layers.map((l, i) => {
+      const signed = opts.prune === 'set';
+      const scores = unitSums(l.weights, l.grid, !signed);
+      return signed
+        ? setPrune(scores, l.unitMask, opts.rate)
+        : magnitudePrune(scores, l.unitMask, pruneCount(activeBefore[i], opts.rate));
+    });
+  }
+  const removed = pruned.map((m, i) => activeBefore[i] - countActive(m));
+  const total = removed.reduce((a, b) => a + b, 0);
+  const capacity = layers.map((l, i) => l.grid.units - (activeBefore[i] - removed[i]));
+
+  let contributions: number[];
+  switch (opts.redist) {
+    case 'momentum':
+      contributions = meanMomentum;
+      break;
+    case 'magnitude':
+      contributions = layers.map((l, i) => meanActiveMagnitude(l.weights, elementMasks[i]));
+      break;
+    case 'nonzero':
+      contributions = layers.map((_, i) => activeBefore[i] - removed[i]);
+      break;
+    case 'none':
+      contributions = removed;
+      break;
+  }
+  const shares = normalizeShares(contributions);
+  const regrow = opts.redist === 'none' ? removed : allocateRegrowth(total, shares, capacity);
+
+  const unitMasks = layers.map((l, i) => {
+    const count = regrow[i];
+    if (opts.growth === 'random') return randomGrowth(pruned[i], count, opts.rng);
+    const source = opts.growth === 'gradient' ? l.gradient : l.momentum;
+    if (!source) throw new Error(`${l.name}: gradient growth needs the dense gradient`);
+    return momentumGrowth(unitSums(source, l.grid, true), pruned[i], count).mask;
+  });
+  const masks = unitMasks.map((m, i) => expandMask(m, layers[i].grid));
+  const weights = layers.map((l, i) => {
+    const w = l.weights.slice();
+    // Pruned weights vanish; newly grown ones start at exactly 0.
+    for (let j = 0; j < w.length; j++) if (!masks[i][j] || !elementMasks[i][j]) w[j] = 0;
+    return w;
+  });
+  const report: LayerUpdateReport[] = layers.map((l, i) => {
+    const before = activeWeights(l.unitMask, l.grid);
+    const survivors = activeWeights(pruned[i], l.grid);
+    const after = activeWeights(unitMasks[i], l.grid);
+    return {
+      name: l.name,
+      size: l.grid.rows * l.grid.cols,
+      activeBefore: before,
+      activeAfter: after,
+      pruned: before - survivors,
+      regrown: after - survivors,
+      meanMomentum: meanMomentum[i],
+      momentumShare: shares[i],
+      pruneRate: opts.rate,
+    };
+  });
+  return { unitMasks, masks, weights, layers: report };
+}
+
+export interface SparseLayerState {
+  name: string;
+  weights: Float32Array;
+  momentum: Float32Array;
+  mask: Uint8Array;
+}
+
+const NO_RANDOM: IndexSampler = {
+  sample: () => {
+    throw new Error('sparse momentum draws no random numbers');
+  },
+};
+
+/**
+ * One sparse-momentum update (Dettmers & Zettlemoyer) over unstructured masks: magnitude prune,
+ * momentum redistribution, momentum growth.
+ */
+export function sparseMomentumUpdate(
+  layers: SparseLayerState[],
+  rate: number,
+): Omit<UpdateResult, 'unitMasks'> {
+  const {
+    masks,
+    weights,
+    layers: report,
+  } = maskUpdate(
+    layers.map((l) => ({
+      name: l.name,
+      weights: l.weights,
+      momentum: l.momentum,
+      gradient: null,
+      grid: blockGrid(1, l.mask.length, 1),
+      unitMask: l.mask,
+    })),
+    { rate, prune: 'magnitude', growth: 'momentum', redist: 'momentum', rng: NO_RANDOM },
+  );
+  return { masks, weights, layers: report };
+}
