@@ -37,6 +37,10 @@ test('npm run experiment prints one JSON line per epoch', () => {
   }
   expect(lines[0].pruneRate).toBeCloseTo(0.005 + (0.495 * (1 + Math.cos(Math.PI / 2))) / 2, 6);
   expect(lines[1].pruneRate).toBeNull();
+  // The end-of-epoch-1 mask update, with its per-layer report; none after the last epoch.
+  expect(lines[0].updates).toHaveLength(1);
+  expect(lines[0].updates[0].layers.map((l: { name: string }) => l.name)).toEqual(['fc1', 'fc2']);
+  expect(lines[1].updates).toEqual([]);
 });
 
 test('the same link on the same backend gives the same curves', () => {

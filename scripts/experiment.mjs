@@ -47,7 +47,7 @@ try {
   const page = await browser.newPage();
   page.on('pageerror', (e) => log(`page error: ${e.message}`));
   let device = { backend: null, adapter: null };
-  let lastUpdate = null;
+  let updates = [];
   let finish;
   const finished = new Promise((resolve) => (finish = resolve));
   page.on('crash', () => {
@@ -85,11 +85,12 @@ try {
         );
         break;
       case 'maskUpdate':
-        lastUpdate = e.update;
+        updates.push(e.update);
         break;
       case 'epoch': {
         const m = e.metrics;
-        const update = lastUpdate && lastUpdate.epoch === m.epoch ? lastUpdate.layers : null;
+        const epochUpdates = updates.filter((u) => u.epoch === m.epoch);
+        updates = [];
         process.stdout.write(
           JSON.stringify({
             epoch: m.epoch,
@@ -108,7 +109,7 @@ try {
             adapter: device.adapter,
             testLoss: m.testLoss,
             trainAcc: m.trainAcc,
-            update,
+            updates: epochUpdates,
           }) + '\n',
         );
         break;

@@ -23,11 +23,12 @@ function toyData(count: number, seed: number): ImageDataset {
   return { name: 'toy', count, features, classes: 4, pixels, labels, mean: 0.3, std: 0.3 };
 }
 
-async function run(query: string) {
-  const { config } = decode(query);
+async function run(query: string, backend = new CpuBackend()) {
+  const { config, rejected } = decode(query);
+  expect(rejected).toEqual([]);
   const epochs: EpochMetrics[] = [];
   const updates: MaskUpdateEvent[] = [];
-  const trainer = new Trainer(new CpuBackend(), config, toyData(300, 1), toyData(200, 2), {
+  const trainer = new Trainer(backend, config, toyData(300, 1), toyData(200, 2), {
     epoch: (m) => epochs.push(m),
     maskUpdate: (u) => updates.push(u),
   });
@@ -98,6 +99,76 @@ describe('Trainer on the CPU backend', () => {
     await expect(
       run('hidden=16&density=0.5&epochs=3&batch=10&lr=10&momentum=0.99'),
     ).rejects.toThrow(/Training diverged: .* Try a smaller learning rate than lr=10/);
+  });
+
+  for (const method of ['set', 'rigl', 'static']) {
+    it(`trains with method=${method} at an exact total density`, async () => {
+      const { epochs, updates, trainer } = await run(
+        `method=${method}&hidden=16,8&density=0.25&epochs=3&batch=20&lr=0.05`,
+      );
+      const first = epochs[0].layers.reduce((a, l) => a + l.active, 0);
+      for (const e of epochs) expect(e.layers.reduce((a, l) => a + l.active, 0)).toBe(first);
+      // Static masks learn too, just less (the gap is what the playground shows); chance is 0.25.
+      expect(epochs[2].testAcc).toBeGreaterThan(method === 'static' ? 0.4 : 0.8);
+      if (method === 'static') expect(updates).toHaveLength(0);
+      if (method === 'rigl') {
+        // 15 steps an epoch, 45 in all, every 100 steps: none. Use a shorter interval below.
+        expect(updates).toHaveLength(0);
+      }
+      expect(trainer.sparsity.method).toBe(method);
+    });
+  }
+
+  it('never changes a static mask', async () => {
+    const a = new Trainer(
+      new CpuBackend(),
+      decode('method=static&hidden=16&density=0.3&epochs=2&batch=50').config,
+      toyData(300, 1),
+      toyData(200, 2),
+    );
+    const before = (await a.snapshot()).map((l) => l.mask);
+    while (!a.finished) await a.step();
+    expect((await a.snapshot()).map((l) => l.mask)).toEqual(before);
+  });
+
+  it('RigL reads the dense gradient only at its update steps', async () => {
+    const backend = new CpuBackend();
+    const { config } = decode(
+      'method=rigl&update_every=5&update_until=0.75&hidden=16&density=0.3&epochs=2&batch=20',
+    );
+    const trainer = new Trainer(backend, config, toyData(300, 1), toyData(200, 2), {
+      maskUpdate: (u) => expect(u.globalStep % 5).toBe(0),
+    });
+    const gradientIds = new Set(
+      (trainer['params'] as { dw: { id: number } }[]).map((p) => p.dw.id),
+    );
+    const read = backend.read.bind(backend);
+    const gradientReads: number[] = [];
+    backend.read = (t) => {
+      if (gradientIds.has(t.id)) gradientReads.push(trainer.globalStep);
+      return read(t);
+    };
+    while (!trainer.finished) await trainer.step();
+    // 15 steps an epoch, 30 in all: updates at 5, 10, 15 and 20 (25 is past 75%), two layers each.
+    expect(gradientReads).toEqual([5, 5, 10, 10, 15, 15, 20, 20]);
+  });
+
+  it('keeps block masks block-aligned in training', async () => {
+    const { trainer, epochs } = await run('hidden=16,8&density=0.25&epochs=3&batch=20&block=4');
+    for (const layer of await trainer.snapshot()) {
+      const rows = layer.name === 'fc1' ? 16 : layer.name === 'fc2' ? 8 : 4;
+      const cols = layer.weights.length / rows;
+      for (let r = 0; r < rows; r += 4) {
+        for (let c = 0; c < cols; c += 4) {
+          const v = layer.mask![r * cols + c];
+          for (let i = r; i < Math.min(rows, r + 4); i++) {
+            for (let j = c; j < Math.min(cols, c + 4); j++)
+              expect(layer.mask![i * cols + j]).toBe(v);
+          }
+        }
+      }
+    }
+    expect(epochs).toHaveLength(3);
   });
 
   it('handles a last partial batch', async () => {

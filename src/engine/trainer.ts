@@ -1,14 +1,10 @@
 import type { ImageDataset } from '../data/dataset';
 import { packBytes } from '../data/dataset';
-import {
-  countActive,
-  cosinePruneRate,
-  meanActiveMagnitude,
-  normalizeShares,
-  randomMask,
-  type LayerUpdateReport,
-} from '../sparse/momentum';
-import { sparseMomentumUpdate } from '../sparse/update';
+import { activeWeights, blockGrid, expandMask, type BlockGrid } from '../sparse/blocks';
+import { initialCounts } from '../sparse/init';
+import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
+import { meanActiveMagnitude, normalizeShares, type LayerUpdateReport } from '../sparse/momentum';
+import { maskUpdate } from '../sparse/update';
 import type { ExperimentConfig } from '../url/params';
 import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
 import { initLinear } from './init';
@@ -34,7 +30,7 @@ export interface EpochMetrics {
   /** Total density over all weight matrices (biases are always dense and not counted). */
   density: number;
   layers: LayerSnapshot[];
-  /** Prune rate used by the mask update at the end of this epoch; null when none ran. */
+  /** Prune rate of the last mask update during this epoch; null when none ran. */
   pruneRate: number | null;
   seconds: number;
   samplesPerSec: number;
@@ -73,7 +69,9 @@ interface Param {
   vw: Tensor;
   vb: Tensor;
   mask: Tensor | null;
-  hostMask: Uint8Array | null;
+  grid: BlockGrid;
+  /** Active tiles (single weights when block = 1); null when training dense. */
+  unitMask: Uint8Array | null;
 }
 
 interface Plan {
@@ -102,6 +100,7 @@ const EVAL_BATCH = 1000;
  */
 export class Trainer {
   readonly layers: LayerSpec[];
+  readonly sparsity: SparseSettings;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
   epoch = 0;
@@ -127,6 +126,7 @@ export class Trainer {
     private readonly events: TrainerEvents = {},
   ) {
     this.rng = new Rng(config.seed);
+    this.sparsity = resolveSparsity(config);
     this.layers = buildMlp(train.features, config.hidden, train.classes);
     this.stepsPerEpoch = Math.ceil(train.count / config.batch);
     this.totalSteps = this.stepsPerEpoch * config.epochs;
@@ -164,17 +164,28 @@ export class Trainer {
   private initParams(): void {
     const linears = this.layers.filter((l): l is LinearSpec => l.kind === 'linear');
     const inits = linears.map((l) => initLinear(l.inFeatures, l.outFeatures, this.rng));
-    const sparse = this.config.density < 1;
+    const sparse = this.sparsity.density < 1;
+    const shapes = linears.map((l) => ({
+      size: l.inFeatures * l.outFeatures,
+      inFeatures: l.inFeatures,
+      outFeatures: l.outFeatures,
+    }));
+    const counts = sparse ? initialCounts(shapes, this.sparsity.density, this.sparsity.init) : [];
     linears.forEach((spec, i) => {
       const n = spec.inFeatures * spec.outFeatures;
       const { weight, bias } = inits[i];
-      let hostMask: Uint8Array | null = null;
+      const grid = blockGrid(spec.outFeatures, spec.inFeatures, this.sparsity.block);
+      let unitMask: Uint8Array | null = null;
       let mask: Tensor | null = null;
       if (sparse) {
-        hostMask = randomMask(n, this.config.density, this.rng);
-        for (let j = 0; j < n; j++) if (!hostMask[j]) weight[j] = 0;
+        // Tiles to activate so the weights they cover come closest to the layer's count.
+        const units = Math.min(grid.units, Math.round((counts[i] * grid.units) / n));
+        unitMask = new Uint8Array(grid.units);
+        for (const u of this.rng.sample(grid.units, units)) unitMask[u] = 1;
+        const elementMask = expandMask(unitMask, grid);
+        for (let j = 0; j < n; j++) if (!elementMask[j]) weight[j] = 0;
         mask = this.backend.tensor('f32', n);
-        this.backend.write(mask, Float32Array.from(hostMask));
+        this.backend.write(mask, Float32Array.from(elementMask));
       }
       const t = (len: number) => this.backend.tensor('f32', len);
       const p: Param = {
@@ -186,7 +197,8 @@ export class Trainer {
         vw: t(n),
         vb: t(spec.outFeatures),
         mask,
-        hostMask,
+        grid,
+        unitMask,
       };
       this.backend.write(p.w, weight);
       this.backend.write(p.b, bias);
@@ -352,6 +364,7 @@ export class Trainer {
     const endOfEpoch = this.stepInEpoch === this.stepsPerEpoch;
     if (this.stepInEpoch % READ_EVERY === 0 || endOfEpoch) await this.reportProgress();
     if (endOfEpoch) await this.endEpoch();
+    else if (this.updateDue()) await this.updateMasks();
   }
 
   private async reportProgress(): Promise<void> {
@@ -386,52 +399,76 @@ export class Trainer {
     return { loss: a[0] / a[2], acc: a[1] / a[2] };
   }
 
+  private updateDue(): boolean {
+    return isUpdateStep(this.sparsity, this.globalStep, this.stepsPerEpoch, this.totalSteps);
+  }
+
+  private async readLayer(p: Param, gradient: boolean) {
+    return {
+      name: p.spec.name,
+      weights: (await this.backend.read(p.w)) as Float32Array,
+      momentum: (await this.backend.read(p.vw)) as Float32Array,
+      gradient: gradient ? ((await this.backend.read(p.dw)) as Float32Array) : null,
+      grid: p.grid,
+      unitMask: p.unitMask ?? new Uint8Array(p.grid.units).fill(1),
+    };
+  }
+
+  /**
+   * One mask update: reads weights and momentum (and, for gradient growth, the dense gradient
+   * of this step: the only time it is read), updates the masks on the CPU, writes them back.
+   */
+  private async updateMasks(): Promise<void> {
+    const s = this.sparsity;
+    const rate = pruneRateAt(s.schedule, this.globalStep, this.totalSteps, this.config.prune_rate);
+    const states = await Promise.all(
+      this.params.map((p) => this.readLayer(p, s.growth === 'gradient')),
+    );
+    const update = maskUpdate(states, {
+      rate,
+      prune: s.prune,
+      growth: s.growth,
+      redist: s.redist,
+      rng: this.rng,
+    });
+    this.params.forEach((p, i) => {
+      p.unitMask = update.unitMasks[i];
+      this.backend.write(p.mask!, Float32Array.from(update.masks[i]));
+      this.backend.write(p.w, update.weights[i]);
+    });
+    this.lastRate = rate;
+    this.events.maskUpdate?.({
+      epoch: this.epoch + 1,
+      globalStep: this.globalStep,
+      pruneRate: rate,
+      layers: update.layers,
+    });
+  }
+
+  private lastRate: number | null = null;
+
   private async endEpoch(): Promise<void> {
     const trainSeconds = (performance.now() - this.epochStart) / 1000;
     const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
     const { loss: testLoss, acc: testAcc } = await this.evaluate();
-    const states = await Promise.all(
-      this.params.map(async (p) => ({
-        name: p.spec.name,
-        weights: (await this.backend.read(p.w)) as Float32Array,
-        momentum: (await this.backend.read(p.vw)) as Float32Array,
-        mask: p.hostMask ?? new Uint8Array(p.w.length).fill(1),
-      })),
+    const states = await Promise.all(this.params.map((p) => this.readLayer(p, false)));
+    const meanMomentum = states.map((st) =>
+      meanActiveMagnitude(st.momentum, expandMask(st.unitMask, st.grid)),
     );
-    const meanMomentum = states.map((s) => meanActiveMagnitude(s.momentum, s.mask));
     const shares = normalizeShares(meanMomentum);
-    const layers: LayerSnapshot[] = states.map((s, i) => {
-      const active = countActive(s.mask);
+    if (this.updateDue()) await this.updateMasks();
+    const layers: LayerSnapshot[] = this.params.map((p, i) => {
+      const size = p.w.length;
+      const active = p.unitMask ? activeWeights(p.unitMask, p.grid) : size;
       return {
-        name: s.name,
-        size: s.mask.length,
+        name: p.spec.name,
+        size,
         active,
-        density: active / s.mask.length,
+        density: active / size,
         meanMomentum: meanMomentum[i],
         momentumShare: shares[i],
       };
     });
-    let pruneRate: number | null = null;
-    const lastEpoch = this.epoch + 1 >= this.config.epochs;
-    if (this.config.density < 1 && !lastEpoch) {
-      pruneRate = cosinePruneRate(this.globalStep, this.totalSteps, this.config.prune_rate);
-      const update = sparseMomentumUpdate(states, pruneRate);
-      this.params.forEach((p, i) => {
-        p.hostMask = update.masks[i];
-        this.backend.write(p.mask!, Float32Array.from(update.masks[i]));
-        this.backend.write(p.w, update.weights[i]);
-      });
-      this.events.maskUpdate?.({
-        epoch: this.epoch + 1,
-        globalStep: this.globalStep,
-        pruneRate,
-        layers: update.layers,
-      });
-      update.layers.forEach((r, i) => {
-        layers[i].active = r.activeAfter;
-        layers[i].density = r.activeAfter / r.size;
-      });
-    }
     const totalActive = layers.reduce((n, l) => n + l.active, 0);
     const totalSize = layers.reduce((n, l) => n + l.size, 0);
     const metrics: EpochMetrics = {
@@ -442,10 +479,11 @@ export class Trainer {
       trainLoss: accum[0] / accum[2],
       density: totalActive / totalSize,
       layers,
-      pruneRate,
+      pruneRate: this.lastRate,
       seconds: trainSeconds,
       samplesPerSec: this.train.count / trainSeconds,
     };
+    this.lastRate = null;
     this.epoch++;
     this.events.epoch?.(metrics);
     if (!this.finished) this.startEpoch();
@@ -456,7 +494,7 @@ export class Trainer {
     return this.params.map((p) => ({
       name: p.spec.name,
       size: p.w.length,
-      active: p.hostMask ? countActive(p.hostMask) : p.w.length,
+      active: p.unitMask ? activeWeights(p.unitMask, p.grid) : p.w.length,
     }));
   }
 
@@ -469,7 +507,7 @@ export class Trainer {
         name: p.spec.name,
         weights: (await this.backend.read(p.w)) as Float32Array,
         momentum: (await this.backend.read(p.vw)) as Float32Array,
-        mask: p.hostMask,
+        mask: p.unitMask ? expandMask(p.unitMask, p.grid) : null,
       })),
     );
   }

@@ -63,16 +63,38 @@ describe('URL parameters', () => {
   });
 
   it('accepts legacy keys', () => {
-    const { config, rejected } = decode('l2=0.001&prune=0.3');
+    const { config, rejected } = decode('l2=0.001&prune=set');
     expect(rejected).toEqual([]);
     expect(config.wd).toBe(0.001);
-    expect(config.prune_rate).toBe(0.3);
+    expect(config.prune).toBe('set');
   });
 
   it('reports a parameter given twice and keeps the first', () => {
     const { config, rejected } = decode('seed=1&seed=2');
     expect(config.seed).toBe(1);
     expect(rejected).toHaveLength(1);
+  });
+
+  it('reads the sparse-method knobs, words and restricted numbers', () => {
+    const { config, rejected } = decode(
+      'method=rigl&update_every=50&update_until=0.5&block=16&growth=random',
+    );
+    expect(rejected).toEqual([]);
+    expect(config).toMatchObject({
+      method: 'rigl',
+      update_every: 50,
+      update_until: 0.5,
+      block: 16,
+      growth: 'random',
+    });
+    expect(decode('update_every=epoch').config.update_every).toBe('epoch');
+    const bad = decode('block=5&update_every=soon&method=magic');
+    expect(bad.config.block).toBe(1);
+    expect(bad.rejected.map(rejectionMessage)).toEqual([
+      'Parameter "block=5" was ignored: it must be one of 1, 4, 8, 16, 32.',
+      'Parameter "update_every=soon" was ignored: it must be a number or one of auto, epoch.',
+      'Parameter "method=magic" was ignored: it must be one of snfs, set, rigl, static, dense.',
+    ]);
   });
 
   it('round-trips through encode, writing only what differs from the defaults', () => {

@@ -4,6 +4,7 @@
  */
 
 export type Backend = 'auto' | 'webgpu' | 'cpu';
+export type Method = 'snfs' | 'set' | 'rigl' | 'static' | 'dense';
 
 export interface ExperimentConfig {
   dataset: 'mnist';
@@ -11,6 +12,16 @@ export interface ExperimentConfig {
   hidden: number[];
   density: number;
   prune_rate: number;
+  method: Method;
+  /** The knobs below are 'auto' when the method decides (see src/sparse/methods.ts). */
+  prune: 'auto' | 'magnitude' | 'set' | 'global_magnitude';
+  growth: 'auto' | 'momentum' | 'gradient' | 'random';
+  redist: 'auto' | 'momentum' | 'magnitude' | 'nonzero' | 'none';
+  init: 'auto' | 'uniform' | 'er' | 'erk';
+  schedule: 'auto' | 'cosine' | 'linear' | 'constant';
+  update_every: 'auto' | 'epoch' | number;
+  update_until: 'auto' | number;
+  block: number;
   lr: number;
   momentum: number;
   nesterov: boolean;
@@ -33,12 +44,16 @@ interface Base<T> {
   /** Older names still accepted when decoding (never written). */
   legacy?: string[];
 }
-interface NumberParam extends Base<number> {
+interface NumberParam extends Base<number | string> {
   type: 'int' | 'float';
   min: number;
   max: number;
   /** `min` itself is not allowed (e.g. density must be > 0). */
   minExclusive?: boolean;
+  /** Words accepted besides numbers (e.g. 'auto', 'epoch'). */
+  words?: readonly string[];
+  /** The only numbers allowed, when the range is not enough (e.g. block sizes). */
+  only?: readonly number[];
 }
 interface BoolParam extends Base<boolean> {
   type: 'bool';
@@ -91,8 +106,77 @@ export const PARAMS: readonly ParamSpec[] = [
     minExclusive: true,
     max: 0.99,
     default: 0.5,
-    legacy: ['prune'],
     help: 'Fraction of active weights pruned and regrown at the first mask update (cosine-decayed).',
+  },
+  {
+    key: 'method',
+    type: 'enum',
+    values: ['snfs', 'set', 'rigl', 'static', 'dense'],
+    default: 'snfs',
+    help: 'Training method: sparse momentum, SET, RigL, a static random mask, or dense.',
+  },
+  {
+    key: 'prune',
+    type: 'enum',
+    values: ['auto', 'magnitude', 'set', 'global_magnitude'],
+    default: 'auto',
+    help: "Which weights a mask update removes (auto: the method's choice).",
+  },
+  {
+    key: 'growth',
+    type: 'enum',
+    values: ['auto', 'momentum', 'gradient', 'random'],
+    default: 'auto',
+    help: "Where removed weights regrow (auto: the method's choice).",
+  },
+  {
+    key: 'redist',
+    type: 'enum',
+    values: ['auto', 'momentum', 'magnitude', 'nonzero', 'none'],
+    default: 'auto',
+    help: "How the freed weights are shared between layers (auto: the method's choice).",
+  },
+  {
+    key: 'init',
+    type: 'enum',
+    values: ['auto', 'uniform', 'er', 'erk'],
+    default: 'auto',
+    help: "Initial density per layer: uniform, Erdős–Rényi or ER-Kernel (auto: the method's choice).",
+  },
+  {
+    key: 'schedule',
+    type: 'enum',
+    values: ['auto', 'cosine', 'linear', 'constant'],
+    default: 'auto',
+    help: "How the prune rate decays over training (auto: the method's choice).",
+  },
+  {
+    key: 'update_every',
+    type: 'int',
+    min: 1,
+    max: 100000,
+    words: ['auto', 'epoch'],
+    default: 'auto',
+    help: "Mask update at the end of every epoch, or every N steps (auto: the method's choice).",
+  },
+  {
+    key: 'update_until',
+    type: 'float',
+    min: 0,
+    minExclusive: true,
+    max: 1,
+    words: ['auto'],
+    default: 'auto',
+    help: "Fraction of training after which the mask freezes (auto: the method's choice).",
+  },
+  {
+    key: 'block',
+    type: 'int',
+    min: 1,
+    max: 32,
+    only: [1, 4, 8, 16, 32],
+    default: 1,
+    help: 'Prune and regrow b x b tiles of weights instead of single weights.',
   },
   {
     key: 'lr',
@@ -199,13 +283,24 @@ function parseValue(
         : { ok: false, reason: `must be one of ${p.values.join(', ')}` };
     case 'int':
     case 'float': {
-      if (!NUMBER_RE.test(s)) return { ok: false, reason: 'is not a number' };
+      if (p.words?.includes(s)) return { ok: true, value: s };
+      if (!NUMBER_RE.test(s)) {
+        const reason = p.words
+          ? `must be a number or one of ${p.words.join(', ')}`
+          : 'is not a number';
+        return { ok: false, reason };
+      }
       const v = Number(s);
       if (!Number.isFinite(v)) return { ok: false, reason: 'is not a finite number' };
       if (p.type === 'int' && !Number.isInteger(v))
         return { ok: false, reason: 'must be a whole number' };
       const tooLow = p.minExclusive ? v <= p.min : v < p.min;
-      if (tooLow || v > p.max) return { ok: false, reason: `must be ${describeRange(p)}` };
+      if (p.only && !p.only.includes(v))
+        return { ok: false, reason: `must be one of ${p.only.join(', ')}` };
+      if (tooLow || v > p.max) {
+        const words = p.words ? ` (or ${p.words.join(', ')})` : '';
+        return { ok: false, reason: `must be ${describeRange(p)}${words}` };
+      }
       return { ok: true, value: v };
     }
     case 'intList': {
