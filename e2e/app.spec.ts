@@ -40,6 +40,21 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
     .getAttribute('d');
   const ys = [...fc3Path!.matchAll(/[ML][\d.]+,([\d.]+)/g)].map((m) => Number(m[1]));
   expect(Math.max(...ys) - Math.min(...ys)).toBeGreaterThan(50);
+  // The engine's per-update report: pruned and regrown balance, as the table shows them.
+  const table = page.getByTestId('mask-update');
+  await expect(table).toContainText('Update 1 at step 60 (epoch 1)');
+  const cells = await table
+    .locator('tbody tr')
+    .evaluateAll((rows) =>
+      rows.map((r) =>
+        [...r.querySelectorAll('td')].map((td) => Number(td.textContent!.replace(/,/g, ''))),
+      ),
+    );
+  expect(cells).toHaveLength(3);
+  const pruned = cells.reduce((a, c) => a + c[1], 0);
+  const regrown = cells.reduce((a, c) => a + c[2], 0);
+  expect(pruned).toBeGreaterThan(0);
+  expect(regrown).toBe(pruned);
   await page.screenshot({ path: 'e2e/screenshots/app-trained.png', fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -20,6 +20,7 @@ import {
 } from '../state';
 import { PARAMS, rejectionMessage } from '../url/params';
 import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
+import { MaskUpdateTable } from './MaskUpdateTable';
 
 function formatBytes(n: number): string {
   return n > 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
@@ -180,7 +181,8 @@ export function App() {
         <p>
           Train a sparse neural network on MNIST in your browser with <em>sparse momentum</em>:
           prune the smallest weights, give the freed budget to the layers whose momentum is largest,
-          regrow where missing weights have the largest momentum.
+          regrow where missing weights have the largest momentum. Compare it with SET, RigL, a
+          static mask and a dense network (<code>method=</code> in the URL).
         </p>
       </header>
       <RejectedBanner />
@@ -202,6 +204,7 @@ export function App() {
         <LossChart />
         <DensityChart />
         <MomentumChart />
+        <MaskUpdateTable />
       </div>
       <ConfigSummary />
     </main>
