@@ -178,8 +178,9 @@ export class Trainer {
       let unitMask: Uint8Array | null = null;
       let mask: Tensor | null = null;
       if (sparse) {
-        // Tiles to activate so the weights they cover come closest to the layer's count.
-        const units = Math.min(grid.units, Math.round((counts[i] * grid.units) / n));
+        // Tiles to activate so the weights they cover come closest to the layer's count; at
+        // least one, so that no layer starts cut off.
+        const units = Math.min(grid.units, Math.max(1, Math.round((counts[i] * grid.units) / n)));
         unitMask = new Uint8Array(grid.units);
         for (const u of this.rng.sample(grid.units, units)) unitMask[u] = 1;
         const elementMask = expandMask(unitMask, grid);

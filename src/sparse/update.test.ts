@@ -205,3 +205,64 @@ describe('methods', () => {
     expect(pruneRateAt('cosine', 540, 2700, 0.5)).toBeCloseTo(0.4527, 4);
   });
 });
+
+describe('blocks with partial edge tiles', () => {
+  it('budget regrowth in weights, so the total stays within one tile of exact', () => {
+    const rng = new Rng(9);
+    // LeNet-300-100 shapes at block 16: fc3 (10 x 100) is one row of partial tiles.
+    const shapes = [
+      [300, 784],
+      [100, 300],
+      [10, 100],
+    ];
+    let layers: UpdateLayer[] = shapes.map(([rows, cols], i) => {
+      const grid = blockGrid(rows, cols, 16);
+      const unitMask = new Uint8Array(grid.units);
+      for (const u of rng.sample(grid.units, Math.max(1, Math.round(0.05 * grid.units))))
+        unitMask[u] = 1;
+      const n = rows * cols;
+      return {
+        name: `fc${i + 1}`,
+        grid,
+        unitMask,
+        weights: Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
+        momentum: Float32Array.from({ length: n }, () => rng.uniform(-1, 1) * (i + 1) ** 2),
+        gradient: null,
+      };
+    });
+    const weightsOf = (ls: UpdateLayer[]) =>
+      ls.reduce((s, l) => s + countActive(expandMask(l.unitMask, l.grid)), 0);
+    const start = weightsOf(layers);
+    for (let step = 0; step < 5; step++) {
+      const r = maskUpdate(layers, {
+        rate: 0.45,
+        prune: 'magnitude',
+        growth: 'momentum',
+        redist: 'momentum',
+        rng,
+      });
+      layers = layers.map((l, i) => ({ ...l, unitMask: r.unitMasks[i], weights: r.weights[i] }));
+      expect(Math.abs(weightsOf(layers) - start)).toBeLessThan(256);
+      for (const l of layers) expect(countActive(l.unitMask)).toBeGreaterThan(0);
+    }
+  });
+
+  it('never empties a layer', () => {
+    const layer: UpdateLayer = {
+      name: 'tiny',
+      grid: blockGrid(1, 4, 1),
+      unitMask: Uint8Array.of(0, 1, 0, 0),
+      weights: Float32Array.of(0, 0.5, 0, 0),
+      momentum: Float32Array.of(0, 0, 0, 0),
+      gradient: null,
+    };
+    const r = maskUpdate([layer], {
+      rate: 0.9,
+      prune: 'magnitude',
+      growth: 'momentum',
+      redist: 'none',
+      rng: new Rng(1),
+    });
+    expect(countActive(r.unitMasks[0])).toBe(1);
+  });
+});

@@ -4,7 +4,6 @@ import {
   countActive,
   magnitudePrune,
   meanActiveMagnitude,
-  momentumGrowth,
   normalizeShares,
   pruneCount,
   type IndexSampler,
@@ -72,16 +71,6 @@ function globalPrune(layers: UpdateLayer[], rate: number): Uint8Array[] {
   return out;
 }
 
-function randomGrowth(mask: Uint8Array, count: number, rng: IndexSampler): Uint8Array {
-  const out = mask.slice();
-  const inactive: number[] = [];
-  for (let i = 0; i < mask.length; i++) if (!mask[i]) inactive.push(i);
-  if (count > inactive.length)
-    throw new Error(`cannot regrow ${count} into ${inactive.length} free slots`);
-  for (const j of rng.sample(inactive.length, count)) out[inactive[j]] = 1;
-  return out;
-}
-
 /**
  * One mask update of any dynamic sparse method: prune (magnitude, SET or global magnitude),
  * split the freed units over layers (by mean |momentum|, mean |w|, surviving non-zeros, or
@@ -104,9 +93,23 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
         : magnitudePrune(scores, l.unitMask, pruneCount(activeBefore[i], opts.rate));
     });
   }
-  const removed = pruned.map((m, i) => activeBefore[i] - countActive(m));
+  // A layer never loses its last tile: an empty layer would cut the network in two.
+  pruned.forEach((m, i) => {
+    if (activeBefore[i] > 0 && countActive(m) === 0) {
+      const scores = unitSums(layers[i].weights, layers[i].grid, true);
+      let best = -1;
+      layers[i].unitMask.forEach((on, u) => {
+        if (on && (best < 0 || scores[u] > scores[best])) best = u;
+      });
+      m[best] = 1;
+    }
+  });
+  // Budgets are in weights, so tiles of different sizes (edge tiles) keep the density honest.
+  const weightsBefore = layers.map((l) => activeWeights(l.unitMask, l.grid));
+  const survivors = pruned.map((m, i) => activeWeights(m, layers[i].grid));
+  const removed = weightsBefore.map((w, i) => w - survivors[i]);
   const total = removed.reduce((a, b) => a + b, 0);
-  const capacity = layers.map((l, i) => l.grid.units - (activeBefore[i] - removed[i]));
+  const capacity = layers.map((l, i) => l.grid.rows * l.grid.cols - survivors[i]);
 
   let contributions: number[];
   switch (opts.redist) {
@@ -117,22 +120,54 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
       contributions = layers.map((l, i) => meanActiveMagnitude(l.weights, elementMasks[i]));
       break;
     case 'nonzero':
-      contributions = layers.map((_, i) => activeBefore[i] - removed[i]);
+      contributions = survivors;
       break;
     case 'none':
       contributions = removed;
       break;
   }
   const shares = normalizeShares(contributions);
-  const regrow = opts.redist === 'none' ? removed : allocateRegrowth(total, shares, capacity);
+  const budget = opts.redist === 'none' ? removed : allocateRegrowth(total, shares, capacity);
 
-  const unitMasks = layers.map((l, i) => {
-    const count = regrow[i];
-    if (opts.growth === 'random') return randomGrowth(pruned[i], count, opts.rng);
+  // Candidate tiles per layer, best first: largest |momentum| or |gradient|, or a random order.
+  const candidates = layers.map((l, i) => {
+    const free: number[] = [];
+    for (let u = 0; u < l.grid.units; u++) if (!pruned[i][u]) free.push(u);
+    if (opts.growth === 'random') {
+      const uniform = l.grid.block === 1;
+      const order = opts.rng.sample(
+        free.length,
+        uniform ? Math.min(budget[i], free.length) : free.length,
+      );
+      return Array.from(order, (j) => free[j]);
+    }
     const source = opts.growth === 'gradient' ? l.gradient : l.momentum;
     if (!source) throw new Error(`${l.name}: gradient growth needs the dense gradient`);
-    return momentumGrowth(unitSums(source, l.grid, true), pruned[i], count).mask;
+    const scores = unitSums(source, l.grid, true);
+    return free.sort((a, b) => scores[b] - scores[a] || a - b);
   });
+  const unitMasks = pruned.map((m) => m.slice());
+  const next = layers.map(() => 0);
+  /** Activates a layer's next candidates that fit in `room` weights; returns what was used. */
+  const grow = (i: number, room: number): number => {
+    const { unitSize } = layers[i].grid;
+    let used = 0;
+    const list = candidates[i];
+    for (let k = next[i]; k < list.length && used < room; k++) {
+      const u = list[k];
+      if (unitMasks[i][u] || unitSize[u] > room - used) continue;
+      unitMasks[i][u] = 1;
+      used += unitSize[u];
+      if (k === next[i]) next[i]++;
+    }
+    return used;
+  };
+  let leftover = 0;
+  budget.forEach((b, i) => (leftover += b - grow(i, b)));
+  // What edge tiles left unplaced goes to the layers by share, where a tile still fits.
+  const byShare = shares.map((_, i) => i).sort((a, b) => shares[b] - shares[a] || a - b);
+  for (const i of byShare) if (leftover > 0) leftover -= grow(i, leftover);
+
   const masks = unitMasks.map((m, i) => expandMask(m, layers[i].grid));
   const weights = layers.map((l, i) => {
     const w = l.weights.slice();
@@ -141,16 +176,14 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
     return w;
   });
   const report: LayerUpdateReport[] = layers.map((l, i) => {
-    const before = activeWeights(l.unitMask, l.grid);
-    const survivors = activeWeights(pruned[i], l.grid);
     const after = activeWeights(unitMasks[i], l.grid);
     return {
       name: l.name,
       size: l.grid.rows * l.grid.cols,
-      activeBefore: before,
+      activeBefore: weightsBefore[i],
       activeAfter: after,
-      pruned: before - survivors,
-      regrown: after - survivors,
+      pruned: removed[i],
+      regrown: after - survivors[i],
       meanMomentum: meanMomentum[i],
       momentumShare: shares[i],
       pruneRate: opts.rate,
