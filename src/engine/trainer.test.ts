@@ -169,6 +169,10 @@ describe('Trainer on the CPU backend', () => {
       }
     }
     expect(epochs).toHaveLength(3);
+    // Density still counts weights: within one 4x4 tile per layer of the target, every epoch.
+    const total = 32 * 16 + 16 * 8 + 8 * 4;
+    for (const e of epochs)
+      expect(Math.abs(e.density * total - 0.25 * total)).toBeLessThanOrEqual(3 * 16);
   });
 
   it('handles a last partial batch', async () => {

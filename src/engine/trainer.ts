@@ -178,11 +178,20 @@ export class Trainer {
       let unitMask: Uint8Array | null = null;
       let mask: Tensor | null = null;
       if (sparse) {
-        // Tiles to activate so the weights they cover come closest to the layer's count; at
-        // least one, so that no layer starts cut off.
-        const units = Math.min(grid.units, Math.max(1, Math.round((counts[i] * grid.units) / n)));
         unitMask = new Uint8Array(grid.units);
-        for (const u of this.rng.sample(grid.units, units)) unitMask[u] = 1;
+        if (grid.block === 1) {
+          for (const u of this.rng.sample(grid.units, counts[i])) unitMask[u] = 1;
+        } else {
+          // Tiles in a random order, taken while they fit the layer's weight count (at least
+          // one, so that no layer starts cut off): within one tile of the target.
+          let used = 0;
+          for (const u of this.rng.sample(grid.units, grid.units)) {
+            if (used === 0 || used + grid.unitSize[u] <= counts[i]) {
+              unitMask[u] = 1;
+              used += grid.unitSize[u];
+            }
+          }
+        }
         const elementMask = expandMask(unitMask, grid);
         for (let j = 0; j < n; j++) if (!elementMask[j]) weight[j] = 0;
         mask = this.backend.tensor('f32', n);
