@@ -27,7 +27,7 @@ export function erScore(shape: LayerShape, mode: 'er' | 'erk'): number {
 
 /** Splits `total` into integers proportional to `want` (largest remainder), each <= cap. */
 export function roundToTotal(want: number[], cap: number[], total: number): number[] {
-  const out = want.map((w, i) => Math.min(cap[i], Math.floor(w)));
+  const out = want.map((w, i) => Math.min(cap[i], Math.floor(w + 1e-9)));
   let left = total - out.reduce((a, b) => a + b, 0);
   const order = want
     .map((_, i) => i)

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { Rng } from '../engine/rng';
 import {
   allocateRegrowth,
-  cosinePruneRate,
   countActive,
   magnitudePrune,
   meanActiveMagnitude,
@@ -10,6 +9,7 @@ import {
   pruneCount,
   randomMask,
 } from './momentum';
+import { pruneRateAt } from './methods';
 import { sparseMomentumUpdate, type SparseLayerState } from './update';
 
 const f32 = (a: number[]) => Float32Array.from(a);
@@ -27,10 +27,10 @@ describe('mask initialisation', () => {
 
 describe('prune-rate schedule', () => {
   it('matches the reference rates at the ends of epochs 1-4 (540 steps an epoch, 5 epochs)', () => {
-    const rates = [1, 2, 3, 4].map((e) => cosinePruneRate(540 * e, 2700, 0.5));
+    const rates = [1, 2, 3, 4].map((e) => pruneRateAt('cosine', 540 * e, 2700, 0.5));
     expect(rates.map((r) => r.toFixed(4))).toEqual(['0.4527', '0.3290', '0.1760', '0.0523']);
-    expect(cosinePruneRate(0, 2700, 0.5)).toBeCloseTo(0.5, 12);
-    expect(cosinePruneRate(2700, 2700, 0.5)).toBeCloseTo(0.005, 12);
+    expect(pruneRateAt('cosine', 0, 2700, 0.5)).toBeCloseTo(0.5, 12);
+    expect(pruneRateAt('cosine', 2700, 2700, 0.5)).toBeCloseTo(0.005, 12);
   });
 
   it('removes ceil(rate x active)', () => {

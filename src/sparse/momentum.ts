@@ -1,3 +1,5 @@
+import { roundToTotal } from './init';
+
 /**
  * Sparse momentum (Dettmers & Zettlemoyer), as pure functions over arrays, following
  * `shared/design/sparse-momentum.md`: magnitude prune, momentum redistribution across layers,
@@ -21,20 +23,6 @@ export function countActive(mask: Uint8Array): number {
   let n = 0;
   for (let i = 0; i < mask.length; i++) n += mask[i];
   return n;
-}
-
-/**
- * Prune rate after `step` of `totalSteps` training steps: cosine from `start` down to `end`.
- * The reference checks: 540 steps/epoch, 5 epochs gives 0.4527, 0.3290, 0.1760, 0.0523.
- */
-export function cosinePruneRate(
-  step: number,
-  totalSteps: number,
-  start: number,
-  end = 0.005,
-): number {
-  const t = Math.min(Math.max(step / totalSteps, 0), 1);
-  return end + ((start - end) * (1 + Math.cos(Math.PI * t))) / 2;
 }
 
 /** Number of weights one layer loses at prune rate `rate`: ceil(rate × active). */
@@ -110,24 +98,7 @@ export function allocateRegrowth(total: number, shares: number[], capacity: numb
     }
     if (open.size === 0) break;
   }
-  const alloc = target.map((t, i) => Math.min(capacity[i], Math.floor(t + 1e-9)));
-  let left = total - alloc.reduce((a, b) => a + b, 0);
-  const order = [...target.keys()].sort(
-    (a, b) => target[b] - alloc[b] - (target[a] - alloc[a]) || a - b,
-  );
-  while (left > 0) {
-    let progressed = false;
-    for (const i of order) {
-      if (left === 0) break;
-      if (alloc[i] < capacity[i]) {
-        alloc[i]++;
-        left--;
-        progressed = true;
-      }
-    }
-    if (!progressed) throw new Error('regrowth allocation did not converge');
-  }
-  return alloc;
+  return roundToTotal(target, capacity, total);
 }
 
 /**
