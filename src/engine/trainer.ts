@@ -4,7 +4,7 @@ import { activeWeights, blockGrid, expandMask, type BlockGrid } from '../sparse/
 import { initialCounts } from '../sparse/init';
 import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
 import { meanActiveMagnitude, normalizeShares, type LayerUpdateReport } from '../sparse/momentum';
-import { maskUpdate } from '../sparse/update';
+import { maskUpdate, type UpdateLayer } from '../sparse/update';
 import type { ExperimentConfig } from '../url/params';
 import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
 import { initLinear } from './init';
@@ -372,12 +372,14 @@ export class Trainer {
     this.stepInEpoch++;
     this.windowSamples += batch;
     const endOfEpoch = this.stepInEpoch === this.stepsPerEpoch;
-    if (this.stepInEpoch % READ_EVERY === 0 || endOfEpoch) await this.reportProgress();
-    if (endOfEpoch) await this.endEpoch();
-    else if (this.updateDue()) await this.updateMasks();
+    const accum =
+      this.stepInEpoch % READ_EVERY === 0 || endOfEpoch ? await this.reportProgress() : null;
+    if (endOfEpoch) await this.endEpoch(accum!);
+    else if (this.updateDue()) await this.updateMasks(await this.readLayers());
   }
 
-  private async reportProgress(): Promise<void> {
+  /** Reads the running metrics, reports them, and returns them (the epoch sums stay). */
+  private async reportProgress(): Promise<Float32Array> {
     const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
     if (!Number.isFinite(accum[3]))
       throw new DivergedError(this.globalStep, this.epoch + 1, this.config.lr);
@@ -395,6 +397,7 @@ export class Trainer {
     });
     this.windowStart = now;
     this.windowSamples = 0;
+    return accum;
   }
 
   /** Test-set loss and accuracy with the current weights. */
@@ -413,7 +416,16 @@ export class Trainer {
     return isUpdateStep(this.sparsity, this.globalStep, this.stepsPerEpoch, this.totalSteps);
   }
 
-  private async readLayer(p: Param, gradient: boolean) {
+  /**
+   * Weights, momentum and masks of every layer, plus the dense gradient of this step when the
+   * growth mode needs it: the only readback of the parameters, at mask updates and epoch ends.
+   */
+  private readLayers(): Promise<UpdateLayer[]> {
+    const gradient = this.sparsity.growth === 'gradient' && this.updateDue();
+    return Promise.all(this.params.map((p) => this.readLayer(p, gradient)));
+  }
+
+  private async readLayer(p: Param, gradient: boolean): Promise<UpdateLayer> {
     return {
       name: p.spec.name,
       weights: (await this.backend.read(p.w)) as Float32Array,
@@ -424,16 +436,10 @@ export class Trainer {
     };
   }
 
-  /**
-   * One mask update: reads weights and momentum (and, for gradient growth, the dense gradient
-   * of this step: the only time it is read), updates the masks on the CPU, writes them back.
-   */
-  private async updateMasks(): Promise<void> {
+  /** One mask update on the CPU from the layers just read; the new masks go back to the device. */
+  private async updateMasks(states: UpdateLayer[]): Promise<void> {
     const s = this.sparsity;
     const rate = pruneRateAt(s.schedule, this.globalStep, this.totalSteps, this.config.prune_rate);
-    const states = await Promise.all(
-      this.params.map((p) => this.readLayer(p, s.growth === 'gradient')),
-    );
     const update = maskUpdate(states, {
       rate,
       prune: s.prune,
@@ -457,16 +463,15 @@ export class Trainer {
 
   private lastRate: number | null = null;
 
-  private async endEpoch(): Promise<void> {
+  private async endEpoch(accum: Float32Array): Promise<void> {
     const trainSeconds = (performance.now() - this.epochStart) / 1000;
-    const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
     const { loss: testLoss, acc: testAcc } = await this.evaluate();
-    const states = await Promise.all(this.params.map((p) => this.readLayer(p, false)));
+    const states = await this.readLayers();
     const meanMomentum = states.map((st) =>
       meanActiveMagnitude(st.momentum, expandMask(st.unitMask, st.grid)),
     );
     const shares = normalizeShares(meanMomentum);
-    if (this.updateDue()) await this.updateMasks();
+    if (this.updateDue()) await this.updateMasks(states);
     const layers: LayerSnapshot[] = this.params.map((p, i) => {
       const size = p.w.length;
       const active = p.unitMask ? activeWeights(p.unitMask, p.grid) : size;
