@@ -241,7 +241,7 @@ export function MomentumChart() {
   return (
     <Panel
       title="Momentum per layer"
-      caption={`Solid, left axis: each layer's share of mean |momentum| at the end of each epoch, the share of freed weights it regrows. Dashed, right axis (log): the mean |momentum| itself (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
+      caption={`Solid, left axis: each layer's share of mean |momentum| at the end of each epoch: under sparse momentum (redist=momentum) the share of freed weights it regrows. Dashed, right axis (log): the mean |momentum| itself (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
       testId="chart-momentum"
     >
       {data.length === 0 ? (

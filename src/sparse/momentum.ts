@@ -1,10 +1,10 @@
-import { roundToTotal } from './init';
-
 /**
  * Sparse momentum (Dettmers & Zettlemoyer), as pure functions over arrays, following
  * `shared/design/sparse-momentum.md`: magnitude prune, momentum redistribution across layers,
  * momentum regrowth, exact total density.
  */
+
+import { roundToTotal } from './init';
 
 /** Something that draws k distinct indices from [0, n); the engine's seeded Rng. */
 export interface IndexSampler {

@@ -8,7 +8,6 @@ export const selectError = (s: AppState) => s.error;
 export const selectNotice = (s: AppState) => s.notice;
 export const selectBackend = (s: AppState) => s.backend;
 export const selectAdapter = (s: AppState) => s.adapter;
-export const selectStartedAt = (s: AppState) => s.startedAt;
 export const selectData = (s: AppState) => s.data;
 export const selectProgress = (s: AppState) => s.progress;
 export const selectEpochs = (s: AppState) => s.epochs;

@@ -20,7 +20,6 @@ export interface RunSlice {
   data: { file: string; loaded: number; total: number; phase: 'download' | 'decode' } | null;
   progress: StepProgress | null;
   initialLayers: InitialLayer[];
-  startedAt: number | null;
 }
 
 export interface MetricsSlice {
@@ -48,7 +47,6 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   data: null,
   progress: null,
   initialLayers: [],
-  startedAt: null,
   epochs: [],
   steps: [],
   maskUpdates: [],
@@ -61,7 +59,7 @@ const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({
 
 const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions> = (set) => ({
   ...emptyRun(),
-  beginRun: () => set({ ...emptyRun(), status: 'loading', startedAt: Date.now() }),
+  beginRun: () => set({ ...emptyRun(), status: 'loading' }),
   setStatus: (status) => set({ status }),
   clearRun: () => set(emptyRun()),
   receive: (m) =>
