@@ -125,7 +125,7 @@ export function isUpdateStep(
   stepsPerEpoch: number,
   totalSteps: number,
 ): boolean {
-  if (!s.dynamic || step <= 0 || step >= totalSteps || step / totalSteps >= s.updateUntil + 1e-12)
+  if (!s.dynamic || step <= 0 || step >= totalSteps || step / totalSteps >= s.updateUntil - 1e-12)
     return false;
   return s.updateEvery === 'epoch' ? step % stepsPerEpoch === 0 : step % s.updateEvery === 0;
 }

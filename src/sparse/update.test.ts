@@ -197,6 +197,10 @@ describe('methods', () => {
     expect(at(rigl)).toHaveLength(20);
     expect(at(rigl).at(-1)).toBe(2000);
     expect(at(resolveSparsity(decode('method=static').config))).toEqual([]);
+    // The cut-off is strict, as in RigL: no update at exactly 75% of training.
+    const every5 = resolveSparsity(decode('method=rigl&update_every=5').config);
+    const steps = [...Array(41).keys()].filter((t) => isUpdateStep(every5, t, 20, 40));
+    expect(steps).toEqual([5, 10, 15, 20, 25]);
   });
 
   it('prune-rate schedules', () => {
