@@ -57,10 +57,13 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
           u(p.labels),
           u(p.order),
           u(p.cursor)[0],
+          p.aug ? u(p.aug) : null,
           f(p.x),
           u(p.y),
           p.batch,
-          p.features,
+          p.height,
+          p.width,
+          p.channels,
           p.mean,
           p.std,
         );
@@ -113,6 +116,49 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
       const p = a as KernelArgs['batchMetrics'];
       return () =>
         k.batchMetrics(f(p.logits), u(p.labels), f(p.loss), f(p.accum), p.batch, p.classes);
+    }
+    case 'im2col': {
+      const p = a as KernelArgs['im2col'];
+      return () => k.im2col(f(p.x), f(p.cols), p);
+    }
+    case 'col2im': {
+      const p = a as KernelArgs['col2im'];
+      return () => k.col2im(f(p.dcols), f(p.dx), p);
+    }
+    case 'maxPoolForward': {
+      const p = a as KernelArgs['maxPoolForward'];
+      return () => k.maxPoolForward(f(p.x), f(p.y), u(p.idx), p);
+    }
+    case 'maxPoolBackward': {
+      const p = a as KernelArgs['maxPoolBackward'];
+      return () => k.maxPoolBackward(f(p.dy), u(p.idx), f(p.dx), p);
+    }
+    case 'bnStats': {
+      const p = a as KernelArgs['bnStats'];
+      return () =>
+        k.bnStats(
+          f(p.x),
+          f(p.stats),
+          f(p.running),
+          p.rows,
+          p.channels,
+          p.eps,
+          p.momentum,
+          p.training,
+        );
+    }
+    case 'bnForward': {
+      const p = a as KernelArgs['bnForward'];
+      return () => k.bnForward(f(p.x), f(p.stats), f(p.gb), f(p.y), p.rows, p.channels);
+    }
+    case 'bnGradParams': {
+      const p = a as KernelArgs['bnGradParams'];
+      return () => k.bnGradParams(f(p.x), f(p.dy), f(p.stats), f(p.dgb), p.rows, p.channels);
+    }
+    case 'bnGradInput': {
+      const p = a as KernelArgs['bnGradInput'];
+      return () =>
+        k.bnGradInput(f(p.x), f(p.dy), f(p.stats), f(p.gb), f(p.dgb), f(p.dx), p.rows, p.channels);
     }
     default:
       throw new Error(`unknown kernel ${String(kernel)}`);

@@ -1,28 +1,53 @@
+import type { ConvShape, PoolShape } from '../engine/backend';
+
 /**
  * The CPU twin of every WGSL kernel in `shaders/`: plain loops, the reference the GPU is
  * checked against (parity test) and the fallback backend.
  */
+
+/** Splits a gatherBatch augmentation word into (shift x, shift y, flip). */
+export function unpackAug(word: number): [number, number, boolean] {
+  return [(word & 0xf) - 4, ((word >>> 4) & 0xf) - 4, (word & 0x100) !== 0];
+}
+
+/** Packs a crop shift in [-4, 4] both ways and a flip into one augmentation word. */
+export function packAug(dx: number, dy: number, flip: boolean): number {
+  return (dx + 4) | ((dy + 4) << 4) | (flip ? 0x100 : 0);
+}
 
 export function gatherBatch(
   data: Uint32Array,
   labels: Uint32Array,
   order: Uint32Array,
   cursor: number,
+  aug: Uint32Array | null,
   x: Float32Array,
   y: Uint32Array,
   batch: number,
-  features: number,
-  mean: number,
-  std: number,
+  height: number,
+  width: number,
+  channels: number,
+  mean: number[],
+  std: number[],
 ): void {
+  const features = height * width * channels;
   for (let b = 0; b < batch; b++) {
     const sample = order[cursor + b];
     y[b] = labels[sample];
+    const [sx, sy, flip] = aug ? unpackAug(aug[sample]) : [0, 0, false];
     const base = sample * features;
     for (let f = 0; f < features; f++) {
-      const idx = base + f;
-      const byte = (data[idx >>> 2] >>> ((idx & 3) * 8)) & 0xff;
-      x[b * features + f] = (byte / 255 - mean) / std;
+      const c = f % channels;
+      const px = Math.floor(f / channels) % width;
+      const py = Math.floor(f / (channels * width));
+      const srcX = (flip ? width - 1 - px : px) + sx;
+      const srcY = py + sy;
+      let byte = 0;
+      if (srcX >= 0 && srcX < width && srcY >= 0 && srcY < height) {
+        const idx = base + (srcY * width + srcX) * channels + c;
+        byte = (data[idx >>> 2] >>> ((idx & 3) * 8)) & 0xff;
+      }
+      x[b * features + f] = (byte / 255 - mean[c]) / std[c];
     }
   }
 }
@@ -173,4 +198,183 @@ export function batchMetrics(
   accum[2] += batch;
   accum[3] += lossSum;
   accum[4] += batch;
+}
+
+export function im2col(x: Float32Array, cols: Float32Array, s: ConvShape): void {
+  const { batch, height, width, channels, kernel, stride, pad, outHeight, outWidth } = s;
+  const kk = kernel * kernel * channels;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        const row = ((b * outHeight + oy) * outWidth + ox) * kk;
+        for (let ky = 0; ky < kernel; ky++) {
+          for (let kx = 0; kx < kernel; kx++) {
+            const iy = oy * stride + ky - pad;
+            const ix = ox * stride + kx - pad;
+            const inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
+            const src = ((b * height + iy) * width + ix) * channels;
+            const dst = row + (ky * kernel + kx) * channels;
+            for (let c = 0; c < channels; c++) cols[dst + c] = inside ? x[src + c] : 0;
+          }
+        }
+      }
+    }
+  }
+}
+
+export function col2im(dcols: Float32Array, dx: Float32Array, s: ConvShape): void {
+  const { batch, height, width, channels, kernel, stride, pad, outHeight, outWidth } = s;
+  const kk = kernel * kernel * channels;
+  dx.fill(0, 0, batch * height * width * channels);
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        const row = ((b * outHeight + oy) * outWidth + ox) * kk;
+        for (let ky = 0; ky < kernel; ky++) {
+          for (let kx = 0; kx < kernel; kx++) {
+            const iy = oy * stride + ky - pad;
+            const ix = ox * stride + kx - pad;
+            if (iy < 0 || iy >= height || ix < 0 || ix >= width) continue;
+            const dst = ((b * height + iy) * width + ix) * channels;
+            const src = row + (ky * kernel + kx) * channels;
+            for (let c = 0; c < channels; c++) dx[dst + c] += dcols[src + c];
+          }
+        }
+      }
+    }
+  }
+}
+
+export function maxPoolForward(
+  x: Float32Array,
+  y: Float32Array,
+  idx: Uint32Array,
+  s: PoolShape,
+): void {
+  const { batch, height, width, channels, kernel, stride, outHeight, outWidth } = s;
+  const inSize = height * width * channels;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outHeight; oy++) {
+      for (let ox = 0; ox < outWidth; ox++) {
+        for (let c = 0; c < channels; c++) {
+          let best = -Infinity;
+          let arg = 0;
+          for (let ky = 0; ky < kernel; ky++) {
+            for (let kx = 0; kx < kernel; kx++) {
+              const i = ((oy * stride + ky) * width + ox * stride + kx) * channels + c;
+              const v = x[b * inSize + i];
+              if (v > best) {
+                best = v;
+                arg = i;
+              }
+            }
+          }
+          const o = ((b * outHeight + oy) * outWidth + ox) * channels + c;
+          y[o] = best;
+          idx[o] = arg;
+        }
+      }
+    }
+  }
+}
+
+export function maxPoolBackward(
+  dy: Float32Array,
+  idx: Uint32Array,
+  dx: Float32Array,
+  s: PoolShape,
+): void {
+  const { batch, height, width, channels, outHeight, outWidth } = s;
+  const inSize = height * width * channels;
+  const outSize = outHeight * outWidth * channels;
+  dx.fill(0, 0, batch * inSize);
+  for (let b = 0; b < batch; b++) {
+    for (let o = 0; o < outSize; o++) dx[b * inSize + idx[b * outSize + o]] += dy[b * outSize + o];
+  }
+}
+
+export function bnStats(
+  x: Float32Array,
+  stats: Float32Array,
+  running: Float32Array,
+  rows: number,
+  channels: number,
+  eps: number,
+  momentum: number,
+  training: boolean,
+): void {
+  for (let c = 0; c < channels; c++) {
+    if (!training) {
+      stats[c] = running[c];
+      stats[channels + c] = 1 / Math.sqrt(running[channels + c] + eps);
+      continue;
+    }
+    let sum = 0;
+    for (let r = 0; r < rows; r++) sum += x[r * channels + c];
+    const mean = sum / rows;
+    let sq = 0;
+    for (let r = 0; r < rows; r++) {
+      const d = x[r * channels + c] - mean;
+      sq += d * d;
+    }
+    const variance = sq / rows;
+    stats[c] = mean;
+    stats[channels + c] = 1 / Math.sqrt(variance + eps);
+    running[c] = (1 - momentum) * running[c] + momentum * mean;
+    const unbiased = rows > 1 ? sq / (rows - 1) : variance;
+    running[channels + c] = (1 - momentum) * running[channels + c] + momentum * unbiased;
+  }
+}
+
+export function bnForward(
+  x: Float32Array,
+  stats: Float32Array,
+  gb: Float32Array,
+  y: Float32Array,
+  rows: number,
+  channels: number,
+): void {
+  for (let i = 0; i < rows * channels; i++) {
+    const c = i % channels;
+    y[i] = gb[c] * (x[i] - stats[c]) * stats[channels + c] + gb[channels + c];
+  }
+}
+
+export function bnGradParams(
+  x: Float32Array,
+  dy: Float32Array,
+  stats: Float32Array,
+  dgb: Float32Array,
+  rows: number,
+  channels: number,
+): void {
+  for (let c = 0; c < channels; c++) {
+    let dg = 0;
+    let db = 0;
+    for (let r = 0; r < rows; r++) {
+      const i = r * channels + c;
+      dg += dy[i] * (x[i] - stats[c]) * stats[channels + c];
+      db += dy[i];
+    }
+    dgb[c] = dg;
+    dgb[channels + c] = db;
+  }
+}
+
+export function bnGradInput(
+  x: Float32Array,
+  dy: Float32Array,
+  stats: Float32Array,
+  gb: Float32Array,
+  dgb: Float32Array,
+  dx: Float32Array,
+  rows: number,
+  channels: number,
+): void {
+  for (let i = 0; i < rows * channels; i++) {
+    const c = i % channels;
+    const inv = stats[channels + c];
+    const xhat = (x[i] - stats[c]) * inv;
+    dx[i] = ((gb[c] * inv) / rows) * (rows * dy[i] - dgb[channels + c] - xhat * dgb[c]);
+  }
 }

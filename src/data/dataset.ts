@@ -4,14 +4,19 @@ import { DatasetError, parseIdxImages, parseIdxLabels } from './idx';
 export interface ImageDataset {
   name: string;
   count: number;
-  /** Values per sample (28·28 = 784 for MNIST). */
+  /** Values per sample, height · width · channels (784 for MNIST, 3072 for CIFAR-10). */
   features: number;
+  height: number;
+  width: number;
+  channels: number;
   classes: number;
+  classNames: string[];
+  /** Pixels of each sample in HWC order (channels last). */
   pixels: Uint8Array;
   labels: Uint8Array;
-  /** Per-feature normalisation applied on the device: (x/255 - mean) / std. */
-  mean: number;
-  std: number;
+  /** Per-channel normalisation applied on the device: (x/255 - mean[c]) / std[c]. */
+  mean: number[];
+  std: number[];
 }
 
 /** torchvision's MNIST normalisation, as the reference uses. */
@@ -38,11 +43,15 @@ export function mnistFromIdx(
     name,
     count: img.count,
     features: img.rows * img.cols,
+    height: img.rows,
+    width: img.cols,
+    channels: 1,
     classes: 10,
+    classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
     pixels: img.pixels,
     labels: lab,
-    mean: MNIST_MEAN,
-    std: MNIST_STD,
+    mean: [MNIST_MEAN],
+    std: [MNIST_STD],
   };
 }
 

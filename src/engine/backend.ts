@@ -17,17 +17,74 @@ export interface Tensor {
 export interface KernelArgs {
   /** Gathers `batch` samples listed in `order` from `cursor[0]` on, normalised to f32. */
   gatherBatch: {
-    /** Pixels as bytes packed four to a u32, little-endian. */
+    /** Pixels as bytes packed four to a u32, little-endian; each sample is H x W x C (HWC). */
     data: Tensor;
     labels: Tensor;
     order: Tensor;
     cursor: Tensor;
+    /**
+     * Per-sample augmentation (indexed like `data`), or null for none: bits 0-3 the crop's
+     * x shift + 4, bits 4-7 its y shift + 4, bit 8 a horizontal flip. Pixels shifted in
+     * from outside the image are 0 before normalisation, as with zero padding.
+     */
+    aug: Tensor | null;
     x: Tensor;
     y: Tensor;
     batch: number;
-    features: number;
-    mean: number;
-    std: number;
+    height: number;
+    width: number;
+    channels: number;
+    /** Per-channel normalisation (x/255 - mean[c]) / std[c]; up to 4 channels. */
+    mean: number[];
+    std: number[];
+  };
+  /**
+   * Unfolds convolution patches: cols[(b,oy,ox), (ky,kx,c)] = x[b, oy*s+ky-p, ox*s+kx-p, c]
+   * (0 outside the image), so a convolution is a matmul of cols with the [out, k*k*c] weights.
+   */
+  im2col: { x: Tensor; cols: Tensor } & ConvShape;
+  /** The adjoint of im2col: dx[b,y,x,c] = sum of the dcols entries that read x[b,y,x,c]. */
+  col2im: { dcols: Tensor; dx: Tensor } & ConvShape;
+  /** Max over k x k windows (NHWC); `idx` keeps each output's argmax (index within the sample). */
+  maxPoolForward: { x: Tensor; y: Tensor; idx: Tensor } & PoolShape;
+  /** dx[i] = sum of dy over the windows whose argmax is i. */
+  maxPoolBackward: { dy: Tensor; idx: Tensor; dx: Tensor } & PoolShape;
+  /**
+   * Per-channel statistics of x[rows, channels] into stats = [mean(C), invStd(C)]. Training:
+   * batch statistics, and running = [mean(C), var(C)] is updated with `momentum` (unbiased
+   * variance, as PyTorch). Evaluation: stats come from `running`.
+   */
+  bnStats: {
+    x: Tensor;
+    stats: Tensor;
+    running: Tensor;
+    rows: number;
+    channels: number;
+    eps: number;
+    momentum: number;
+    training: boolean;
+  };
+  /** y = gamma[c] (x - mean[c]) invStd[c] + beta[c]; gb = [gamma(C), beta(C)]. */
+  bnForward: { x: Tensor; stats: Tensor; gb: Tensor; y: Tensor; rows: number; channels: number };
+  /** dgb = [sum dy*xhat, sum dy] per channel (the gradients of gamma and beta). */
+  bnGradParams: {
+    x: Tensor;
+    dy: Tensor;
+    stats: Tensor;
+    dgb: Tensor;
+    rows: number;
+    channels: number;
+  };
+  /** dx = gamma invStd / M (M dy - dbeta - xhat dgamma), M = rows (training-mode BatchNorm). */
+  bnGradInput: {
+    x: Tensor;
+    dy: Tensor;
+    stats: Tensor;
+    gb: Tensor;
+    dgb: Tensor;
+    dx: Tensor;
+    rows: number;
+    channels: number;
   };
   /** y[b,o] = sum_i x[b,i] w[o,i] + bias[o]. */
   linearForward: {
@@ -83,6 +140,31 @@ export interface KernelArgs {
   };
 }
 
+/** A 2-D convolution's geometry over NHWC activations (square kernel, same stride both ways). */
+export interface ConvShape {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/** A max-pool's geometry over NHWC activations (no padding). */
+export interface PoolShape {
+  batch: number;
+  height: number;
+  width: number;
+  channels: number;
+  kernel: number;
+  stride: number;
+  outHeight: number;
+  outWidth: number;
+}
+
 export type KernelName = keyof KernelArgs;
 export const KERNEL_NAMES: readonly KernelName[] = [
   'gatherBatch',
@@ -95,6 +177,14 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'softmaxXent',
   'sgdUpdate',
   'batchMetrics',
+  'im2col',
+  'col2im',
+  'maxPoolForward',
+  'maxPoolBackward',
+  'bnStats',
+  'bnForward',
+  'bnGradParams',
+  'bnGradInput',
 ];
 
 /** A kernel invocation prepared once and run many times. */

@@ -20,7 +20,20 @@ function toyData(count: number, seed: number): ImageDataset {
       pixels[n * features + f] = Math.min(255, Math.floor((on ? 160 : 20) + rng.next() * 80));
     }
   }
-  return { name: 'toy', count, features, classes: 4, pixels, labels, mean: 0.3, std: 0.3 };
+  return {
+    name: 'toy',
+    count,
+    features,
+    height: features / 8,
+    width: 8,
+    channels: 1,
+    classes: 4,
+    classNames: ['a', 'b', 'c', 'd'],
+    pixels,
+    labels,
+    mean: [0.3],
+    std: [0.3],
+  };
 }
 
 async function run(query: string, backend = new CpuBackend()) {

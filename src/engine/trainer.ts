@@ -6,9 +6,26 @@ import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from 
 import { meanActiveMagnitude, normalizeShares, type LayerUpdateReport } from '../sparse/momentum';
 import { maskUpdate, type UpdateLayer } from '../sparse/update';
 import type { ExperimentConfig } from '../url/params';
-import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
+import {
+  ACCUM_LENGTH,
+  type Backend,
+  type ConvShape,
+  type Op,
+  type PoolShape,
+  type Tensor,
+} from './backend';
+import { packAug } from '../cpu/kernels';
 import { initLinear } from './init';
-import { buildMlp, type LayerSpec, type LinearSpec } from './model';
+import {
+  buildModel,
+  size,
+  weightLayers,
+  type BatchNormSpec,
+  type ConvSpec,
+  type LayerSpec,
+  type MaxPoolSpec,
+  type WeightSpec,
+} from './model';
 import { Rng } from './rng';
 
 /** Per-layer state reported at the end of each epoch. */
@@ -19,6 +36,8 @@ export interface LayerSnapshot {
   density: number;
   meanMomentum: number;
   momentumShare: number;
+  /** Conv layers: output channels whose filter has no active weight (skippable); else null. */
+  emptyChannels: number | null;
 }
 
 export interface EpochMetrics {
@@ -51,7 +70,7 @@ export interface MaskUpdateEvent {
   epoch: number;
   globalStep: number;
   pruneRate: number;
-  layers: LayerUpdateReport[];
+  layers: (LayerUpdateReport & { emptyChannels: number | null })[];
 }
 
 export interface TrainerEvents {
@@ -61,7 +80,7 @@ export interface TrainerEvents {
 }
 
 interface Param {
-  spec: LinearSpec;
+  spec: WeightSpec;
   w: Tensor;
   b: Tensor;
   dw: Tensor;
@@ -74,9 +93,79 @@ interface Param {
   unitMask: Uint8Array | null;
 }
 
+/** BatchNorm state: [gamma, beta], their gradient and momentum, batch and running stats. */
+interface NormParam {
+  spec: BatchNormSpec;
+  gb: Tensor;
+  dgb: Tensor;
+  vgb: Tensor;
+  stats: Tensor;
+  running: Tensor;
+}
+
 interface Plan {
   batch: number;
   ops: Op[];
+}
+
+/** PyTorch's BatchNorm defaults. */
+const BN_EPS = 1e-5;
+const BN_MOMENTUM = 0.1;
+
+function convShape(l: ConvSpec, batch: number): ConvShape {
+  return {
+    batch,
+    height: l.inShape.height,
+    width: l.inShape.width,
+    channels: l.inShape.channels,
+    kernel: l.kernel,
+    stride: l.stride,
+    pad: l.pad,
+    outHeight: l.outShape.height,
+    outWidth: l.outShape.width,
+  };
+}
+
+function poolShape(l: MaxPoolSpec, batch: number): PoolShape {
+  return {
+    batch,
+    height: l.inShape.height,
+    width: l.inShape.width,
+    channels: l.inShape.channels,
+    kernel: l.kernel,
+    stride: l.stride,
+    outHeight: l.outShape.height,
+    outWidth: l.outShape.width,
+  };
+}
+
+/** Output channels of a conv layer whose whole filter is masked out. */
+export function emptyChannels(spec: WeightSpec, mask: Uint8Array | null): number | null {
+  if (spec.kind !== 'conv') return null;
+  if (!mask) return 0;
+  let empty = 0;
+  for (let o = 0; o < spec.outFeatures; o++) {
+    const row = mask.subarray(o * spec.inFeatures, (o + 1) * spec.inFeatures);
+    if (row.every((m) => m === 0)) empty++;
+  }
+  return empty;
+}
+
+/**
+ * Samples per evaluation batch: up to 1000, fewer when a layer's per-sample buffers are
+ * large (a conv layer's unfolded patches), so no buffer grows past ~32 MB.
+ */
+export function evalBatchSize(layers: LayerSpec[], inputFeatures: number): number {
+  let perSample = inputFeatures;
+  for (const l of layers) {
+    if (l.kind === 'conv') {
+      const patches = l.outShape.height * l.outShape.width * l.inFeatures;
+      perSample = Math.max(perSample, size(l.outShape), patches);
+    }
+    if (l.kind === 'linear') perSample = Math.max(perSample, l.outFeatures);
+  }
+  const fit = Math.floor((32 * 2 ** 20) / 4 / perSample);
+  return Math.max(1, Math.min(1000, fit >= 100 ? fit - (fit % 50) : fit));
 }
 
 /** Raised when the loss stops being a finite number; the message tells a person what to try. */
@@ -92,7 +181,6 @@ export class DivergedError extends Error {
 
 /** How often (in steps) the running train loss is read back from the device. */
 export const READ_EVERY = 25;
-const EVAL_BATCH = 1000;
 
 /**
  * Trains one experiment on any Backend. It owns the step loop, evaluation and the
@@ -107,6 +195,9 @@ export class Trainer {
   private stepInEpoch = 0;
   private readonly rng: Rng;
   private readonly params: Param[] = [];
+  private readonly norms: NormParam[] = [];
+  private readonly aug: Tensor | null;
+  private readonly evalBatch: number;
   private readonly trainPlans = new Map<number, Plan>();
   private readonly evalPlans = new Map<number, Plan>();
   private readonly trainData: Record<'images' | 'labels' | 'order', Tensor>;
@@ -127,11 +218,18 @@ export class Trainer {
   ) {
     this.rng = new Rng(config.seed);
     this.sparsity = resolveSparsity(config);
-    this.layers = buildMlp(train.features, config.hidden, train.classes);
+    this.layers = buildModel(
+      config.model,
+      { height: train.height, width: train.width, channels: train.channels },
+      config.hidden,
+      train.classes,
+    );
+    this.evalBatch = evalBatchSize(this.layers, train.features);
     this.stepsPerEpoch = Math.ceil(train.count / config.batch);
     this.totalSteps = this.stepsPerEpoch * config.epochs;
     this.trainData = this.upload(train);
     this.testData = this.upload(test);
+    this.aug = config.augment ? backend.tensor('u32', train.count) : null;
     const identity = new Uint32Array(test.count);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
     backend.write(this.testData.order, identity);
@@ -162,14 +260,24 @@ export class Trainer {
 
   /** Init order is fixed (layer by layer: weight, bias; then masks) so seeds reproduce. */
   private initParams(): void {
-    const linears = this.layers.filter((l): l is LinearSpec => l.kind === 'linear');
+    const linears = weightLayers(this.layers);
+    // PyTorch's Conv2d default init is the Linear one with fan-in = k·k·in channels.
     const inits = linears.map((l) => initLinear(l.inFeatures, l.outFeatures, this.rng));
     const sparse = this.sparsity.density < 1;
-    const shapes = linears.map((l) => ({
-      size: l.inFeatures * l.outFeatures,
-      inFeatures: l.inFeatures,
-      outFeatures: l.outFeatures,
-    }));
+    const shapes = linears.map((l) =>
+      l.kind === 'conv'
+        ? {
+            size: l.inFeatures * l.outFeatures,
+            inFeatures: l.inShape.channels,
+            outFeatures: l.outFeatures,
+            kernel: [l.kernel, l.kernel] as [number, number],
+          }
+        : {
+            size: l.inFeatures * l.outFeatures,
+            inFeatures: l.inFeatures,
+            outFeatures: l.outFeatures,
+          },
+    );
     const counts = sparse ? initialCounts(shapes, this.sparsity.density, this.sparsity.init) : [];
     linears.forEach((spec, i) => {
       const n = spec.inFeatures * spec.outFeatures;
@@ -214,6 +322,27 @@ export class Trainer {
       this.backend.write(p.b, bias);
       this.params.push(p);
     });
+    for (const spec of this.layers) {
+      if (spec.kind !== 'batchnorm') continue;
+      const c = spec.shape.channels;
+      const t = (len: number) => this.backend.tensor('f32', len);
+      const norm: NormParam = {
+        spec,
+        gb: t(2 * c),
+        dgb: t(2 * c),
+        vgb: t(2 * c),
+        stats: t(2 * c),
+        running: t(2 * c),
+      };
+      // gamma = 1, beta = 0; running mean 0, running variance 1 (PyTorch's defaults).
+      const ones = new Float32Array(2 * c);
+      ones.fill(1, 0, c);
+      this.backend.write(norm.gb, ones);
+      const running = new Float32Array(2 * c);
+      running.fill(1, c);
+      this.backend.write(norm.running, running);
+      this.norms.push(norm);
+    }
   }
 
   /** Builds (once per batch size) the ops of a forward pass, and for training the rest. */
@@ -234,22 +363,37 @@ export class Trainer {
         labels: data.labels,
         order: data.order,
         cursor: this.cursor,
+        aug: training ? this.aug : null,
         x: acts[0],
         y: labels,
         batch,
-        features: ds.features,
+        height: ds.height,
+        width: ds.width,
+        channels: ds.channels,
         mean: ds.mean,
         std: ds.std,
       }),
     ];
     let p = 0;
+    let n = 0;
     const paramOf: (Param | null)[] = [];
+    const normOf: (NormParam | null)[] = [];
+    /** Per conv layer, its unfolded patches (reused for the patch gradient). */
+    const colsOf: (Tensor | null)[] = [];
+    const idxOf: (Tensor | null)[] = [];
     for (const layer of this.layers) {
       const x = acts[acts.length - 1];
       const width = widths[widths.length - 1];
+      let param: Param | null = null;
+      let norm: NormParam | null = null;
+      let cols: Tensor | null = null;
+      let idx: Tensor | null = null;
+      let y: Tensor = x;
+      let outWidth = width;
       if (layer.kind === 'linear') {
-        const param = this.params[p++];
-        const y = f32(batch * layer.outFeatures);
+        param = this.params[p++];
+        outWidth = layer.outFeatures;
+        y = f32(batch * outWidth);
         ops.push(
           be.op('linearForward', {
             x,
@@ -261,22 +405,70 @@ export class Trainer {
             outF: layer.outFeatures,
           }),
         );
-        acts.push(y);
-        widths.push(layer.outFeatures);
-        paramOf.push(param);
-      } else {
-        const y = f32(batch * width);
+      } else if (layer.kind === 'conv') {
+        param = this.params[p++];
+        outWidth = size(layer.outShape);
+        const rows = batch * layer.outShape.height * layer.outShape.width;
+        cols = f32(rows * layer.inFeatures);
+        y = f32(batch * outWidth);
+        ops.push(be.op('im2col', { x, cols, ...convShape(layer, batch) }));
+        ops.push(
+          be.op('linearForward', {
+            x: cols,
+            w: param.w,
+            b: param.b,
+            y,
+            batch: rows,
+            inF: layer.inFeatures,
+            outF: layer.outFeatures,
+          }),
+        );
+      } else if (layer.kind === 'maxpool') {
+        outWidth = size(layer.outShape);
+        y = f32(batch * outWidth);
+        idx = be.tensor('u32', batch * outWidth);
+        ops.push(be.op('maxPoolForward', { x, y, idx, ...poolShape(layer, batch) }));
+      } else if (layer.kind === 'batchnorm') {
+        norm = this.norms[n++];
+        const rows = batch * layer.shape.height * layer.shape.width;
+        const channels = layer.shape.channels;
+        y = f32(batch * width);
+        ops.push(
+          be.op('bnStats', {
+            x,
+            stats: norm.stats,
+            running: norm.running,
+            rows,
+            channels,
+            eps: BN_EPS,
+            momentum: BN_MOMENTUM,
+            training,
+          }),
+        );
+        ops.push(be.op('bnForward', { x, stats: norm.stats, gb: norm.gb, y, rows, channels }));
+      } else if (layer.kind === 'relu') {
+        y = f32(batch * width);
         ops.push(be.op('reluForward', { x, y, n: batch * width }));
-        acts.push(y);
-        widths.push(width);
-        paramOf.push(null);
       }
+      // flatten: NHWC activations are already flat; the same tensor passes through.
+      acts.push(y);
+      widths.push(outWidth);
+      paramOf.push(param);
+      normOf.push(norm);
+      colsOf.push(cols);
+      idxOf.push(idx);
     }
     const classes = ds.classes;
     const logits = acts[acts.length - 1];
     const loss = f32(batch);
-    // The input needs no gradient: slot 0 is never written.
-    const grads: Tensor[] = widths.map((w, i) => (i === 0 ? acts[0] : f32(batch * w)));
+    // Gradients of each activation; the input needs none (slot 0 is never written) and a
+    // flatten shares its gradient with its output.
+    const grads: Tensor[] = new Array<Tensor>(widths.length);
+    for (let i = widths.length - 1; i >= 0; i--) {
+      if (i === 0) grads[i] = acts[0];
+      else if (i < this.layers.length && this.layers[i].kind === 'flatten') grads[i] = grads[i + 1];
+      else grads[i] = training || i === widths.length - 1 ? f32(batch * widths[i]) : acts[0];
+    }
     ops.push(
       be.op('softmaxXent', {
         logits,
@@ -307,7 +499,36 @@ export class Trainer {
           ops.push(be.op('linearGradWeight', { dy, x: acts[i], dw: param.dw, ...dims }));
           ops.push(be.op('biasGrad', { dy, db: param.db, batch, outF: layer.outFeatures }));
           if (i > 0) ops.push(be.op('linearGradInput', { dy, w: param.w, dx: grads[i], ...dims }));
-        } else {
+        } else if (layer.kind === 'conv') {
+          const param = paramOf[i]!;
+          const cols = colsOf[i]!;
+          const rows = batch * layer.outShape.height * layer.outShape.width;
+          const dims = { batch: rows, inF: layer.inFeatures, outF: layer.outFeatures };
+          ops.push(be.op('linearGradWeight', { dy, x: cols, dw: param.dw, ...dims }));
+          ops.push(be.op('biasGrad', { dy, db: param.db, batch: rows, outF: layer.outFeatures }));
+          if (i > 0) {
+            // The patches are no longer needed: their buffer takes the patch gradient.
+            ops.push(be.op('linearGradInput', { dy, w: param.w, dx: cols, ...dims }));
+            ops.push(be.op('col2im', { dcols: cols, dx: grads[i], ...convShape(layer, batch) }));
+          }
+        } else if (layer.kind === 'maxpool') {
+          ops.push(
+            be.op('maxPoolBackward', {
+              dy,
+              idx: idxOf[i]!,
+              dx: grads[i],
+              ...poolShape(layer, batch),
+            }),
+          );
+        } else if (layer.kind === 'batchnorm') {
+          const norm = normOf[i]!;
+          const rows = batch * layer.shape.height * layer.shape.width;
+          const channels = layer.shape.channels;
+          const common = { x: acts[i], dy, stats: norm.stats, rows, channels };
+          ops.push(be.op('bnGradParams', { ...common, dgb: norm.dgb }));
+          if (i > 0)
+            ops.push(be.op('bnGradInput', { ...common, gb: norm.gb, dgb: norm.dgb, dx: grads[i] }));
+        } else if (layer.kind === 'relu') {
           ops.push(
             be.op('reluBackward', { y: acts[i + 1], dy, dx: grads[i], n: batch * widths[i] }),
           );
@@ -341,6 +562,19 @@ export class Trainer {
           }),
         );
       }
+      for (const norm of this.norms) {
+        const len = norm.gb.length;
+        ops.push(
+          be.op('sgdUpdate', {
+            w: norm.gb,
+            g: norm.dgb,
+            v: norm.vgb,
+            mask: null,
+            n: len,
+            ...hyper,
+          }),
+        );
+      }
     }
     const plan = { batch, ops };
     cache.set(batch, plan);
@@ -352,6 +586,13 @@ export class Trainer {
     for (let i = 0; i < order.length; i++) order[i] = i;
     this.rng.shuffle(order);
     this.backend.write(this.trainData.order, order);
+    if (this.aug) {
+      // Random crop (4-pixel zero padding) and horizontal flip, drawn per sample per epoch.
+      const words = new Uint32Array(this.train.count);
+      for (let i = 0; i < words.length; i++)
+        words[i] = packAug(this.rng.int(9) - 4, this.rng.int(9) - 4, this.rng.next() < 0.5);
+      this.backend.write(this.aug, words);
+    }
     this.backend.write(this.trainAccum, new Float32Array(ACCUM_LENGTH));
     this.stepInEpoch = 0;
     this.epochStart = performance.now();
@@ -403,8 +644,8 @@ export class Trainer {
   /** Test-set loss and accuracy with the current weights. */
   async evaluate(): Promise<{ loss: number; acc: number }> {
     this.backend.write(this.evalAccum, new Float32Array(ACCUM_LENGTH));
-    for (let offset = 0; offset < this.test.count; offset += EVAL_BATCH) {
-      const batch = Math.min(EVAL_BATCH, this.test.count - offset);
+    for (let offset = 0; offset < this.test.count; offset += this.evalBatch) {
+      const batch = Math.min(this.evalBatch, this.test.count - offset);
       this.backend.write(this.cursor, Uint32Array.of(offset));
       this.backend.run(this.plan(batch, false).ops);
     }
@@ -457,7 +698,10 @@ export class Trainer {
       epoch: this.epoch + 1,
       globalStep: this.globalStep,
       pruneRate: rate,
-      layers: update.layers,
+      layers: update.layers.map((l, i) => ({
+        ...l,
+        emptyChannels: emptyChannels(this.params[i].spec, update.masks[i]),
+      })),
     });
   }
 
@@ -482,6 +726,7 @@ export class Trainer {
         density: active / size,
         meanMomentum: meanMomentum[i],
         momentumShare: shares[i],
+        emptyChannels: emptyChannels(p.spec, p.unitMask ? expandMask(p.unitMask, p.grid) : null),
       };
     });
     const totalActive = layers.reduce((n, l) => n + l.active, 0);

@@ -1,4 +1,4 @@
-import type { KernelArgs, KernelName, Tensor } from '../engine/backend';
+import type { ConvShape, KernelArgs, KernelName, PoolShape, Tensor } from '../engine/backend';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
 import linearForward from '../../shaders/linear_forward.wgsl?raw';
 import linearForwardVec4 from '../../shaders/linear_forward_vec4.wgsl?raw';
@@ -12,6 +12,14 @@ import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
+import im2col from '../../shaders/im2col.wgsl?raw';
+import col2im from '../../shaders/col2im.wgsl?raw';
+import maxPoolForward from '../../shaders/max_pool_forward.wgsl?raw';
+import maxPoolBackward from '../../shaders/max_pool_backward.wgsl?raw';
+import bnStats from '../../shaders/bn_stats.wgsl?raw';
+import bnForward from '../../shaders/bn_forward.wgsl?raw';
+import bnGradParams from '../../shaders/bn_grad_params.wgsl?raw';
+import bnGradInput from '../../shaders/bn_grad_input.wgsl?raw';
 
 export type Workgroups = [number, number, number];
 
@@ -61,13 +69,104 @@ export function vectorVariant(inF: number): 'vec4' | 'scalar' {
 }
 const TILE_WG = { WG_X: 8, WG_Y: 8 };
 
+/** Up to four per-channel values as a WGSL vec4f (unused lanes 1, so nothing divides by 0). */
+export function channelVec4(values: number[]): Uniform[] {
+  if (values.length < 1 || values.length > 4) throw new Error('1 to 4 channels supported');
+  return [0, 1, 2, 3].map((i) => ({ f32: values[i] ?? 1 }));
+}
+
+function convUniforms(a: ConvShape): Uniform[] {
+  return [
+    a.batch,
+    a.height,
+    a.width,
+    a.channels,
+    a.kernel,
+    a.stride,
+    a.pad,
+    a.outHeight,
+    a.outWidth,
+  ].map((v) => ({ u32: v }));
+}
+
+function poolUniforms(a: PoolShape): Uniform[] {
+  return [a.batch, a.height, a.width, a.channels, a.kernel, a.stride, a.outHeight, a.outWidth].map(
+    (v) => ({ u32: v }),
+  );
+}
+
 export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   gatherBatch: {
     ...single(gatherBatch),
+    constants: (a) => ({ WG, HAS_AUG: a.aug ? 1 : 0 }),
+    uniforms: (a) => [
+      { u32: a.batch },
+      { u32: a.height },
+      { u32: a.width },
+      { u32: a.channels },
+      ...channelVec4(a.mean),
+      ...channelVec4(a.std),
+    ],
+    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y],
+    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
+  },
+  im2col: {
+    ...single(im2col),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.features }, { f32: a.mean }, { f32: a.std }],
-    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.x, a.y],
-    dispatch: (a, c) => dispatch1d(a.batch * a.features, c.WG),
+    uniforms: convUniforms,
+    buffers: (a) => [a.x, a.cols],
+    dispatch: (a, c) =>
+      dispatch1d(a.batch * a.outHeight * a.outWidth * a.kernel * a.kernel * a.channels, c.WG),
+  },
+  col2im: {
+    ...single(col2im),
+    constants: () => ({ WG }),
+    uniforms: convUniforms,
+    buffers: (a) => [a.dcols, a.dx],
+    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
+  },
+  maxPoolForward: {
+    ...single(maxPoolForward),
+    constants: () => ({ WG }),
+    uniforms: poolUniforms,
+    buffers: (a) => [a.x, a.y, a.idx],
+    dispatch: (a, c) => dispatch1d(a.batch * a.outHeight * a.outWidth * a.channels, c.WG),
+  },
+  maxPoolBackward: {
+    ...single(maxPoolBackward),
+    constants: () => ({ WG }),
+    uniforms: poolUniforms,
+    buffers: (a) => [a.dy, a.idx, a.dx],
+    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
+  },
+  bnStats: {
+    ...single(bnStats),
+    constants: (a) => ({ TRAINING: a.training ? 1 : 0 }),
+    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }, { f32: a.eps }, { f32: a.momentum }],
+    buffers: (a) => [a.x, a.stats, a.running],
+    // One workgroup per channel.
+    dispatch: (a) => [a.channels, 1, 1],
+  },
+  bnForward: {
+    ...single(bnForward),
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }],
+    buffers: (a) => [a.x, a.stats, a.gb, a.y],
+    dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
+  },
+  bnGradParams: {
+    ...single(bnGradParams),
+    constants: () => ({}),
+    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }],
+    buffers: (a) => [a.x, a.dy, a.stats, a.dgb],
+    dispatch: (a) => [a.channels, 1, 1],
+  },
+  bnGradInput: {
+    ...single(bnGradInput),
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }],
+    buffers: (a) => [a.x, a.dy, a.stats, a.gb, a.dgb, a.dx],
+    dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
   },
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4 },

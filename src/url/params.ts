@@ -7,8 +7,8 @@ export type Backend = 'auto' | 'webgpu' | 'cpu';
 export type Method = 'snfs' | 'set' | 'rigl' | 'static' | 'dense';
 
 export interface ExperimentConfig {
-  dataset: 'mnist';
-  model: 'mlp';
+  dataset: 'mnist' | 'cifar10';
+  model: 'mlp' | 'lenet5' | 'vgg';
   hidden: number[];
   density: number;
   prune_rate: number;
@@ -30,6 +30,7 @@ export interface ExperimentConfig {
   epochs: number;
   seed: number;
   train: number;
+  augment: boolean;
   backend: Backend;
   autorun: boolean;
 }
@@ -75,11 +76,17 @@ export const PARAMS: readonly ParamSpec[] = [
   {
     key: 'dataset',
     type: 'enum',
-    values: ['mnist'],
+    values: ['mnist', 'cifar10'],
     default: 'mnist',
-    help: 'Dataset to train on.',
+    help: 'Dataset to train on: MNIST digits or CIFAR-10 colour photos (imported once from its tarball).',
   },
-  { key: 'model', type: 'enum', values: ['mlp'], default: 'mlp', help: 'Network architecture.' },
+  {
+    key: 'model',
+    type: 'enum',
+    values: ['mlp', 'lenet5', 'vgg'],
+    default: 'mlp',
+    help: 'Network: an MLP of the hidden widths, LeNet-5 (Caffe), or a small VGG-style CNN with BatchNorm.',
+  },
   {
     key: 'hidden',
     type: 'intList',
@@ -227,6 +234,12 @@ export const PARAMS: readonly ParamSpec[] = [
     max: 60000,
     default: 54000,
     help: 'Use the first N training images (the reference trains on the first 54000).',
+  },
+  {
+    key: 'augment',
+    type: 'bool',
+    default: false,
+    help: 'Random crops (4-pixel padding) and horizontal flips of the training images, seeded.',
   },
   {
     key: 'backend',
