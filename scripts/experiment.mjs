@@ -101,6 +101,7 @@ try {
               name: l.name,
               density: l.density,
               meanMomentum: l.meanMomentum,
+              ...(l.emptyChannels === null ? {} : { emptyChannels: l.emptyChannels }),
             })),
             pruneRate: m.pruneRate,
             seconds: m.seconds,

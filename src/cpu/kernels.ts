@@ -1,19 +1,10 @@
+import { unpackAug } from '../engine/augment';
 import type { ConvShape, PoolShape } from '../engine/backend';
 
 /**
  * The CPU twin of every WGSL kernel in `shaders/`: plain loops, the reference the GPU is
  * checked against (parity test) and the fallback backend.
  */
-
-/** Splits a gatherBatch augmentation word into (shift x, shift y, flip). */
-export function unpackAug(word: number): [number, number, boolean] {
-  return [(word & 0xf) - 4, ((word >>> 4) & 0xf) - 4, (word & 0x100) !== 0];
-}
-
-/** Packs a crop shift in [-4, 4] both ways and a flip into one augmentation word. */
-export function packAug(dx: number, dy: number, flip: boolean): number {
-  return (dx + 4) | ((dy + 4) << 4) | (flip ? 0x100 : 0);
-}
 
 export function gatherBatch(
   data: Uint32Array,

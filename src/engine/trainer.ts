@@ -14,7 +14,7 @@ import {
   type PoolShape,
   type Tensor,
 } from './backend';
-import { packAug } from '../cpu/kernels';
+import { packAug } from './augment';
 import { initLinear } from './init';
 import {
   buildModel,

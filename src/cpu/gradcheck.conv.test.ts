@@ -1,0 +1,193 @@
+import { describe, expect, it } from 'vitest';
+import type { ConvShape, PoolShape } from '../engine/backend';
+import { Rng } from '../engine/rng';
+import * as k from './kernels';
+
+/**
+ * Conv -> BatchNorm (training statistics) -> ReLU -> MaxPool -> Linear -> softmax
+ * cross-entropy, written with the CPU kernels; its analytic gradients are compared with
+ * central finite differences for every parameter and the input.
+ */
+interface Geometry {
+  batch: number;
+  size: number;
+  inC: number;
+  outC: number;
+  kernel: number;
+  stride: number;
+  pad: number;
+  pool: number;
+  poolStride: number;
+}
+
+function setup(g: Geometry) {
+  const rng = new Rng(11);
+  const rand = (n: number, s = 1) => Float32Array.from({ length: n }, () => rng.uniform(-s, s));
+  const oh = Math.floor((g.size + 2 * g.pad - g.kernel) / g.stride) + 1;
+  const ph = Math.floor((oh - g.pool) / g.poolStride) + 1;
+  const conv: ConvShape = {
+    batch: g.batch,
+    height: g.size,
+    width: g.size,
+    channels: g.inC,
+    kernel: g.kernel,
+    stride: g.stride,
+    pad: g.pad,
+    outHeight: oh,
+    outWidth: oh,
+  };
+  const pool: PoolShape = {
+    batch: g.batch,
+    height: oh,
+    width: oh,
+    channels: g.outC,
+    kernel: g.pool,
+    stride: g.poolStride,
+    outHeight: ph,
+    outWidth: ph,
+  };
+  const K = g.kernel * g.kernel * g.inC;
+  const flat = ph * ph * g.outC;
+  const classes = 3;
+  return {
+    g,
+    conv,
+    pool,
+    K,
+    flat,
+    classes,
+    rows: g.batch * oh * oh,
+    labels: Uint32Array.from({ length: g.batch }, () => rng.int(classes)),
+    params: {
+      x: rand(g.batch * g.size * g.size * g.inC),
+      w: rand(g.outC * K, 0.5),
+      b: rand(g.outC, 0.2),
+      gb: Float32Array.from([...rand(g.outC, 0.5).map((v) => 1 + v), ...rand(g.outC, 0.3)]),
+      fw: rand(classes * flat, 0.5),
+      fb: rand(classes, 0.2),
+    },
+  };
+}
+
+type Net = ReturnType<typeof setup>;
+
+function forward(n: Net) {
+  const { g, conv, pool, K, rows, flat, classes, params: p } = n;
+  const cols = new Float32Array(rows * K);
+  k.im2col(p.x, cols, conv);
+  const c = new Float32Array(rows * g.outC);
+  k.linearForward(cols, p.w, p.b, c, rows, K, g.outC);
+  const stats = new Float32Array(2 * g.outC);
+  const running = new Float32Array(2 * g.outC);
+  k.bnStats(c, stats, running, rows, g.outC, 1e-5, 0.1, true);
+  const bn = new Float32Array(c.length);
+  k.bnForward(c, stats, p.gb, bn, rows, g.outC);
+  const r = new Float32Array(c.length);
+  k.reluForward(bn, r, r.length);
+  const pooled = new Float32Array(g.batch * flat);
+  const idx = new Uint32Array(pooled.length);
+  k.maxPoolForward(r, pooled, idx, pool);
+  const z = new Float32Array(g.batch * classes);
+  k.linearForward(pooled, p.fw, p.fb, z, g.batch, flat, classes);
+  const loss = new Float32Array(g.batch);
+  const dz = new Float32Array(z.length);
+  k.softmaxXent(z, n.labels, loss, dz, g.batch, classes);
+  const mean = loss.reduce((s, v) => s + v, 0) / g.batch;
+  return { cols, c, stats, r, pooled, idx, dz, mean };
+}
+
+function backward(n: Net) {
+  const { g, conv, pool, K, rows, flat, classes, params: p } = n;
+  const f = forward(n);
+  const grads = {
+    x: new Float32Array(p.x.length),
+    w: new Float32Array(p.w.length),
+    b: new Float32Array(p.b.length),
+    gb: new Float32Array(p.gb.length),
+    fw: new Float32Array(p.fw.length),
+    fb: new Float32Array(p.fb.length),
+  };
+  k.linearGradWeight(f.dz, f.pooled, grads.fw, g.batch, flat, classes);
+  k.biasGrad(f.dz, grads.fb, g.batch, classes);
+  const dpooled = new Float32Array(f.pooled.length);
+  k.linearGradInput(f.dz, p.fw, dpooled, g.batch, flat, classes);
+  const dr = new Float32Array(f.r.length);
+  k.maxPoolBackward(dpooled, f.idx, dr, pool);
+  const dbn = new Float32Array(f.r.length);
+  k.reluBackward(f.r, dr, dbn, dr.length);
+  k.bnGradParams(f.c, dbn, f.stats, grads.gb, rows, g.outC);
+  const dc = new Float32Array(f.c.length);
+  k.bnGradInput(f.c, dbn, f.stats, p.gb, grads.gb, dc, rows, g.outC);
+  k.linearGradWeight(dc, f.cols, grads.w, rows, K, g.outC);
+  k.biasGrad(dc, grads.b, rows, g.outC);
+  const dcols = new Float32Array(f.cols.length);
+  k.linearGradInput(dc, p.w, dcols, rows, K, g.outC);
+  k.col2im(dcols, grads.x, conv);
+  return grads;
+}
+
+const GEOMETRIES: [string, Geometry][] = [
+  [
+    '3x3 conv, padding 1, pool 2',
+    { batch: 3, size: 6, inC: 2, outC: 3, kernel: 3, stride: 1, pad: 1, pool: 2, poolStride: 2 },
+  ],
+  [
+    '5x5 conv, no padding, stride 2, overlapping pool 3/2',
+    { batch: 2, size: 11, inC: 1, outC: 2, kernel: 5, stride: 2, pad: 0, pool: 3, poolStride: 2 },
+  ],
+];
+
+describe('conv / pool / batch-norm gradients (CPU kernels)', () => {
+  for (const [name, geometry] of GEOMETRIES) {
+    it(`match central finite differences: ${name}`, () => {
+      const net = setup(geometry);
+      const analytic = backward(net);
+      // Small enough not to cross a ReLU or max-pool switch, large enough for f32.
+      const eps = 2e-3;
+      let checked = 0;
+      let worst = 0;
+      for (const key of ['x', 'w', 'b', 'gb', 'fw', 'fb'] as const) {
+        const p = net.params[key];
+        for (let i = 0; i < p.length; i++) {
+          const orig = p[i];
+          p[i] = orig + eps;
+          const up = forward(net).mean;
+          p[i] = orig - eps;
+          const down = forward(net).mean;
+          p[i] = orig;
+          const numeric = (up - down) / (2 * eps);
+          const err = Math.abs(numeric - analytic[key][i]);
+          worst = Math.max(worst, err / Math.max(1e-2, Math.abs(numeric)));
+          expect(
+            err,
+            `${key}[${i}]: numeric ${numeric}, analytic ${analytic[key][i]}`,
+          ).toBeLessThan(2e-3 + 0.05 * Math.abs(numeric));
+          checked++;
+        }
+      }
+      expect(checked).toBeGreaterThan(100);
+      // The conv bias feeds BatchNorm, which removes any per-channel shift: its gradient is 0.
+      for (const v of analytic.b) expect(Math.abs(v)).toBeLessThan(1e-4);
+      expect(worst).toBeLessThan(0.05);
+    });
+  }
+
+  it('BatchNorm in evaluation mode uses the running statistics', () => {
+    const x = Float32Array.from([1, 10, 3, 20, 5, 30]);
+    const stats = new Float32Array(4);
+    const running = Float32Array.from([0, 0, 1, 1]);
+    k.bnStats(x, stats, running, 3, 2, 0, 0.1, true);
+    // Batch means 3 and 20; biased variances 8/3 and 200/3; running uses the unbiased ones.
+    expect(stats[0]).toBeCloseTo(3, 5);
+    expect(stats[1]).toBeCloseTo(20, 5);
+    expect(stats[2]).toBeCloseTo(1 / Math.sqrt(8 / 3), 5);
+    expect(running[0]).toBeCloseTo(0.3, 5);
+    expect(running[1]).toBeCloseTo(2, 5);
+    expect(running[2]).toBeCloseTo(0.9 + 0.1 * 4, 5);
+    expect(running[3]).toBeCloseTo(0.9 + 0.1 * 100, 5);
+    const evalStats = new Float32Array(4);
+    k.bnStats(x, evalStats, running, 3, 2, 0, 0.1, false);
+    expect(evalStats[0]).toBeCloseTo(0.3, 5);
+    expect(evalStats[3]).toBeCloseTo(1 / Math.sqrt(10.9), 5);
+  });
+});
