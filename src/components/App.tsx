@@ -20,7 +20,9 @@ import {
 } from '../state';
 import { PARAMS, rejectionMessage } from '../url/params';
 import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
+import { CifarImport } from './CifarImport';
 import { MaskUpdateTable } from './MaskUpdateTable';
+import { SampleStrip } from './SampleStrip';
 
 function formatBytes(n: number): string {
   return n > 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
@@ -158,6 +160,17 @@ function LastEpoch() {
       <strong data-testid="test-acc">{(last.testAcc * 100).toFixed(2)}%</strong>, total density{' '}
       <strong data-testid="total-density">{last.density.toFixed(4)}</strong> (
       {last.layers.map((l) => `${l.name} ${l.density.toFixed(3)}`).join(', ')})
+      {last.layers.some((l) => l.emptyChannels !== null) && (
+        <>
+          ; empty output channels (filters with no weight left, skippable):{' '}
+          <span data-testid="empty-channels">
+            {last.layers
+              .filter((l) => l.emptyChannels !== null)
+              .map((l) => `${l.name} ${l.emptyChannels}`)
+              .join(', ')}
+          </span>
+        </>
+      )}
       {last.pruneRate !== null ? `, prune rate ${last.pruneRate.toFixed(4)}` : ''}.
     </p>
   );
@@ -179,10 +192,11 @@ export function App() {
       <header>
         <h1>Sparse Playground</h1>
         <p>
-          Train a sparse neural network on MNIST in your browser with <em>sparse momentum</em>:
-          prune the smallest weights, give the freed budget to the layers whose momentum is largest,
-          regrow where missing weights have the largest momentum. Compare it with SET, RigL, a
-          static mask and a dense network (<code>method=</code> in the URL).
+          Train a sparse neural network on MNIST or CIFAR-10 in your browser with{' '}
+          <em>sparse momentum</em>: prune the smallest weights, give the freed budget to the layers
+          whose momentum is largest, regrow where missing weights have the largest momentum. Compare
+          it with SET, RigL, a static mask and a dense network (<code>method=</code> in the URL), on
+          an MLP, LeNet-5 or a small VGG-style CNN (<code>model=</code>).
         </p>
       </header>
       <RejectedBanner />
@@ -198,6 +212,8 @@ export function App() {
       )}
       <Controls />
       <ProgressLine />
+      <CifarImport />
+      <SampleStrip />
       <LastEpoch />
       <div className="grid">
         <AccuracyChart />

@@ -4,6 +4,7 @@ import { selectMaskUpdates, useStore } from '../state';
 export function MaskUpdateTable() {
   const updates = useStore(selectMaskUpdates);
   const last = updates[updates.length - 1];
+  const conv = last?.layers.some((l) => l.emptyChannels !== null) ?? false;
   return (
     <section className="panel" data-testid="mask-update" aria-label="Last mask update">
       <h2>Last mask update</h2>
@@ -29,6 +30,7 @@ export function MaskUpdateTable() {
                 <th scope="col">active after</th>
                 <th scope="col">density</th>
                 <th scope="col">share</th>
+                {conv && <th scope="col">empty channels</th>}
               </tr>
             </thead>
             <tbody>
@@ -41,6 +43,7 @@ export function MaskUpdateTable() {
                   <td>{l.activeAfter.toLocaleString()}</td>
                   <td>{(l.activeAfter / l.size).toFixed(4)}</td>
                   <td>{l.momentumShare.toFixed(3)}</td>
+                  {conv && <td>{l.emptyChannels ?? '–'}</td>}
                 </tr>
               ))}
             </tbody>

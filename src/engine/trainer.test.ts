@@ -4,7 +4,8 @@ import type { ImageDataset } from '../data/dataset';
 import { countActive } from '../sparse/momentum';
 import { decode } from '../url/params';
 import { Rng } from './rng';
-import { Trainer, type EpochMetrics, type MaskUpdateEvent } from './trainer';
+import { buildModel, type WeightSpec } from './model';
+import { emptyChannels, Trainer, type EpochMetrics, type MaskUpdateEvent } from './trainer';
 
 /** A learnable toy set: the class decides which block of 8 pixels is bright. */
 function toyData(count: number, seed: number): ImageDataset {
@@ -200,5 +201,92 @@ describe('Trainer on the CPU backend', () => {
     const { trainer, epochs } = await run('hidden=8&density=0.5&epochs=1&batch=128');
     expect(trainer.stepsPerEpoch).toBe(3);
     expect(epochs[0].trainAcc).toBeGreaterThanOrEqual(0);
+  });
+});
+
+/** Colour images whose class is the brightest channel in one quadrant. */
+function toyImages(count: number, seed: number, side: number, channels: number): ImageDataset {
+  const rng = new Rng(seed);
+  const features = side * side * channels;
+  const pixels = new Uint8Array(count * features);
+  const labels = new Uint8Array(count);
+  for (let n = 0; n < count; n++) {
+    const c = rng.int(4);
+    labels[n] = c;
+    for (let y = 0; y < side; y++)
+      for (let x = 0; x < side; x++) {
+        const quadrant = (y < side / 2 ? 0 : 2) + (x < side / 2 ? 0 : 1);
+        for (let ch = 0; ch < channels; ch++) {
+          const on = quadrant === c && ch === c % channels;
+          pixels[n * features + (y * side + x) * channels + ch] = Math.floor(
+            (on ? 150 : 30) + rng.next() * 100,
+          );
+        }
+      }
+  }
+  return {
+    name: 'toy-images',
+    count,
+    features,
+    height: side,
+    width: side,
+    channels,
+    classes: 4,
+    classNames: ['a', 'b', 'c', 'd'],
+    pixels,
+    labels,
+    mean: new Array<number>(channels).fill(0.4),
+    std: new Array<number>(channels).fill(0.3),
+  };
+}
+
+describe('Trainer with convolutional models (CPU backend)', () => {
+  it.each([
+    ['vgg', 8, 3, 'model=vgg&density=0.3&augment=1'],
+    ['lenet5', 16, 1, 'model=lenet5&density=0.5'],
+  ])('%s learns sparse, masks conv filters and counts empty channels', async (_, side, ch, q) => {
+    const { config, rejected } = decode(`${q}&epochs=3&batch=25&lr=0.05`);
+    expect(rejected).toEqual([]);
+    const epochs: EpochMetrics[] = [];
+    const updates: MaskUpdateEvent[] = [];
+    const trainer = new Trainer(
+      new CpuBackend(),
+      config,
+      toyImages(200, 1, side, ch),
+      toyImages(100, 2, side, ch),
+      { epoch: (m) => epochs.push(m), maskUpdate: (u) => updates.push(u) },
+    );
+    while (!trainer.finished) await trainer.step();
+    expect(epochs).toHaveLength(3);
+    expect(epochs[2].testAcc).toBeGreaterThan(0.6);
+    const names = epochs[2].layers.map((l) => l.name);
+    expect(names.filter((n) => n.startsWith('conv')).length).toBe(config.model === 'vgg' ? 3 : 2);
+    for (const l of epochs[2].layers) {
+      if (l.name.startsWith('conv')) expect(l.emptyChannels).toBeGreaterThanOrEqual(0);
+      else expect(l.emptyChannels).toBeNull();
+    }
+    expect(updates.length).toBe(2);
+    expect(updates[0].layers.find((l) => l.name === 'conv1')!.emptyChannels).not.toBeNull();
+    const snap = await trainer.snapshot();
+    const total = snap.reduce((n, l) => n + l.weights.length, 0);
+    expect(Math.abs(epochs[2].density * total - Math.round(config.density * total))).toBe(0);
+    for (const layer of snap)
+      for (let i = 0; i < layer.weights.length; i++)
+        if (!layer.mask![i]) expect(layer.weights[i]).toBe(0);
+    // Empty channels agree with the masks themselves.
+    const conv1 = snap.find((l) => l.name === 'conv1')!;
+    const rowLen = conv1.weights.length / (config.model === 'vgg' ? 16 : 20);
+    let empty = 0;
+    for (let o = 0; o * rowLen < conv1.weights.length; o++)
+      if (conv1.mask!.subarray(o * rowLen, (o + 1) * rowLen).every((m) => m === 0)) empty++;
+    expect(epochs[2].layers[0].emptyChannels).toBe(empty);
+  });
+
+  it('counts a conv layer whose filters are all masked out as empty', () => {
+    const spec = buildModel('lenet5', { height: 28, width: 28, channels: 1 }, [], 10)[0];
+    const mask = new Uint8Array(20 * 25);
+    mask[3 * 25 + 7] = 1; // only filter 3 keeps a weight
+    expect(emptyChannels(spec as WeightSpec, mask)).toBe(19);
+    expect(emptyChannels(spec as WeightSpec, null)).toBe(0);
   });
 });

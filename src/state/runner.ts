@@ -41,6 +41,11 @@ export function startRun(): void {
   });
 }
 
+/** Hands the worker the CIFAR-10 tarball the person chose (file picker or drop). */
+export function sendCifarFile(file: File): void {
+  send({ type: 'cifarFile', file });
+}
+
 export function pauseRun(): void {
   send({ type: 'pause' });
 }

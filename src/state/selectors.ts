@@ -16,3 +16,5 @@ export const selectMaskUpdates = (s: AppState) => s.maskUpdates;
 export const selectInitialLayers = (s: AppState) => s.initialLayers;
 export const selectBatch = (s: AppState) => s.config.batch;
 export const selectAutorun = (s: AppState) => s.config.autorun;
+export const selectNeedCifar = (s: AppState) => s.needCifar;
+export const selectSamples = (s: AppState) => s.samples;

@@ -1,7 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
 import { decode, type ExperimentConfig, type Rejected } from '../url/params';
-import type { FromWorker, InitialLayer } from '../worker/protocol';
+import type { FromWorker, InitialLayer, SampleImages } from '../worker/protocol';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
 
@@ -20,6 +20,9 @@ export interface RunSlice {
   data: { file: string; loaded: number; total: number; phase: 'download' | 'decode' } | null;
   progress: StepProgress | null;
   initialLayers: InitialLayer[];
+  /** Set while the worker waits for a CIFAR-10 tarball; `problem` says why the last one failed. */
+  needCifar: { problem: string | null } | null;
+  samples: SampleImages | null;
 }
 
 export interface MetricsSlice {
@@ -47,6 +50,8 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   data: null,
   progress: null,
   initialLayers: [],
+  needCifar: null,
+  samples: null,
   epochs: [],
   steps: [],
   maskUpdates: [],
@@ -66,7 +71,14 @@ const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions
     set((s): Partial<AppState> => {
       switch (m.type) {
         case 'data':
-          return { data: { file: m.file, loaded: m.loaded, total: m.total, phase: m.phase } };
+          return {
+            data: { file: m.file, loaded: m.loaded, total: m.total, phase: m.phase },
+            needCifar: null,
+          };
+        case 'needCifar':
+          return { needCifar: { problem: m.problem }, data: null };
+        case 'samples':
+          return { samples: m.samples };
         case 'ready':
           return {
             status: 'running',

@@ -5,7 +5,19 @@ import type { ExperimentConfig } from '../url/params';
 export type ToWorker =
   | { type: 'start'; config: ExperimentConfig; baseUrl: string }
   | { type: 'pause' }
-  | { type: 'resume' };
+  | { type: 'resume' }
+  /** A CIFAR-10 tarball the person chose, answering `needCifar`. */
+  | { type: 'cifarFile'; file: File };
+
+/** A few training images to show, HWC bytes one after another. */
+export interface SampleImages {
+  height: number;
+  width: number;
+  channels: number;
+  pixels: Uint8Array;
+  labels: number[];
+  classNames: string[];
+}
 
 export interface InitialLayer {
   name: string;
@@ -27,6 +39,9 @@ export type FromWorker =
       trainCount: number;
       testCount: number;
     }
+  /** CIFAR-10 is neither prepared nor stored: the page asks for the tarball (problem: why the last one failed). */
+  | { type: 'needCifar'; problem: string | null }
+  | { type: 'samples'; dataset: string; samples: SampleImages }
   | ({ type: 'progress' } & StepProgress)
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'maskUpdate'; update: MaskUpdateEvent }

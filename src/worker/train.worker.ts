@@ -4,8 +4,13 @@ import type { Backend } from '../engine/backend';
 import { Trainer } from '../engine/trainer';
 import { GpuBackend } from '../gpu/backend';
 import type { ExperimentConfig } from '../url/params';
+import type { ImageDataset } from '../data/dataset';
+import type { DataProgress } from './fetchAsset';
+import { loadCifar } from './loadCifar';
 import { loadMnist } from './loadMnist';
-import type { FromWorker, ToWorker } from './protocol';
+import type { FromWorker, SampleImages, ToWorker } from './protocol';
+
+type DataProgressEvent = Parameters<DataProgress>[0];
 
 /**
  * Owns the data, the backend and the trainer, so the page never blocks. Trains until
@@ -56,8 +61,34 @@ async function loop(): Promise<void> {
   }
 }
 
+let cifarFile: ((f: File) => void) | null = null;
+
+function askForCifar(problem: string | null): Promise<File> {
+  post({ type: 'needCifar', problem });
+  return new Promise((resolve) => (cifarFile = resolve));
+}
+
+const SAMPLE_COUNT = 16;
+
+function samplesOf(ds: ImageDataset): SampleImages {
+  const n = Math.min(SAMPLE_COUNT, ds.count);
+  return {
+    height: ds.height,
+    width: ds.width,
+    channels: ds.channels,
+    pixels: ds.pixels.slice(0, n * ds.features),
+    labels: Array.from(ds.labels.subarray(0, n)),
+    classNames: ds.classNames,
+  };
+}
+
 async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
-  const data = await loadMnist(baseUrl, config.train, (p) => post({ type: 'data', ...p }));
+  const progress = (p: DataProgressEvent) => post({ type: 'data', ...p });
+  const data =
+    config.dataset === 'cifar10'
+      ? await loadCifar(baseUrl, config.train, progress, askForCifar)
+      : await loadMnist(baseUrl, config.train, progress);
+  post({ type: 'samples', dataset: config.dataset, samples: samplesOf(data.train) });
   const { backend, notice } = await makeBackend(config);
   trainer = new Trainer(backend, config, data.train, data.test, {
     progress: (p) => post({ type: 'progress', ...p }),
@@ -87,6 +118,9 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     );
   } else if (m.type === 'pause') {
     paused = true;
+  } else if (m.type === 'cifarFile') {
+    cifarFile?.(m.file);
+    cifarFile = null;
   } else if (m.type === 'resume') {
     paused = false;
     void loop();
