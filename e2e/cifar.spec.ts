@@ -1,0 +1,112 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { expect, test, type Page } from '@playwright/test';
+import { createTar } from 'nanotar';
+
+/** The development subset (official binary layout); a small synthetic one if it is absent. */
+const SHARED = join(process.cwd(), '..', 'shared', 'datasets', 'cifar-10-binary-subset.tar.gz');
+const dir = mkdtempSync(join(tmpdir(), 'cifar-e2e-'));
+
+function tarball(): string {
+  if (existsSync(SHARED)) return SHARED;
+  const records = (n: number) => {
+    const out = new Uint8Array(n * 3073);
+    for (let i = 0; i < out.length; i++) out[i] = i % 3073 === 0 ? (i / 3073) % 10 : (i * 7) % 256;
+    return out;
+  };
+  const path = join(dir, 'cifar-10-binary.tar.gz');
+  const tar = createTar([
+    { name: 'cifar-10-batches-bin/data_batch_1.bin', data: records(500) },
+    { name: 'cifar-10-batches-bin/test_batch.bin', data: records(200) },
+  ]);
+  writeFileSync(path, gzipSync(tar));
+  return path;
+}
+
+/** The page behaves as on a site without prepared CIFAR-10 assets. */
+async function withoutAssets(page: Page): Promise<void> {
+  await page.route('**/data/cifar10/**', (route) => route.fulfill({ status: 404, body: '' }));
+}
+
+const QUERY = '/?dataset=cifar10&model=vgg&train=200&batch=50&epochs=1&density=0.1&autorun=1';
+
+test('imports the CIFAR-10 tarball through the file picker, trains, and remembers it', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await withoutAssets(page);
+  await page.goto(QUERY);
+  const panel = page.getByTestId('cifar-import');
+  await expect(panel).toContainText('cifar-10-binary.tar.gz');
+  await page.getByTestId('cifar-file').setInputFiles(tarball());
+  await expect(panel).toBeHidden({ timeout: 180_000 });
+  // The sample strip shows real CIFAR-10 images with their class names.
+  const samples = page.getByTestId('samples');
+  await expect(samples.locator('canvas')).toHaveCount(16);
+  const labels = await samples.locator('figcaption').allTextContents();
+  const classes = [
+    'airplane',
+    'automobile',
+    'bird',
+    'cat',
+    'deer',
+    'dog',
+    'frog',
+    'horse',
+    'ship',
+    'truck',
+  ];
+  for (const l of labels) expect(classes).toContain(l);
+  // Not a blank image: the first sample has varied colours.
+  const distinct = await samples
+    .locator('canvas')
+    .first()
+    .evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      return new Set(Array.from(d.filter((_, i) => i % 4 !== 3))).size;
+    });
+  expect(distinct).toBeGreaterThan(20);
+  await expect(page.getByTestId('run-progress')).toContainText('of 4', { timeout: 120_000 });
+  await page.screenshot({ path: 'e2e/screenshots/cifar-imported.png', fullPage: true });
+
+  // A reload finds the import in IndexedDB and does not ask again.
+  await page.reload();
+  await expect(page.getByTestId('run-progress')).toContainText('of 4', { timeout: 120_000 });
+  await expect(page.getByTestId('cifar-import')).toBeHidden();
+  await expect(page.getByTestId('samples').locator('canvas')).toHaveCount(16);
+  expect(errors).toEqual([]);
+});
+
+test('a truncated tarball, a non-tar gzip and a non-gzip file each get a clear message', async ({
+  page,
+}) => {
+  await withoutAssets(page);
+  await page.goto(QUERY);
+  const input = page.getByTestId('cifar-file');
+  const problem = page.getByTestId('cifar-problem');
+
+  const full = readFileSync(tarball());
+  const truncated = join(dir, 'cifar-10-binary.tar.gz');
+  writeFileSync(truncated, full.subarray(0, Math.floor(full.length / 3)));
+  await input.setInputFiles(truncated);
+  await expect(problem).toContainText(
+    'cifar-10-binary.tar.gz: is truncated or corrupt: its gzip data ends early or is damaged',
+  );
+
+  const notTar = join(dir, 'notes.tar.gz');
+  writeFileSync(notTar, gzipSync(Buffer.from('these are not images\n'.repeat(100))));
+  await input.setInputFiles(notTar);
+  await expect(problem).toContainText('notes.tar.gz: is not a tar archive');
+
+  const notGzip = join(dir, 'photo.png');
+  writeFileSync(notGzip, Buffer.from('\x89PNG\r\n\x1a\n not really'));
+  await input.setInputFiles(notGzip);
+  await expect(problem).toContainText('photo.png: is not a gzip file');
+  // Nothing half-loaded was used: still waiting for a good file, nothing trained.
+  await expect(page.getByTestId('cifar-import')).toBeVisible();
+  await expect(page.getByTestId('run-progress')).toHaveCount(0);
+  await expect(page.getByTestId('samples')).toHaveCount(0);
+});
