@@ -115,6 +115,12 @@ try {
         );
         break;
       }
+      case 'needCifar':
+        log(
+          'experiment: error: CIFAR-10 is not prepared. Run "npm run data:cifar10 -- <path of cifar-10-binary.tar.gz>" first.',
+        );
+        finish(1);
+        break;
       case 'error':
         log(`experiment: error: ${e.message}`);
         finish(1);

@@ -5,7 +5,13 @@ import { countActive } from '../sparse/momentum';
 import { decode } from '../url/params';
 import { Rng } from './rng';
 import { buildModel, type WeightSpec } from './model';
-import { emptyChannels, Trainer, type EpochMetrics, type MaskUpdateEvent } from './trainer';
+import {
+  emptyChannels,
+  evalBatchSize,
+  Trainer,
+  type EpochMetrics,
+  type MaskUpdateEvent,
+} from './trainer';
 
 /** A learnable toy set: the class decides which block of 8 pixels is bright. */
 function toyData(count: number, seed: number): ImageDataset {
@@ -288,5 +294,19 @@ describe('Trainer with convolutional models (CPU backend)', () => {
     mask[3 * 25 + 7] = 1; // only filter 3 keeps a weight
     expect(emptyChannels(spec as WeightSpec, mask)).toBe(19);
     expect(emptyChannels(spec as WeightSpec, null)).toBe(0);
+  });
+});
+
+describe('evalBatchSize', () => {
+  it('keeps 1000 for MLPs and shrinks for conv nets so no buffer passes ~32 MB', () => {
+    const mnist = { height: 28, width: 28, channels: 1 };
+    expect(evalBatchSize(buildModel('mlp', mnist, [300, 100], 10), 784)).toBe(1000);
+    const lenet = buildModel('lenet5', mnist, [], 10);
+    // conv2 unfolds 8x8 positions x 500 values per image: 32,000 floats.
+    expect(evalBatchSize(lenet, 784)).toBe(250);
+    const vgg = buildModel('vgg', { height: 32, width: 32, channels: 3 }, [], 10);
+    const b = evalBatchSize(vgg, 3072);
+    expect(b * 16 * 16 * 144 * 4).toBeLessThanOrEqual(32 * 2 ** 20);
+    expect(b).toBeGreaterThanOrEqual(100);
   });
 });
