@@ -288,6 +288,34 @@ describe('Trainer with convolutional models (CPU backend)', () => {
     expect(epochs[2].layers[0].emptyChannels).toBe(empty);
   });
 
+  it.each(['set', 'rigl&update_every=3', 'static', 'snfs&block=4&init=erk'])(
+    'runs method=%s on conv layers at an exact total density',
+    async (method) => {
+      const { config } = decode(`model=vgg&density=0.3&method=${method}&epochs=2&batch=25`);
+      const epochs: EpochMetrics[] = [];
+      const updates: MaskUpdateEvent[] = [];
+      const trainer = new Trainer(
+        new CpuBackend(),
+        config,
+        toyImages(100, 3, 8, 3),
+        toyImages(50, 4, 8, 3),
+        { epoch: (m) => epochs.push(m), maskUpdate: (u) => updates.push(u) },
+      );
+      while (!trainer.finished) await trainer.step();
+      const snap = await trainer.snapshot();
+      const total = snap.reduce((n, l) => n + l.weights.length, 0);
+      const active = snap.reduce((n, l) => n + l.mask!.reduce((a, m) => a + m, 0), 0);
+      if (config.block === 1) expect(active).toBe(Math.round(0.3 * total));
+      else expect(Math.abs(active - 0.3 * total)).toBeLessThan(16 * snap.length);
+      expect(epochs[1].density).toBeCloseTo(active / total, 10);
+      if (method !== 'static') expect(updates.length).toBeGreaterThan(0);
+      for (const u of updates) {
+        const pruned = u.layers.reduce((n, l) => n + l.pruned, 0);
+        expect(u.layers.reduce((n, l) => n + l.regrown, 0)).toBe(pruned);
+      }
+    },
+  );
+
   it('counts a conv layer whose filters are all masked out as empty', () => {
     const spec = buildModel('lenet5', { height: 28, width: 28, channels: 1 }, [], 10)[0];
     const mask = new Uint8Array(20 * 25);
