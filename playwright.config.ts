@@ -2,6 +2,8 @@ import { defineConfig } from '@playwright/test';
 import { BASE_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
 const PORT = 5199;
+/** Where e2e/csp.spec.ts finds the production build. */
+export const BUILT_PORT = 5299;
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded one). "webgpu" runs with WebGPU
@@ -14,12 +16,21 @@ export default defineConfig({
   workers: 1,
   reporter: [['list']],
   use: { baseURL: `http://127.0.0.1:${PORT}`, viewport: { width: 1280, height: 900 } },
-  webServer: {
-    command: `npx vite --port ${PORT} --strictPort`,
-    url: `http://127.0.0.1:${PORT}`,
-    reuseExistingServer: !process.env.CI,
-    timeout: 60_000,
-  },
+  webServer: [
+    {
+      command: `npx vite --port ${PORT} --strictPort`,
+      url: `http://127.0.0.1:${PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 60_000,
+    },
+    {
+      // The built site, served as a static host would, with its Content-Security-Policy.
+      command: `npx vite build --outDir dist-e2e --emptyOutDir --logLevel warn && npx vite preview --outDir dist-e2e --port ${BUILT_PORT} --strictPort`,
+      url: `http://127.0.0.1:${BUILT_PORT}`,
+      reuseExistingServer: !process.env.CI,
+      timeout: 180_000,
+    },
+  ],
   projects: [
     {
       name: 'webgpu',

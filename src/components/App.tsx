@@ -34,6 +34,9 @@ function formatSeconds(s: number): string {
   return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }
 
+/** A link with hundreds of bad parameters lists the first few, not a page of them. */
+const SHOWN_REJECTIONS = 12;
+
 function RejectedBanner() {
   const rejected = useStore(selectRejected);
   const autorun = useStore(selectAutorun);
@@ -43,9 +46,12 @@ function RejectedBanner() {
       <strong>Some URL parameters were ignored; their defaults are used instead.</strong>
       {autorun && ' Training did not start by itself: check the settings below, then press Start.'}
       <ul>
-        {rejected.map((r) => (
-          <li key={`${r.key}=${r.value}`}>{rejectionMessage(r)}</li>
+        {rejected.slice(0, SHOWN_REJECTIONS).map((r, i) => (
+          <li key={i}>{rejectionMessage(r)}</li>
         ))}
+        {rejected.length > SHOWN_REJECTIONS && (
+          <li>…and {rejected.length - SHOWN_REJECTIONS} more.</li>
+        )}
       </ul>
     </div>
   );

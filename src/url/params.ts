@@ -190,9 +190,9 @@ export const PARAMS: readonly ParamSpec[] = [
     type: 'float',
     min: 0,
     minExclusive: true,
-    max: 10,
+    max: 100,
     default: 0.1,
-    help: 'SGD learning rate.',
+    help: 'SGD learning rate (too large and the run diverges: the page stops it and says so).',
   },
   { key: 'momentum', type: 'float', min: 0, max: 0.999, default: 0.9, help: 'SGD momentum.' },
   {
@@ -303,7 +303,7 @@ function parseValue(
           : 'is not a number';
         return { ok: false, reason };
       }
-      const v = Number(s);
+      const v = Number(s) + 0; // -0 becomes 0, so a link round-trips exactly
       if (!Number.isFinite(v)) return { ok: false, reason: 'is not a finite number' };
       if (p.type === 'int' && !Number.isInteger(v))
         return { ok: false, reason: 'must be a whole number' };
@@ -327,7 +327,10 @@ function parseValue(
       const out: number[] = [];
       for (const part of parts) {
         if (!/^\d+$/.test(part))
-          return { ok: false, reason: `has a width that is not a whole number ("${part}")` };
+          return {
+            ok: false,
+            reason: `has a width that is not a whole number ("${clip(part, 20)}")`,
+          };
         const v = Number(part);
         if (v < p.min || v > p.max)
           return { ok: false, reason: `must have widths ${describeRange(p)}` };
@@ -385,5 +388,11 @@ export function encode(config: ExperimentConfig, options: { full?: boolean } = {
 
 /** One human sentence per rejected parameter, shared by the UI and the experiment runner. */
 export function rejectionMessage(r: Rejected): string {
-  return `Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`;
+  return `Parameter "${clip(r.key)}=${clip(r.value)}" was ignored: it ${r.reason}.`;
+}
+
+/** Keeps a pasted megabyte of junk from filling the page: long text is cut with an ellipsis. */
+function clip(text: string, max = 60): string {
+  const chars = Array.from(text);
+  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }
