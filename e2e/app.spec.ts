@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { expect, test, type Page } from '@playwright/test';
 
 /** Numbers a chart actually drew: the y values of its line points, via recharts' dots. */
@@ -103,6 +105,22 @@ test('a corrupt dataset file gives a clear message naming the file', async ({ pa
   );
   await page.goto('/?train=1000&epochs=1&autorun=1');
   await expect(page.getByTestId('error')).toContainText('t10k-labels-idx1-ubyte.gz');
+  await expect(page.getByTestId('status')).toHaveText('error');
+});
+
+test('a dataset file that decodes but differs from its recorded checksum is refused', async ({
+  page,
+}) => {
+  // A well-formed IDX label file with one label changed: only the checksum can tell.
+  const labels = gunzipSync(readFileSync('public/data/mnist/t10k-labels-idx1-ubyte.gz'));
+  labels[8] = (labels[8] + 1) % 10;
+  await page.route('**/t10k-labels-idx1-ubyte.gz', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/gzip', body: gzipSync(labels) }),
+  );
+  await page.goto('/?train=1000&epochs=1&autorun=1');
+  await expect(page.getByTestId('error')).toContainText(
+    't10k-labels-idx1-ubyte.gz: does not match the checksum recorded in manifest.json',
+  );
   await expect(page.getByTestId('status')).toHaveText('error');
 });
 

@@ -115,3 +115,30 @@ test('a truncated tarball, a non-tar gzip and a non-gzip file each get a clear m
   await expect(page.getByTestId('run-progress')).toHaveCount(0);
   await expect(page.getByTestId('samples')).toHaveCount(0);
 });
+
+test('prepared CIFAR-10 assets that differ from their manifest checksums are refused', async ({
+  page,
+}) => {
+  const records = Buffer.alloc(3 * 3073, 7);
+  records[0] = 1;
+  const entry = (file: string) => ({ file, records: 3, sha256: '0'.repeat(64) });
+  await page.route('**/data/cifar10/manifest.json', (route) =>
+    route.fulfill({
+      json: {
+        source: 'x',
+        classNames: [],
+        trainFiles: ['data_batch_1.bin'],
+        train: entry('train.bin.gz'),
+        test: entry('test.bin.gz'),
+      },
+    }),
+  );
+  await page.route('**/data/cifar10/*.bin.gz', (route) =>
+    route.fulfill({ status: 200, contentType: 'application/gzip', body: gzipSync(records) }),
+  );
+  await page.goto(QUERY);
+  await expect(page.getByTestId('error')).toContainText(
+    'does not match the checksum in manifest.json',
+  );
+  await expect(page.getByTestId('cifar-import')).toHaveCount(0);
+});

@@ -1,5 +1,6 @@
 import { mnistFromIdx, takeFirst, type ImageDataset } from '../data/dataset';
-import { fetchAsset, type DataProgress } from './fetchAsset';
+import { DatasetError } from '../data/idx';
+import { fetchAsset, sha256, type DataProgress } from './fetchAsset';
 
 const HINT = 'Run "npm run data" to generate the MNIST assets under public/data/.';
 
@@ -10,18 +11,40 @@ const FILES = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 };
 
+type Manifest = Record<string, { sha256: string } | undefined>;
+
+/** The checksums `npm run data` recorded for the assets. */
+async function fetchManifest(dir: string): Promise<Manifest> {
+  try {
+    const res = await fetch(`${dir}manifest.json`);
+    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    return (await res.json()) as Manifest;
+  } catch (e) {
+    throw new DatasetError('manifest.json', `could not be read (${(e as Error).message}). ${HINT}`);
+  }
+}
+
 /** Loads, decompresses and validates MNIST in the worker; `train` keeps the first N images. */
 export async function loadMnist(
   base: string,
   train: number,
   onProgress: DataProgress,
 ): Promise<{ train: ImageDataset; test: ImageDataset }> {
-  const [ti, tl, vi, vl] = await Promise.all([
-    fetchAsset(`${base}data/mnist/`, FILES.trainImages, HINT, onProgress),
-    fetchAsset(`${base}data/mnist/`, FILES.trainLabels, HINT, onProgress),
-    fetchAsset(`${base}data/mnist/`, FILES.testImages, HINT, onProgress),
-    fetchAsset(`${base}data/mnist/`, FILES.testLabels, HINT, onProgress),
-  ]);
+  const dir = `${base}data/mnist/`;
+  const manifest = await fetchManifest(dir);
+  const [ti, tl, vi, vl] = await Promise.all(
+    [FILES.trainImages, FILES.trainLabels, FILES.testImages, FILES.testLabels].map(async (file) => {
+      const bytes = await fetchAsset(dir, file, HINT, onProgress);
+      const want = manifest[file.replace(/\.gz$/, '')]?.sha256;
+      if (!want || (await sha256(bytes)) !== want) {
+        throw new DatasetError(
+          file,
+          `does not match the checksum recorded in manifest.json (damaged or replaced). ${HINT}`,
+        );
+      }
+      return bytes;
+    }),
+  );
   const full = mnistFromIdx(
     ti,
     tl,
