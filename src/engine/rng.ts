@@ -1,4 +1,4 @@
-import { xoroshiro128plus } from 'pure-rand/generator/xoroshiro128plus';
+import { xoroshiro128plus, xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import { uniformFloat64 } from 'pure-rand/distribution/uniformFloat64';
 import { uniformInt } from 'pure-rand/distribution/uniformInt';
 
@@ -9,8 +9,13 @@ import { uniformInt } from 'pure-rand/distribution/uniformInt';
 export class Rng {
   private readonly gen: ReturnType<typeof xoroshiro128plus>;
 
-  constructor(seed: number) {
-    this.gen = xoroshiro128plus(seed | 0);
+  constructor(seed: number, state?: readonly number[]) {
+    this.gen = state ? xoroshiro128plusFromState(state) : xoroshiro128plus(seed | 0);
+  }
+
+  /** The generator's state, to resume the same stream later (checkpoints). */
+  state(): number[] {
+    return [...this.gen.getState()];
   }
 
   /** Uniform in [0, 1). */

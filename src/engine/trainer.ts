@@ -168,6 +168,31 @@ export function evalBatchSize(layers: LayerSpec[], inputFeatures: number): numbe
   return Math.max(1, Math.min(1000, fit >= 100 ? fit - (fit % 50) : fit));
 }
 
+export interface TrainerOptions {
+  /** Keep a CPU copy of the state at every epoch boundary (to survive a lost GPU device). */
+  keepCheckpoints?: boolean;
+  /** Start from a checkpoint instead of a fresh initialisation. */
+  resume?: Checkpoint;
+}
+
+/**
+ * Everything a run needs to continue from an epoch boundary: weights, biases, momentum,
+ * masks, BatchNorm state and the random stream. Plain arrays, kept on the CPU.
+ */
+export interface Checkpoint {
+  epoch: number;
+  rng: number[];
+  lastRate: number | null;
+  params: {
+    w: Float32Array;
+    b: Float32Array;
+    vw: Float32Array;
+    vb: Float32Array;
+    unitMask: Uint8Array | null;
+  }[];
+  norms: { gb: Float32Array; vgb: Float32Array; running: Float32Array }[];
+}
+
 /** Raised when the loss stops being a finite number; the message tells a person what to try. */
 export class DivergedError extends Error {
   constructor(step: number, epoch: number, lr: number) {
@@ -193,7 +218,7 @@ export class Trainer {
   readonly totalSteps: number;
   epoch = 0;
   private stepInEpoch = 0;
-  private readonly rng: Rng;
+  private rng: Rng;
   private readonly params: Param[] = [];
   private readonly norms: NormParam[] = [];
   private readonly aug: Tensor | null;
@@ -215,8 +240,10 @@ export class Trainer {
     readonly train: ImageDataset,
     readonly test: ImageDataset,
     private readonly events: TrainerEvents = {},
+    options: TrainerOptions = {},
   ) {
     this.rng = new Rng(config.seed);
+    this.keepCheckpoints = options.keepCheckpoints ?? false;
     this.sparsity = resolveSparsity(config);
     this.layers = buildModel(
       config.model,
@@ -237,7 +264,65 @@ export class Trainer {
     this.trainAccum = backend.tensor('f32', ACCUM_LENGTH);
     this.evalAccum = backend.tensor('f32', ACCUM_LENGTH);
     this.initParams();
-    this.startEpoch();
+    if (options.resume) this.restore(options.resume);
+  }
+
+  private readonly keepCheckpoints: boolean;
+  /** Set between epochs: the next step first shuffles and starts the epoch. */
+  private epochPending = true;
+  /** The state at the last epoch boundary, when `keepCheckpoints` is on. */
+  checkpoint: Checkpoint | null = null;
+
+  /** Reads everything needed to resume at this epoch boundary onto the CPU. */
+  async captureCheckpoint(): Promise<Checkpoint> {
+    if (!this.epochPending) throw new Error('checkpoints are taken between epochs');
+    const f32 = async (t: Tensor) => (await this.backend.read(t)) as Float32Array;
+    return {
+      epoch: this.epoch,
+      rng: this.rng.state(),
+      lastRate: this.lastRate,
+      params: await Promise.all(
+        this.params.map(async (p) => ({
+          w: await f32(p.w),
+          b: await f32(p.b),
+          vw: await f32(p.vw),
+          vb: await f32(p.vb),
+          unitMask: p.unitMask ? p.unitMask.slice() : null,
+        })),
+      ),
+      norms: await Promise.all(
+        this.norms.map(async (n) => ({
+          gb: await f32(n.gb),
+          vgb: await f32(n.vgb),
+          running: await f32(n.running),
+        })),
+      ),
+    };
+  }
+
+  private restore(c: Checkpoint): void {
+    if (c.params.length !== this.params.length || c.norms.length !== this.norms.length)
+      throw new Error('the checkpoint belongs to a different model');
+    this.rng = new Rng(this.config.seed, c.rng);
+    this.epoch = c.epoch;
+    this.lastRate = c.lastRate;
+    this.params.forEach((p, i) => {
+      const s = c.params[i];
+      this.backend.write(p.w, s.w);
+      this.backend.write(p.b, s.b);
+      this.backend.write(p.vw, s.vw);
+      this.backend.write(p.vb, s.vb);
+      if (p.mask && s.unitMask) {
+        p.unitMask = s.unitMask.slice();
+        this.backend.write(p.mask, Float32Array.from(expandMask(p.unitMask, p.grid)));
+      }
+    });
+    this.norms.forEach((n, i) => {
+      this.backend.write(n.gb, c.norms[i].gb);
+      this.backend.write(n.vgb, c.norms[i].vgb);
+      this.backend.write(n.running, c.norms[i].running);
+    });
+    this.checkpoint = c;
   }
 
   get finished(): boolean {
@@ -606,6 +691,12 @@ export class Trainer {
    */
   async step(): Promise<void> {
     if (this.finished) return;
+    if (this.epochPending) {
+      if (this.keepCheckpoints && this.checkpoint?.epoch !== this.epoch)
+        this.checkpoint = await this.captureCheckpoint();
+      this.startEpoch();
+      this.epochPending = false;
+    }
     const offset = this.stepInEpoch * this.config.batch;
     const batch = Math.min(this.config.batch, this.train.count - offset);
     this.backend.write(this.cursor, Uint32Array.of(offset));
@@ -746,7 +837,8 @@ export class Trainer {
     this.lastRate = null;
     this.epoch++;
     this.events.epoch?.(metrics);
-    if (!this.finished) this.startEpoch();
+    this.epochPending = true;
+    this.stepInEpoch = 0;
   }
 
   /** Active weights per layer right now (initial densities before the first update). */
