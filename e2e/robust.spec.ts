@@ -17,3 +17,46 @@ test('a diverging run (lr=50) stops, says why and what to change, and keeps the 
   await expect(page.getByTestId('start')).toHaveText('Start again');
   expect(errors).toEqual([]);
 });
+
+test('a lost GPU device is replaced and the run resumes from the last epoch checkpoint', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?train=3000&epochs=3&hidden=64&density=0.2&autorun=1');
+  await expect(page.getByTestId('last-epoch')).toContainText('After epoch 1');
+  await page.evaluate(() => window.__sparsePlayground!.loseDevice());
+  const notice = page.getByTestId('notice');
+  await expect(notice).toContainText('The GPU device was lost');
+  await expect(notice).toContainText('checkpoint at the end of epoch');
+  await expect(page.getByTestId('status')).toHaveText('done');
+  // The run finishes with the same number of epochs, each reported once.
+  await expect(page.getByTestId('last-epoch')).toContainText('After epoch 3');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  const points = await page
+    .getByTestId('chart-accuracy')
+    .locator('.recharts-line-dots')
+    .first()
+    .locator('circle')
+    .count();
+  expect(points).toBe(3);
+  const acc = Number((await page.getByTestId('test-acc').textContent())!.replace('%', ''));
+  expect(acc).toBeGreaterThan(80);
+  expect(errors).toEqual([]);
+});
+
+test('a crashed worker is reported and restarts without a page reload', async ({ page }) => {
+  await page.goto('/?train=2000&epochs=2&hidden=32&autorun=1');
+  await expect(page.getByTestId('run-progress')).toBeVisible();
+  await page.evaluate(() => {
+    (window as unknown as { __marker: number }).__marker = 42;
+    window.__sparsePlayground!.crashWorker();
+  });
+  await expect(page.getByTestId('error')).toContainText('The training worker stopped unexpectedly');
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await page.getByTestId('restart').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await expect(page.getByTestId('error')).toHaveCount(0);
+  // Same page: nothing was reloaded.
+  expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(42);
+});

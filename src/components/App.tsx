@@ -8,6 +8,7 @@ import {
   selectBackend,
   selectBatch,
   selectConfig,
+  selectCrashed,
   selectData,
   selectEpochs,
   selectError,
@@ -184,6 +185,7 @@ function LastEpoch() {
 
 export function App() {
   const error = useStore(selectError);
+  const crashed = useStore(selectCrashed);
   const notice = useStore(selectNotice);
   const autorun = useStore(selectAutorun);
   const rejectedCount = useStore(selectRejected).length;
@@ -209,6 +211,14 @@ export function App() {
       {error && (
         <div className="banner error" role="alert" data-testid="error">
           {error}
+          {crashed && (
+            <>
+              {' '}
+              <button onClick={startRun} data-testid="restart">
+                Restart
+              </button>
+            </>
+          )}
         </div>
       )}
       {notice && (

@@ -40,6 +40,8 @@ export class GpuBackend implements Backend {
   private readonly staging = new Map<number, GPUBuffer[]>();
   private readonly owned: GPUBuffer[] = [];
   private readonly placeholder: GpuTensor;
+  /** Why the device was lost, once it is (the worker then recovers on a new device). */
+  lost: GPUDeviceLostInfo | null = null;
   /** Set when the device reports an error or is lost; the next `run`/`read` throws it. */
   private failure: Error | null = null;
 
@@ -52,6 +54,7 @@ export class GpuBackend implements Backend {
       this.failure ??= new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });
     void device.lost.then((info) => {
+      this.lost = info;
       this.failure ??= new Error(`The GPU device was lost (${info.reason}): ${info.message}`);
     });
   }

@@ -6,8 +6,15 @@ type Sink = (event: unknown) => void;
 declare global {
   interface Window {
     __experimentEvent?: Sink;
+    /** Test aids for the robustness tests: they only affect this tab's own worker. */
+    __sparsePlayground?: { loseDevice(): void; crashWorker(): void };
   }
 }
+
+window.__sparsePlayground = {
+  loseDevice: () => send({ type: 'loseDevice' }),
+  crashWorker: () => send({ type: 'crash' }),
+};
 
 let worker: Worker | null = null;
 
@@ -30,8 +37,12 @@ export function startRun(): void {
     forward(e.data);
   };
   worker.onerror = (e) => {
-    const message = `The training worker failed: ${e.message || 'unknown error'}`;
-    useStore.getState().receive({ type: 'error', message });
+    e.preventDefault();
+    stopRun();
+    const message =
+      `The training worker stopped unexpectedly (${e.message || 'unknown error'}). ` +
+      'The curves so far stay on screen; Restart trains the same experiment again, without reloading the page.';
+    useStore.getState().receive({ type: 'crashed', message });
     forward({ type: 'error', message });
   };
   send({

@@ -18,3 +18,4 @@ export const selectBatch = (s: AppState) => s.config.batch;
 export const selectAutorun = (s: AppState) => s.config.autorun;
 export const selectNeedCifar = (s: AppState) => s.needCifar;
 export const selectSamples = (s: AppState) => s.samples;
+export const selectCrashed = (s: AppState) => s.crashed;

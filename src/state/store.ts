@@ -23,6 +23,8 @@ export interface RunSlice {
   /** Set while the worker waits for a CIFAR-10 tarball; `problem` says why the last one failed. */
   needCifar: { problem: string | null } | null;
   samples: SampleImages | null;
+  /** The worker itself died (not a training error): the page offers a restart. */
+  crashed: boolean;
 }
 
 export interface MetricsSlice {
@@ -52,6 +54,7 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   initialLayers: [],
   needCifar: null,
   samples: null,
+  crashed: false,
   epochs: [],
   steps: [],
   maskUpdates: [],
@@ -114,6 +117,16 @@ const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions
           return { status: 'done' };
         case 'error':
           return { status: 'error', error: m.message };
+        case 'crashed':
+          return { status: 'error', error: m.message, crashed: true };
+        case 'recovered':
+          // The epochs up to the checkpoint stand; what came after it is trained again.
+          return {
+            notice: m.message,
+            steps: s.steps.filter((p) => p.epoch < m.epoch),
+            maskUpdates: s.maskUpdates.filter((u) => u.epoch <= m.epoch),
+            epochs: s.epochs.filter((e) => e.epoch <= m.epoch),
+          };
       }
     }),
 });

@@ -7,7 +7,10 @@ export type ToWorker =
   | { type: 'pause' }
   | { type: 'resume' }
   /** A CIFAR-10 tarball the person chose, answering `needCifar`. */
-  | { type: 'cifarFile'; file: File };
+  | { type: 'cifarFile'; file: File }
+  /** Test aids: destroy the GPU device mid-run, or make the worker fail outright. */
+  | { type: 'loseDevice' }
+  | { type: 'crash' };
 
 /** A few training images to show, HWC bytes one after another. */
 export interface SampleImages {
@@ -45,6 +48,10 @@ export type FromWorker =
   | ({ type: 'progress' } & StepProgress)
   | { type: 'epoch'; metrics: EpochMetrics }
   | { type: 'maskUpdate'; update: MaskUpdateEvent }
+  /** The GPU device was lost and training resumed on a new one from the checkpoint of `epoch`. */
+  | { type: 'recovered'; message: string; epoch: number }
+  /** Not sent by the worker: the page reports that the worker itself died. */
+  | { type: 'crashed'; message: string }
   | { type: 'paused' }
   | { type: 'done' }
   | { type: 'error'; message: string };

@@ -1,7 +1,7 @@
 /// <reference lib="webworker" />
 import { CpuBackend } from '../cpu/backend';
 import type { Backend } from '../engine/backend';
-import { Trainer } from '../engine/trainer';
+import { Trainer, type TrainerEvents } from '../engine/trainer';
 import { GpuBackend } from '../gpu/backend';
 import type { ExperimentConfig } from '../url/params';
 import type { ImageDataset } from '../data/dataset';
@@ -20,6 +20,12 @@ const scope = self as unknown as DedicatedWorkerGlobalScope;
 const post = (m: FromWorker) => scope.postMessage(m);
 
 let paused = false;
+let run: { config: ExperimentConfig; train: ImageDataset; test: ImageDataset } | null = null;
+const trainerEvents: TrainerEvents = {
+  progress: (p) => post({ type: 'progress', ...p }),
+  epoch: (metrics) => post({ type: 'epoch', metrics }),
+  maskUpdate: (update) => post({ type: 'maskUpdate', update }),
+};
 let trainer: Trainer | null = null;
 let running = false;
 
@@ -43,22 +49,63 @@ const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
 async function loop(): Promise<void> {
   if (!trainer || running) return;
   running = true;
-  let lastYield = performance.now();
   try {
-    while (!trainer.finished && !paused) {
-      await trainer.step();
-      if (performance.now() - lastYield > 30) {
-        await yieldToEvents();
-        lastYield = performance.now();
+    for (;;) {
+      try {
+        let lastYield = performance.now();
+        while (!trainer.finished && !paused) {
+          await trainer.step();
+          if (performance.now() - lastYield > 30) {
+            await yieldToEvents();
+            lastYield = performance.now();
+          }
+        }
+        post(trainer.finished ? { type: 'done' } : { type: 'paused' });
+        return;
+      } catch (e) {
+        if (!(await recoverFromDeviceLoss())) {
+          post({ type: 'error', message: (e as Error).message });
+          return;
+        }
       }
     }
-    if (trainer.finished) post({ type: 'done' });
-    else post({ type: 'paused' });
-  } catch (e) {
-    post({ type: 'error', message: (e as Error).message });
   } finally {
     running = false;
   }
+}
+
+/** Device losses survived in this run; past the limit the error is reported instead. */
+let recoveries = 0;
+const MAX_RECOVERIES = 3;
+
+/**
+ * When the GPU device was lost, trains on: a new device, a new trainer from the last epoch
+ * checkpoint (kept on the CPU), and a notice for the person. False when that is not possible.
+ */
+async function recoverFromDeviceLoss(): Promise<boolean> {
+  const old = trainer;
+  const backend = old?.backend;
+  if (!old || !run || !(backend instanceof GpuBackend)) return false;
+  // The lost promise may settle a moment after the failing call.
+  for (let i = 0; i < 20 && !backend.lost; i++) await new Promise((r) => setTimeout(r, 25));
+  if (!backend.lost || !old.checkpoint || recoveries >= MAX_RECOVERIES) return false;
+  recoveries++;
+  const checkpoint = old.checkpoint;
+  const reason = backend.lost.message || backend.lost.reason;
+  backend.destroy();
+  const fresh = await GpuBackend.create(navigator.gpu);
+  trainer = new Trainer(fresh, run.config, run.train, run.test, trainerEvents, {
+    keepCheckpoints: true,
+    resume: checkpoint,
+  });
+  post({
+    type: 'recovered',
+    epoch: checkpoint.epoch,
+    message:
+      `The GPU device was lost (${reason}). Training goes on with a new device from the ` +
+      `checkpoint at the end of epoch ${checkpoint.epoch}; the steps after it are repeated.`,
+  });
+  return true;
 }
 
 let cifarFile: ((f: File) => void) | null = null;
@@ -90,10 +137,10 @@ async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
       : await loadMnist(baseUrl, config.train, progress);
   post({ type: 'samples', dataset: config.dataset, samples: samplesOf(data.train) });
   const { backend, notice } = await makeBackend(config);
-  trainer = new Trainer(backend, config, data.train, data.test, {
-    progress: (p) => post({ type: 'progress', ...p }),
-    epoch: (metrics) => post({ type: 'epoch', metrics }),
-    maskUpdate: (update) => post({ type: 'maskUpdate', update }),
+  run = { config, train: data.train, test: data.test };
+  // On the GPU, keep a CPU copy of each epoch's state so a lost device costs one epoch at most.
+  trainer = new Trainer(backend, config, data.train, data.test, trainerEvents, {
+    keepCheckpoints: backend instanceof GpuBackend,
   });
   post({
     type: 'ready',
@@ -121,6 +168,11 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
   } else if (m.type === 'cifarFile') {
     cifarFile?.(m.file);
     cifarFile = null;
+  } else if (m.type === 'loseDevice') {
+    const backend = trainer?.backend;
+    if (backend instanceof GpuBackend) backend.device.destroy();
+  } else if (m.type === 'crash') {
+    throw new Error('the worker was asked to crash (test aid)');
   } else if (m.type === 'resume') {
     paused = false;
     void loop();
