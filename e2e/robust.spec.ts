@@ -60,3 +60,27 @@ test('a crashed worker is reported and restarts without a page reload', async ({
   // Same page: nothing was reloaded.
   expect(await page.evaluate(() => (window as unknown as { __marker: number }).__marker)).toBe(42);
 });
+
+test('an experiment too big for the device is refused before allocation, naming the limit', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto('/?hidden=4096,4096,4096,4096,4096,4096&train=1000&autorun=1');
+  await expect(page.getByTestId('rejected')).toHaveCount(0);
+  const error = page.getByTestId('error');
+  await expect(error).toContainText('This experiment does not fit this GPU');
+  await expect(error).toContainText(/more than the budget of 1\.0 GB|device limit max\w+/);
+  await expect(error).toContainText('Use smaller hidden layers');
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('start')).toBeVisible();
+  const limits = await page.evaluate(async () => {
+    const adapter = await navigator.gpu.requestAdapter();
+    return {
+      maxBufferSize: adapter!.limits.maxBufferSize,
+      maxStorageBufferBindingSize: adapter!.limits.maxStorageBufferBindingSize,
+    };
+  });
+  console.log(`adapter limits: ${JSON.stringify(limits)}`);
+  expect(errors).toEqual([]);
+});

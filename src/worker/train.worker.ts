@@ -1,7 +1,9 @@
 /// <reference lib="webworker" />
 import { CpuBackend } from '../cpu/backend';
 import type { Backend } from '../engine/backend';
-import { Trainer, type TrainerEvents } from '../engine/trainer';
+import { checkFits, estimateMemory, type MemoryLimits } from '../engine/memory';
+import { buildModel } from '../engine/model';
+import { evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
 import { GpuBackend } from '../gpu/backend';
 import type { ExperimentConfig } from '../url/params';
 import type { ImageDataset } from '../data/dataset';
@@ -42,6 +44,39 @@ async function makeBackend(
       notice: `WebGPU is not available (${(e as Error).message}); training on the CPU reference backend instead, which is much slower.`,
     };
   }
+}
+
+/**
+ * Memory the app allows itself: WebGPU does not report how much a GPU has, and a browser tab
+ * that asks for too much is killed or stalls the machine.
+ */
+const MEMORY_BUDGET = 2 ** 30;
+
+function limitsOf(backend: Backend): MemoryLimits {
+  if (backend instanceof GpuBackend) {
+    return {
+      device: `this GPU (${backend.adapter})`,
+      maxBufferSize: backend.device.limits.maxBufferSize,
+      maxStorageBufferBindingSize: backend.device.limits.maxStorageBufferBindingSize,
+      budgetBytes: MEMORY_BUDGET,
+    };
+  }
+  // Typed arrays hold up to 2^32 - 1 bytes in Chromium; the budget binds first.
+  return {
+    device: 'the CPU backend',
+    maxBufferSize: 2 ** 32 - 1,
+    maxStorageBufferBindingSize: 2 ** 32 - 1,
+    budgetBytes: MEMORY_BUDGET,
+  };
+}
+
+function trainerLayers(config: ExperimentConfig, train: ImageDataset) {
+  return buildModel(
+    config.model,
+    { height: train.height, width: train.width, channels: train.channels },
+    config.hidden,
+    train.classes,
+  );
 }
 
 const yieldToEvents = () => new Promise<void>((r) => setTimeout(r, 0));
@@ -137,6 +172,20 @@ async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
       : await loadMnist(baseUrl, config.train, progress);
   post({ type: 'samples', dataset: config.dataset, samples: samplesOf(data.train) });
   const { backend, notice } = await makeBackend(config);
+  const fits = checkFits(
+    estimateMemory(
+      trainerLayers(config, data.train),
+      config,
+      data.train,
+      data.test,
+      evalBatchSize(trainerLayers(config, data.train), data.train.features),
+    ),
+    limitsOf(backend),
+  );
+  if (fits) {
+    backend.destroy();
+    throw new Error(fits);
+  }
   run = { config, train: data.train, test: data.test };
   // On the GPU, keep a CPU copy of each epoch's state so a lost device costs one epoch at most.
   trainer = new Trainer(backend, config, data.train, data.test, trainerEvents, {

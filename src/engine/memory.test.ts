@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest';
+import { CpuBackend } from '../cpu/backend';
+import type { ImageDataset } from '../data/dataset';
+import { decode } from '../url/params';
+import type { DType, Tensor } from './backend';
+import { checkFits, estimateMemory } from './memory';
+import { buildModel } from './model';
+import { evalBatchSize, Trainer } from './trainer';
+
+/** Counts the bytes of every tensor a trainer allocates. */
+class CountingBackend extends CpuBackend {
+  bytes = 0;
+  tensor(dtype: DType, length: number): Tensor {
+    this.bytes += length * 4;
+    return super.tensor(dtype, length);
+  }
+}
+
+function blank(count: number, side: number, channels: number): ImageDataset {
+  const features = side * side * channels;
+  return {
+    name: 'blank',
+    count,
+    features,
+    height: side,
+    width: side,
+    channels,
+    classes: 10,
+    classNames: [],
+    pixels: new Uint8Array(count * features),
+    labels: new Uint8Array(count),
+    mean: new Array<number>(channels).fill(0.5),
+    std: new Array<number>(channels).fill(0.5),
+  };
+}
+
+describe('memory estimate', () => {
+  it.each([
+    ['MLP', 'hidden=64,32&density=0.1&batch=50', 28, 1],
+    ['LeNet-5', 'model=lenet5&density=0.1&batch=20', 28, 1],
+    ['VGG', 'model=vgg&batch=20&density=1', 32, 3],
+  ])('matches what the %s trainer allocates within 10%%', async (_, query, side, channels) => {
+    const { config } = decode(`${query}&epochs=1`);
+    const train = blank(120, side, channels);
+    const test = blank(60, side, channels);
+    const be = new CountingBackend();
+    const trainer = new Trainer(be, config, train, test);
+    await trainer.step();
+    await trainer.evaluate();
+    const layers = buildModel(
+      config.model,
+      { height: side, width: side, channels },
+      config.hidden,
+      10,
+    );
+    const estimate = estimateMemory(
+      layers,
+      config,
+      train,
+      test,
+      Math.min(60, evalBatchSize(layers, train.features)),
+    );
+    expect(estimate.totalBytes).toBeGreaterThan(be.bytes * 0.9);
+    expect(estimate.totalBytes).toBeLessThan(be.bytes * 1.1);
+  });
+
+  it('refuses an experiment over a limit and names the limit', () => {
+    const { config } = decode('hidden=4096,4096,4096,4096,4096,4096&density=0.5');
+    const train = blank(1000, 28, 1);
+    const layers = buildModel('mlp', { height: 28, width: 28, channels: 1 }, config.hidden, 10);
+    const m = estimateMemory(layers, config, train, blank(100, 28, 1), 1000);
+    const limits = {
+      device: 'this GPU',
+      maxBufferSize: 2 ** 30,
+      maxStorageBufferBindingSize: 2 ** 27,
+      budgetBytes: 2 ** 30,
+    };
+    expect(checkFits(m, limits)).toMatch(
+      /does not fit this GPU: it needs 1\.\d GB of memory, more than the budget of 1\.0 GB \(largest buffer: fc2 weights, 64 MB\)/,
+    );
+    expect(checkFits(m, { ...limits, maxStorageBufferBindingSize: 2 ** 25 })).toMatch(
+      /largest buffer \(fc2 weights, 64 MB\) is larger than the device limit maxStorageBufferBindingSize \(32 MB\)/,
+    );
+    const small = decode('').config;
+    const ok = estimateMemory(
+      buildModel('mlp', { height: 28, width: 28, channels: 1 }, [300, 100], 10),
+      small,
+      train,
+      train,
+      1000,
+    );
+    expect(checkFits(ok, limits)).toBeNull();
+  });
+});
