@@ -12,6 +12,7 @@ import {
   selectData,
   selectEpochs,
   selectError,
+  selectGpuMemory,
   selectNotice,
   selectProgress,
   selectRejected,
@@ -26,6 +27,7 @@ import { MaskUpdateTable } from './MaskUpdateTable';
 import { SampleStrip } from './SampleStrip';
 
 function formatBytes(n: number): string {
+  if (n === 0) return '0 bytes';
   return n > 1e6 ? `${(n / 1e6).toFixed(1)} MB` : `${(n / 1e3).toFixed(0)} kB`;
 }
 
@@ -60,6 +62,7 @@ function RejectedBanner() {
 
 function Controls() {
   const status = useStore(selectStatus);
+  const gpu = useStore(selectGpuMemory);
   const busy = status === 'loading' || status === 'running';
   return (
     <div className="controls">
@@ -82,6 +85,15 @@ function Controls() {
       <span className={`status status-${status}`} data-testid="status">
         {busy ? `${status}…` : status}
       </span>
+      {gpu && (
+        <span
+          className="gpu-memory"
+          data-testid="gpu-memory"
+          title="GPU buffers the training worker holds (after the last epoch, or after Reset)"
+        >
+          GPU memory: {gpu.buffers} buffers, {formatBytes(gpu.bytes)}
+        </span>
+      )}
     </div>
   );
 }

@@ -11,6 +11,13 @@ interface GpuOp extends Op {
   workgroups: Workgroups;
 }
 
+const liveTotals = { buffers: 0, bytes: 0 };
+
+/** GPU buffers alive right now across every backend of this worker (for leak checks). */
+export function liveGpuBuffers(): { buffers: number; bytes: number } {
+  return { ...liveTotals };
+}
+
 /** Why WebGPU could not be used, in words a person can act on. */
 export class GpuUnavailableError extends Error {
   constructor(message: string) {
@@ -38,7 +45,7 @@ export class GpuBackend implements Backend {
   private nextId = 1;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly staging = new Map<number, GPUBuffer[]>();
-  private readonly owned: GPUBuffer[] = [];
+  private readonly live = new Set<GPUBuffer>();
   private readonly placeholder: GpuTensor;
   /** Why the device was lost, once it is (the worker then recovers on a new device). */
   lost: GPUDeviceLostInfo | null = null;
@@ -120,11 +127,10 @@ export class GpuBackend implements Backend {
   }
 
   tensor(dtype: DType, length: number): Tensor {
-    const buffer = this.device.createBuffer({
+    const buffer = this.createBuffer({
       size: Math.max(16, Math.ceil((length * 4) / 16) * 16),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
-    this.owned.push(buffer);
     const t: GpuTensor = { id: this.nextId++, dtype, length, buffer };
     return t;
   }
@@ -147,7 +153,7 @@ export class GpuBackend implements Backend {
     this.staging.set(size, pool);
     const staging =
       pool.pop() ??
-      this.device.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+      this.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer((t as GpuTensor).buffer, 0, staging, 0, size);
     this.device.queue.submit([encoder.finish()]);
@@ -164,11 +170,10 @@ export class GpuBackend implements Backend {
     const constants = desc.constants(args);
     const pipeline = this.pipeline(`${kernel}:${desc.variant(args)}`, constants);
     const uniformData = packUniforms(desc.uniforms(args));
-    const uniform = this.device.createBuffer({
+    const uniform = this.createBuffer({
       size: uniformData.byteLength,
       usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST,
     });
-    this.owned.push(uniform);
     this.device.queue.writeBuffer(uniform, 0, uniformData);
     const entries: GPUBindGroupEntry[] = [{ binding: 0, resource: { buffer: uniform } }];
     desc.buffers(args).forEach((t, i) => {
@@ -202,9 +207,23 @@ export class GpuBackend implements Backend {
     if (this.failure) throw this.failure;
   }
 
+  /** Every buffer goes through here, so the live count and bytes are known (leak tests). */
+  private createBuffer(desc: GPUBufferDescriptor): GPUBuffer {
+    const buffer = this.device.createBuffer(desc);
+    this.live.add(buffer);
+    liveTotals.buffers++;
+    liveTotals.bytes += desc.size;
+    return buffer;
+  }
+
   destroy(): void {
-    for (const b of this.owned) b.destroy();
-    for (const pool of this.staging.values()) for (const b of pool) b.destroy();
+    for (const b of this.live) {
+      b.destroy();
+      liveTotals.buffers--;
+      liveTotals.bytes -= b.size;
+    }
+    this.live.clear();
+    this.staging.clear();
     this.device.destroy();
   }
 }

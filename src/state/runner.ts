@@ -26,17 +26,24 @@ function send(m: ToWorker): void {
   worker?.postMessage(m);
 }
 
-/** Starts a fresh run of the current configuration in a new worker. */
-export function startRun(): void {
-  stopRun();
-  const { config } = useStore.getState();
-  useStore.getState().beginRun();
-  worker = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
-  worker.onmessage = (e: MessageEvent<FromWorker>) => {
-    useStore.getState().receive(e.data);
-    forward(e.data);
+let runCounter = 0;
+/** The run whose messages the page shows; 0 while none is. */
+let activeRun = 0;
+
+function ensureWorker(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
+  w.onmessage = (e: MessageEvent<FromWorker & { run: number }>) => {
+    const m = e.data;
+    if (m.type === 'reset') {
+      useStore.getState().setGpuMemory(m.gpu);
+      return;
+    }
+    if (m.run !== activeRun) return; // from a run that was reset or replaced
+    useStore.getState().receive(m);
+    forward(m);
   };
-  worker.onerror = (e) => {
+  w.onerror = (e) => {
     e.preventDefault();
     stopRun();
     const message =
@@ -45,11 +52,24 @@ export function startRun(): void {
     useStore.getState().receive({ type: 'crashed', message });
     forward({ type: 'error', message });
   };
-  send({
+  worker = w;
+  return w;
+}
+
+/**
+ * Starts a fresh run of the current configuration. The worker is kept between runs (its
+ * datasets too); it frees the previous run's device before starting the next.
+ */
+export function startRun(): void {
+  const { config } = useStore.getState();
+  useStore.getState().beginRun();
+  activeRun = ++runCounter;
+  ensureWorker().postMessage({
     type: 'start',
     config,
     baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
-  });
+    run: activeRun,
+  } satisfies ToWorker);
 }
 
 /** Hands the worker the CIFAR-10 tarball the person chose (file picker or drop). */
@@ -69,11 +89,13 @@ export function resumeRun(): void {
 function stopRun(): void {
   worker?.terminate();
   worker = null;
+  activeRun = 0;
 }
 
-/** Stops the worker and clears every chart; the configuration stays. */
+/** Stops the run (the worker frees its device) and clears every chart; the configuration stays. */
 export function resetRun(): void {
-  stopRun();
+  activeRun = 0;
+  send({ type: 'reset' });
   useStore.getState().clearRun();
 }
 

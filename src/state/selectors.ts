@@ -19,3 +19,4 @@ export const selectAutorun = (s: AppState) => s.config.autorun;
 export const selectNeedCifar = (s: AppState) => s.needCifar;
 export const selectSamples = (s: AppState) => s.samples;
 export const selectCrashed = (s: AppState) => s.crashed;
+export const selectGpuMemory = (s: AppState) => s.gpuMemory;

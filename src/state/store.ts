@@ -1,7 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
 import { decode, type ExperimentConfig, type Rejected } from '../url/params';
-import type { FromWorker, InitialLayer, SampleImages } from '../worker/protocol';
+import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
 
@@ -27,6 +27,11 @@ export interface RunSlice {
   crashed: boolean;
 }
 
+export interface MemorySlice {
+  /** Live GPU buffers in the worker at the last epoch end or reset (kept across runs). */
+  gpuMemory: GpuMemory | null;
+}
+
 export interface MetricsSlice {
   epochs: EpochMetrics[];
   steps: { globalStep: number; epoch: number; trainLoss: number; samplesPerSec: number }[];
@@ -37,11 +42,12 @@ export interface Actions {
   /** Applies one worker message; the only way run state and metrics change. */
   receive(m: FromWorker): void;
   beginRun(): void;
+  setGpuMemory(gpu: GpuMemory | null): void;
   setStatus(status: RunStatus): void;
   clearRun(): void;
 }
 
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & Actions;
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & MemorySlice & Actions;
 
 const emptyRun = (): RunSlice & MetricsSlice => ({
   status: 'idle',
@@ -65,9 +71,13 @@ const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({
   loadFromUrl: (search) => set(decode(search)),
 });
 
-const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions> = (set) => ({
+const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & MemorySlice & Actions> = (
+  set,
+) => ({
   ...emptyRun(),
-  beginRun: () => set({ ...emptyRun(), status: 'loading' }),
+  gpuMemory: null,
+  setGpuMemory: (gpuMemory) => set({ gpuMemory }),
+  beginRun: () => set({ ...emptyRun(), status: 'loading', gpuMemory: null }),
   setStatus: (status) => set({ status }),
   clearRun: () => set(emptyRun()),
   receive: (m) =>
@@ -108,7 +118,9 @@ const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & Actions
           };
         }
         case 'epoch':
-          return { epochs: [...s.epochs, m.metrics] };
+          return { epochs: [...s.epochs, m.metrics], gpuMemory: m.gpu ?? s.gpuMemory };
+        case 'reset':
+          return { gpuMemory: m.gpu };
         case 'maskUpdate':
           return { maskUpdates: [...s.maskUpdates, m.update] };
         case 'paused':

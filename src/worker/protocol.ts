@@ -3,7 +3,10 @@ import type { ExperimentConfig } from '../url/params';
 
 /** Messages the page sends to the training worker. */
 export type ToWorker =
-  | { type: 'start'; config: ExperimentConfig; baseUrl: string }
+  /** `run` numbers the page's runs; every reply carries the run it belongs to. */
+  | { type: 'start'; config: ExperimentConfig; baseUrl: string; run: number }
+  /** Stop the run and free its device; the worker stays for the next run. */
+  | { type: 'reset' }
   | { type: 'pause' }
   | { type: 'resume' }
   /** A CIFAR-10 tarball the person chose, answering `needCifar`. */
@@ -11,6 +14,12 @@ export type ToWorker =
   /** Test aids: destroy the GPU device mid-run, or make the worker fail outright. */
   | { type: 'loseDevice' }
   | { type: 'crash' };
+
+/** Live GPU buffers in the worker, counted by the WebGPU backend. */
+export interface GpuMemory {
+  buffers: number;
+  bytes: number;
+}
 
 /** A few training images to show, HWC bytes one after another. */
 export interface SampleImages {
@@ -46,7 +55,9 @@ export type FromWorker =
   | { type: 'needCifar'; problem: string | null }
   | { type: 'samples'; dataset: string; samples: SampleImages }
   | ({ type: 'progress' } & StepProgress)
-  | { type: 'epoch'; metrics: EpochMetrics }
+  | { type: 'epoch'; metrics: EpochMetrics; gpu: GpuMemory | null }
+  /** The run was stopped and its device freed; `gpu` is what is still allocated (0 if no leak). */
+  | { type: 'reset'; gpu: GpuMemory }
   | { type: 'maskUpdate'; update: MaskUpdateEvent }
   /** The GPU device was lost and training resumed on a new one from the checkpoint of `epoch`. */
   | { type: 'recovered'; message: string; epoch: number }

@@ -4,7 +4,7 @@ import type { Backend } from '../engine/backend';
 import { checkFits, estimateMemory, type MemoryLimits } from '../engine/memory';
 import { buildModel } from '../engine/model';
 import { evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
-import { GpuBackend } from '../gpu/backend';
+import { GpuBackend, liveGpuBuffers } from '../gpu/backend';
 import type { ExperimentConfig } from '../url/params';
 import type { ImageDataset } from '../data/dataset';
 import type { DataProgress } from './fetchAsset';
@@ -19,13 +19,24 @@ type DataProgressEvent = Parameters<DataProgress>[0];
  * paused, yielding to the message loop regularly so Pause is honoured within a few steps.
  */
 const scope = self as unknown as DedicatedWorkerGlobalScope;
-const post = (m: FromWorker) => scope.postMessage(m);
+/** The run the page asked for last; every message carries it, so the page drops stale ones. */
+let activeRun = 0;
+const post = (m: FromWorker) => scope.postMessage({ ...m, run: activeRun });
+/** Bumped by every start and reset: work begun under an older generation stops. */
+let generation = 0;
+
+class Cancelled extends Error {}
 
 let paused = false;
 let run: { config: ExperimentConfig; train: ImageDataset; test: ImageDataset } | null = null;
 const trainerEvents: TrainerEvents = {
   progress: (p) => post({ type: 'progress', ...p }),
-  epoch: (metrics) => post({ type: 'epoch', metrics }),
+  epoch: (metrics) =>
+    post({
+      type: 'epoch',
+      metrics,
+      gpu: trainer?.backend instanceof GpuBackend ? liveGpuBuffers() : null,
+    }),
   maskUpdate: (update) => post({ type: 'maskUpdate', update }),
 };
 let trainer: Trainer | null = null;
@@ -143,11 +154,39 @@ async function recoverFromDeviceLoss(): Promise<boolean> {
   return true;
 }
 
-let cifarFile: ((f: File) => void) | null = null;
+let cifarAsk: { resolve(f: File): void; reject(e: Error): void } | null = null;
 
 function askForCifar(problem: string | null): Promise<File> {
   post({ type: 'needCifar', problem });
-  return new Promise((resolve) => (cifarFile = resolve));
+  return new Promise((resolve, reject) => (cifarAsk = { resolve, reject }));
+}
+
+/** Datasets of the last start, reused by the next one (a restart does not reload them). */
+let dataCache: { key: string; data: { train: ImageDataset; test: ImageDataset } } | null = null;
+
+async function loadData(
+  config: ExperimentConfig,
+  baseUrl: string,
+): Promise<{ train: ImageDataset; test: ImageDataset }> {
+  const key = `${config.dataset}:${config.train}`;
+  if (dataCache?.key === key) return dataCache.data;
+  const progress = (p: DataProgressEvent) => post({ type: 'data', ...p });
+  const data =
+    config.dataset === 'cifar10'
+      ? await loadCifar(baseUrl, config.train, progress, askForCifar)
+      : await loadMnist(baseUrl, config.train, progress);
+  dataCache = { key, data };
+  return data;
+}
+
+/** Stops the current run and frees its device: the worker is ready for another. */
+async function stopTraining(): Promise<void> {
+  while (running) await new Promise((r) => setTimeout(r, 5));
+  const old = trainer;
+  trainer = null;
+  run = null;
+  recoveries = 0;
+  old?.backend.destroy();
 }
 
 const SAMPLE_COUNT = 16;
@@ -165,13 +204,15 @@ function samplesOf(ds: ImageDataset): SampleImages {
 }
 
 async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
-  const progress = (p: DataProgressEvent) => post({ type: 'data', ...p });
-  const data =
-    config.dataset === 'cifar10'
-      ? await loadCifar(baseUrl, config.train, progress, askForCifar)
-      : await loadMnist(baseUrl, config.train, progress);
+  const mine = generation;
+  const data = await loadData(config, baseUrl);
+  if (mine !== generation) throw new Cancelled();
   post({ type: 'samples', dataset: config.dataset, samples: samplesOf(data.train) });
   const { backend, notice } = await makeBackend(config);
+  if (mine !== generation) {
+    backend.destroy();
+    throw new Cancelled();
+  }
   const fits = checkFits(
     estimateMemory(
       trainerLayers(config, data.train),
@@ -202,21 +243,44 @@ async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
     trainCount: data.train.count,
     testCount: data.test.count,
   });
-  await loop();
+  void loop();
+}
+
+/** Start and reset run one after another, each after the previous has let go of the device. */
+let lifecycle: Promise<void> = Promise.resolve();
+
+function schedule(task: () => Promise<void>): void {
+  generation++;
+  paused = true;
+  cifarAsk?.reject(new Cancelled());
+  cifarAsk = null;
+  lifecycle = lifecycle
+    .then(stopTraining)
+    .then(task)
+    .catch((err: unknown) => {
+      if (err instanceof Cancelled) return;
+      post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+    });
 }
 
 scope.onmessage = (e: MessageEvent<ToWorker>) => {
   const m = e.data;
   if (m.type === 'start') {
-    paused = false;
-    start(m.config, m.baseUrl).catch((err: unknown) =>
-      post({ type: 'error', message: err instanceof Error ? err.message : String(err) }),
-    );
+    schedule(async () => {
+      activeRun = m.run;
+      paused = false;
+      await start(m.config, m.baseUrl);
+    });
+  } else if (m.type === 'reset') {
+    schedule(async () => {
+      activeRun = 0;
+      post({ type: 'reset', gpu: liveGpuBuffers() });
+    });
   } else if (m.type === 'pause') {
     paused = true;
   } else if (m.type === 'cifarFile') {
-    cifarFile?.(m.file);
-    cifarFile = null;
+    cifarAsk?.resolve(m.file);
+    cifarAsk = null;
   } else if (m.type === 'loseDevice') {
     const backend = trainer?.backend;
     if (backend instanceof GpuBackend) backend.device.destroy();
