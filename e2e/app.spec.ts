@@ -95,17 +95,27 @@ test('invalid URL parameters keep their defaults and the page says which and why
   await expect(page.getByTestId('status')).toHaveText('idle');
 });
 
-test('a corrupt dataset file gives a clear message naming the file', async ({ page }) => {
-  await page.route('**/t10k-labels-idx1-ubyte.gz', (route) =>
-    route.fulfill({
-      status: 200,
-      contentType: 'application/gzip',
-      body: Buffer.from('this is not gzip data'),
-    }),
-  );
-  await page.goto('/?train=1000&epochs=1&autorun=1');
-  await expect(page.getByTestId('error')).toContainText('t10k-labels-idx1-ubyte.gz');
-  await expect(page.getByTestId('status')).toHaveText('error');
+test('a corrupt or truncated dataset file gives a clear message naming the file', async ({
+  page,
+}) => {
+  const real = readFileSync('public/data/mnist/t10k-images-idx3-ubyte.gz');
+  const cases: [string, Buffer, string][] = [
+    [
+      't10k-labels-idx1-ubyte.gz',
+      Buffer.from('this is not gzip data'),
+      'does not match the checksum recorded in manifest.json',
+    ],
+    ['t10k-images-idx3-ubyte.gz', real.subarray(0, real.length >> 1), 'is not a valid gzip file'],
+  ];
+  for (const [file, body, problem] of cases) {
+    await page.unrouteAll();
+    await page.route(`**/${file}`, (route) =>
+      route.fulfill({ status: 200, contentType: 'application/gzip', body }),
+    );
+    await page.goto('/?train=1000&epochs=1&autorun=1');
+    await expect(page.getByTestId('error')).toContainText(`${file}: ${problem}`);
+    await expect(page.getByTestId('status')).toHaveText('error');
+  }
 });
 
 test('a dataset file that decodes but differs from its recorded checksum is refused', async ({

@@ -6,6 +6,7 @@ test('without WebGPU, backend=auto trains on the CPU reference and says so', asy
   await page.goto('/?train=500&epochs=1&hidden=32&density=0.2&autorun=1');
   await expect(page.getByTestId('notice')).toContainText('WebGPU is not available');
   await expect(page.getByTestId('notice')).toContainText('CPU reference backend');
+  await expect(page.getByTestId('notice')).toContainText('far slower than a GPU');
   await expect(page.getByTestId('status')).toHaveText('done');
   await expect(page.getByTestId('run-progress')).toContainText('CPU');
   await expect(page.getByTestId('total-density')).toHaveText('0.2000');

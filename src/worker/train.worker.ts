@@ -52,7 +52,12 @@ async function makeBackend(
     if (config.backend === 'webgpu') throw e;
     return {
       backend: new CpuBackend(),
-      notice: `WebGPU is not available (${(e as Error).message}); training on the CPU reference backend instead, which is much slower.`,
+      notice:
+        `WebGPU is not available (${(e as Error).message}). Training runs on the CPU reference ` +
+        'backend instead: the same math in plain JavaScript, so the same results, but far ' +
+        'slower than a GPU (on a laptop, minutes per MNIST epoch). Small experiments ' +
+        '(e.g. train=5000, hidden=100) stay quick. A browser with WebGPU (a recent Chrome or ' +
+        'Edge) uses the GPU.',
     };
   }
 }
