@@ -218,14 +218,11 @@ async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
     backend.destroy();
     throw new Cancelled();
   }
+  // Refuse what does not fit before allocating anything on the device.
+  const layers = trainerLayers(config, data.train);
+  const evalBatch = evalBatchSize(layers, data.train.features);
   const fits = checkFits(
-    estimateMemory(
-      trainerLayers(config, data.train),
-      config,
-      data.train,
-      data.test,
-      evalBatchSize(trainerLayers(config, data.train), data.train.features),
-    ),
+    estimateMemory(layers, config, data.train, data.test, evalBatch),
     limitsOf(backend),
   );
   if (fits) {
