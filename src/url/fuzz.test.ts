@@ -24,6 +24,8 @@ function allowed(p: ParamSpec, v: unknown): boolean {
       if (p.type === 'int' && !Number.isInteger(v)) return false;
       if (p.only && !p.only.includes(v)) return false;
       return (p.minExclusive ? v > p.min : v >= p.min) && v <= p.max;
+    case 'enumList':
+      return Array.isArray(v) && v.every((x) => typeof x === 'string' && p.values.includes(x));
     case 'intList':
       return (
         Array.isArray(v) &&
@@ -89,6 +91,8 @@ function validValue(p: ParamSpec, rng: Rng): string {
       return p.values[rng.int(p.values.length)];
     case 'intList':
       return Array.from({ length: 1 + rng.int(p.maxLength) }, () => 1 + rng.int(500)).join(',');
+    case 'enumList':
+      return Array.from({ length: rng.int(4) }, () => p.values[rng.int(p.values.length)]).join(',');
     default:
       if (p.only) return String(p.only[rng.int(p.only.length)]);
       if (p.words && rng.next() < 0.3) return p.words[rng.int(p.words.length)];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, defaultConfig, encode, rejectionMessage } from './params';
+import { decode, defaultConfig, encode, GROUPS, PARAMS, rejectionMessage } from './params';
 
 describe('URL parameters', () => {
   it('gives the reference defaults for an empty query', () => {
@@ -119,7 +119,31 @@ describe('README', () => {
             ? '1'
             : '0'
           : String(value);
-      expect(readme).toMatch(new RegExp(`\\| \`${key}\`\\s+\\| \`${shown.replace('.', '\\.')}\``));
+      const cell = shown === '' ? '\\(none\\)' : `\`${shown.replace('.', '\\.')}\``;
+      expect(readme).toMatch(new RegExp(`\\| \`${key}\`\\s+\\| ${cell}`));
     }
+  });
+});
+
+describe('groups and classroom parameters', () => {
+  it('puts every parameter in exactly one group', () => {
+    const grouped = GROUPS.flatMap((g) => g.keys);
+    expect([...grouped].sort()).toEqual(PARAMS.map((p) => p.key).sort());
+  });
+
+  it('decodes hide as a list of known controls, groups and panels', () => {
+    expect(decode('hide=controls,momentum,density').config.hide).toEqual([
+      'controls',
+      'momentum',
+      'density',
+    ]);
+    expect(decode('hide=sparsity').config.hide).toEqual(['sparsity']);
+    const bad = decode('hide=controls,<b>');
+    expect(bad.config.hide).toEqual([]);
+    expect(bad.rejected[0].reason).toContain('not a control or panel');
+    expect(decode(encode({ ...defaultConfig(), hide: ['loss', 'seed'] })).config.hide).toEqual([
+      'loss',
+      'seed',
+    ]);
   });
 });

@@ -33,6 +33,9 @@ export interface ExperimentConfig {
   augment: boolean;
   backend: Backend;
   autorun: boolean;
+  /** Controls and panels hidden for a classroom (see HIDEABLE). */
+  hide: string[];
+  projector: boolean;
 }
 
 export type ParamKey = keyof ExperimentConfig;
@@ -70,7 +73,49 @@ interface IntListParam extends Base<number[]> {
   minLength: number;
   maxLength: number;
 }
-export type ParamSpec = NumberParam | BoolParam | EnumParam | IntListParam;
+/** A comma-separated list of words from `values` (e.g. what to hide). */
+interface EnumListParam extends Base<string[]> {
+  type: 'enumList';
+  values: readonly string[];
+}
+export type ParamSpec = NumberParam | BoolParam | EnumParam | IntListParam | EnumListParam;
+
+/** The groups the controls panel shows, in order; every parameter is in exactly one. */
+export const GROUPS: readonly { id: string; title: string; keys: readonly ParamKey[] }[] = [
+  { id: 'data', title: 'Data', keys: ['dataset', 'train', 'augment'] },
+  { id: 'model', title: 'Model', keys: ['model', 'hidden'] },
+  {
+    id: 'sparsity',
+    title: 'Sparsity',
+    keys: [
+      'method',
+      'density',
+      'prune_rate',
+      'prune',
+      'growth',
+      'redist',
+      'init',
+      'schedule',
+      'update_every',
+      'update_until',
+      'block',
+    ],
+  },
+  { id: 'optimizer', title: 'Optimizer', keys: ['lr', 'momentum', 'nesterov', 'wd', 'batch'] },
+  { id: 'run', title: 'Run', keys: ['epochs', 'seed', 'backend', 'autorun', 'hide', 'projector'] },
+];
+
+/** Panels `hide` can name, besides any parameter (its control) and any group id. */
+export const PANELS = [
+  'controls',
+  'samples',
+  'accuracy',
+  'loss',
+  'density-chart',
+  'momentum',
+  'mask-update',
+  'config',
+] as const;
 
 export const PARAMS: readonly ParamSpec[] = [
   {
@@ -249,12 +294,34 @@ export const PARAMS: readonly ParamSpec[] = [
     help: 'Where the math runs: WebGPU, the CPU reference, or auto (WebGPU when available).',
   },
   {
+    key: 'hide',
+    type: 'enumList',
+    // Filled in below: every parameter, group and panel name.
+    values: [],
+    default: [],
+    help: 'Classroom mode: controls, groups or panels to hide, comma separated (e.g. controls,momentum).',
+  },
+  {
+    key: 'projector',
+    type: 'bool',
+    default: false,
+    help: 'Projector layout: large type and high contrast for a room.',
+  },
+  {
     key: 'autorun',
     type: 'bool',
     default: false,
     help: 'Start training as soon as the page opens.',
   },
 ];
+
+/** Everything `hide` accepts: any parameter's control, any group, any panel. */
+export const HIDEABLE: readonly string[] = [
+  ...PARAMS.map((p) => p.key),
+  ...GROUPS.map((g) => g.id),
+  ...PANELS,
+];
+(PARAMS.find((p) => p.key === 'hide') as EnumListParam).values = HIDEABLE;
 
 export interface Rejected {
   key: string;
@@ -315,6 +382,14 @@ function parseValue(
         return { ok: false, reason: `must be ${describeRange(p)}${words}` };
       }
       return { ok: true, value: v };
+    }
+    case 'enumList': {
+      if (s === '') return { ok: true, value: [] };
+      const words = s.split(',').map((x) => x.trim());
+      const bad = words.find((w) => !p.values.includes(w));
+      if (bad !== undefined)
+        return { ok: false, reason: `names "${clip(bad, 20)}", which is not a control or panel` };
+      return { ok: true, value: [...new Set(words)] };
     }
     case 'intList': {
       const parts = s.split(',').map((x) => x.trim());
