@@ -1,11 +1,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './components/App';
-import { announceConfig, useStore } from './state';
+import { announceConfig, syncUrlWithConfig, useStore } from './state';
 import './styles.css';
 
 useStore.getState().loadFromUrl(window.location.search);
 announceConfig();
+syncUrlWithConfig();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

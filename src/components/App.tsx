@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import {
   pauseRun,
   resetRun,
@@ -17,12 +17,17 @@ import {
   selectProgress,
   selectRejected,
   selectStatus,
+  selectHide,
+  selectNeedsRestart,
+  selectProjector,
   startRun,
+  stepRun,
   useStore,
 } from '../state';
 import { PARAMS, rejectionMessage } from '../url/params';
 import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
 import { CifarImport } from './CifarImport';
+import { ControlsPanel } from './ControlsPanel';
 import { MaskUpdateTable } from './MaskUpdateTable';
 import { SampleStrip } from './SampleStrip';
 
@@ -60,14 +65,62 @@ function RejectedBanner() {
   );
 }
 
+/** Space bar: play/pause, as in the TensorFlow Playground (not while typing in a field). */
+function togglePlay(status: string): void {
+  if (status === 'idle' || status === 'done' || status === 'error') startRun();
+  else if (status === 'running') pauseRun();
+  else if (status === 'paused') resumeRun();
+}
+
+function CopyLink() {
+  const [copied, setCopied] = useState<'yes' | 'no' | null>(null);
+  const copy = () => {
+    navigator.clipboard.writeText(window.location.href).then(
+      () => setCopied('yes'),
+      () => setCopied('no'),
+    );
+    setTimeout(() => setCopied(null), 4000);
+  };
+  return (
+    <>
+      <button
+        onClick={copy}
+        data-testid="copy-link"
+        title="Copy a link that reopens this experiment"
+      >
+        Copy link
+      </button>
+      {copied === 'yes' && <span role="status">Link copied</span>}
+      {copied === 'no' && (
+        <input readOnly value={window.location.href} aria-label="Link to this experiment" />
+      )}
+    </>
+  );
+}
+
 function Controls() {
   const status = useStore(selectStatus);
   const gpu = useStore(selectGpuMemory);
+  const config = useStore(selectConfig);
   const busy = status === 'loading' || status === 'running';
+  const noUpdates = config.method === 'static' || config.method === 'dense' || config.density >= 1;
+  const canStep =
+    status === 'idle' || status === 'paused' || status === 'done' || status === 'error';
+  useEffect(() => {
+    const onKey = (e: globalThis.KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (e.key !== ' ' || ['INPUT', 'SELECT', 'TEXTAREA', 'BUTTON'].includes(target.tagName))
+        return;
+      e.preventDefault();
+      togglePlay(useStore.getState().status);
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <div className="controls">
       {status === 'idle' || status === 'done' || status === 'error' ? (
-        <button onClick={startRun} data-testid="start">
+        <button onClick={() => startRun()} data-testid="start">
           {status === 'idle' ? 'Start' : 'Start again'}
         </button>
       ) : status === 'paused' ? (
@@ -79,9 +132,26 @@ function Controls() {
           Pause
         </button>
       )}
+      <button
+        onClick={() => stepRun('epoch')}
+        disabled={!canStep}
+        data-testid="step-epoch"
+        title="Train to the end of the current epoch, then pause"
+      >
+        Step epoch
+      </button>
+      <button
+        onClick={() => stepRun('update')}
+        disabled={!canStep || noUpdates}
+        data-testid="step-update"
+        title="Train until the next mask update, then pause"
+      >
+        Step update
+      </button>
       <button onClick={resetRun} disabled={status === 'idle'} data-testid="reset">
         Reset
       </button>
+      <CopyLink />
       <span className={`status status-${status}`} data-testid="status">
         {busy ? `${status}…` : status}
       </span>
@@ -203,12 +273,16 @@ export function App() {
   const rejectedCount = useStore(selectRejected).length;
   // A link with refused parameters does not start by itself: the person sees why first.
   const autostart = autorun && rejectedCount === 0;
+  const hide = useStore(selectHide);
+  const projector = useStore(selectProjector);
+  const needsRestart = useStore(selectNeedsRestart);
+  const shown = (panel: string) => !hide.includes(panel);
   useEffect(() => {
     if (autostart) startRun();
     return resetRun;
   }, [autostart]);
   return (
-    <main>
+    <main className={projector ? 'projector' : undefined}>
       <header>
         <h1>Sparse Playground</h1>
         <p>
@@ -226,7 +300,7 @@ export function App() {
           {crashed && (
             <>
               {' '}
-              <button onClick={startRun} data-testid="restart">
+              <button onClick={() => startRun()} data-testid="restart">
                 Restart
               </button>
             </>
@@ -239,18 +313,25 @@ export function App() {
         </div>
       )}
       <Controls />
+      {needsRestart && (
+        <div className="banner warn" role="status" data-testid="needs-restart">
+          Settings changed: the run shown keeps its own; press Start again to train with the new
+          ones.
+        </div>
+      )}
       <ProgressLine />
       <CifarImport />
-      <SampleStrip />
+      <ControlsPanel />
+      {shown('samples') && <SampleStrip />}
       <LastEpoch />
       <div className="grid">
-        <AccuracyChart />
-        <LossChart />
-        <DensityChart />
-        <MomentumChart />
-        <MaskUpdateTable />
+        {shown('accuracy') && <AccuracyChart />}
+        {shown('loss') && <LossChart />}
+        {shown('density-chart') && <DensityChart />}
+        {shown('momentum') && <MomentumChart />}
+        {shown('mask-update') && <MaskUpdateTable />}
       </div>
-      <ConfigSummary />
+      {shown('config') && <ConfigSummary />}
     </main>
   );
 }

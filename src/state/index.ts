@@ -1,4 +1,13 @@
 export { useStore } from './store';
 export type { AppState, RunStatus } from './store';
 export * from './selectors';
-export { startRun, pauseRun, resumeRun, resetRun, announceConfig, sendCifarFile } from './runner';
+export {
+  startRun,
+  pauseRun,
+  resumeRun,
+  resetRun,
+  stepRun,
+  announceConfig,
+  sendCifarFile,
+} from './runner';
+export { syncUrlWithConfig } from './url';

@@ -1,4 +1,4 @@
-import type { FromWorker, ToWorker } from '../worker/protocol';
+import type { FromWorker, StopAt, ToWorker } from '../worker/protocol';
 import { useStore } from './store';
 
 /** Hook a headless driver (`npm run experiment`) can install to receive every event. */
@@ -60,7 +60,7 @@ function ensureWorker(): Worker {
  * Starts a fresh run of the current configuration. The worker is kept between runs (its
  * datasets too); it frees the previous run's device before starting the next.
  */
-export function startRun(): void {
+export function startRun(stopAt: StopAt | null = null): void {
   const { config } = useStore.getState();
   useStore.getState().beginRun();
   activeRun = ++runCounter;
@@ -69,7 +69,19 @@ export function startRun(): void {
     config,
     baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
     run: activeRun,
+    stopAt,
   } satisfies ToWorker);
+}
+
+/** Trains until the current epoch ends (or the next mask update), then pauses. */
+export function stepRun(until: StopAt): void {
+  const { status } = useStore.getState();
+  if (status === 'paused') {
+    useStore.getState().setStatus('running');
+    send({ type: 'resume', stopAt: until });
+  } else if (status === 'idle' || status === 'done' || status === 'error') {
+    startRun(until);
+  }
 }
 
 /** Hands the worker the CIFAR-10 tarball the person chose (file picker or drop). */
@@ -83,7 +95,7 @@ export function pauseRun(): void {
 
 export function resumeRun(): void {
   useStore.getState().setStatus('running');
-  send({ type: 'resume' });
+  send({ type: 'resume', stopAt: null });
 }
 
 function stopRun(): void {

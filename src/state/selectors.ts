@@ -1,3 +1,4 @@
+import { encode, type ExperimentConfig } from '../url/params';
 import type { AppState } from './store';
 
 /** Module-level selectors: components read the store only through these. */
@@ -20,3 +21,14 @@ export const selectNeedCifar = (s: AppState) => s.needCifar;
 export const selectSamples = (s: AppState) => s.samples;
 export const selectCrashed = (s: AppState) => s.crashed;
 export const selectGpuMemory = (s: AppState) => s.gpuMemory;
+export const selectControlErrors = (s: AppState) => s.controlErrors;
+export const selectHide = (s: AppState) => s.config.hide;
+export const selectProjector = (s: AppState) => s.config.projector;
+
+/** Display-only settings apply at once; every other change waits for the next run. */
+const runSettings = (c: ExperimentConfig) =>
+  encode({ ...c, hide: [], projector: false, autorun: false });
+
+/** True when the settings on screen differ from those of the run shown. */
+export const selectNeedsRestart = (s: AppState) =>
+  s.runConfig !== null && s.status !== 'idle' && runSettings(s.runConfig) !== runSettings(s.config);

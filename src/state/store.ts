@@ -1,6 +1,13 @@
 import { create, type StateCreator } from 'zustand';
 import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
-import { decode, type ExperimentConfig, type Rejected } from '../url/params';
+import {
+  decode,
+  encode,
+  rejectionMessage,
+  type ExperimentConfig,
+  type ParamKey,
+  type Rejected,
+} from '../url/params';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
@@ -8,7 +15,13 @@ export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'er
 export interface ConfigSlice {
   config: ExperimentConfig;
   rejected: Rejected[];
+  /** Why the last value typed into a control was refused, per parameter. */
+  controlErrors: Partial<Record<ParamKey, string>>;
+  /** The configuration the current run was started with (null before any run). */
+  runConfig: ExperimentConfig | null;
   loadFromUrl(search: string): void;
+  /** Sets one parameter from a control, validated by the same table as the URL. */
+  setParam(key: ParamKey, raw: string): void;
 }
 
 export interface RunSlice {
@@ -66,9 +79,24 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   maskUpdates: [],
 });
 
-const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set) => ({
+const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => ({
   ...decode(''),
+  controlErrors: {},
+  runConfig: null,
   loadFromUrl: (search) => set(decode(search)),
+  setParam: (key, raw) => {
+    const query = new URLSearchParams(encode(get().config, { full: true }));
+    query.set(key, raw);
+    const { config, rejected } = decode(query.toString());
+    const refused = rejected.find((r) => r.key === key);
+    const controlErrors = { ...get().controlErrors };
+    delete controlErrors[key];
+    if (refused) {
+      set({ controlErrors: { ...controlErrors, [key]: rejectionMessage(refused) } });
+    } else {
+      set({ config, controlErrors, rejected: get().rejected.filter((r) => r.key !== key) });
+    }
+  },
 });
 
 const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & MemorySlice & Actions> = (
@@ -77,7 +105,8 @@ const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & MemoryS
   ...emptyRun(),
   gpuMemory: null,
   setGpuMemory: (gpuMemory) => set({ gpuMemory }),
-  beginRun: () => set({ ...emptyRun(), status: 'loading', gpuMemory: null }),
+  beginRun: () =>
+    set((s) => ({ ...emptyRun(), status: 'loading', gpuMemory: null, runConfig: s.config })),
   setStatus: (status) => set({ status }),
   clearRun: () => set(emptyRun()),
   receive: (m) =>

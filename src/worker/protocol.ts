@@ -4,16 +4,19 @@ import type { ExperimentConfig } from '../url/params';
 /** Messages the page sends to the training worker. */
 export type ToWorker =
   /** `run` numbers the page's runs; every reply carries the run it belongs to. */
-  | { type: 'start'; config: ExperimentConfig; baseUrl: string; run: number }
+  | { type: 'start'; config: ExperimentConfig; baseUrl: string; run: number; stopAt: StopAt | null }
   /** Stop the run and free its device; the worker stays for the next run. */
   | { type: 'reset' }
   | { type: 'pause' }
-  | { type: 'resume' }
+  | { type: 'resume'; stopAt: StopAt | null }
   /** A CIFAR-10 tarball the person chose, answering `needCifar`. */
   | { type: 'cifarFile'; file: File }
   /** Test aids: destroy the GPU device mid-run, or make the worker fail outright. */
   | { type: 'loseDevice' }
   | { type: 'crash' };
+
+/** Where a Step pauses: at the end of the current epoch, or after the next mask update. */
+export type StopAt = 'epoch' | 'update';
 
 /** Live GPU buffers in the worker, counted by the WebGPU backend. */
 export interface GpuMemory {

@@ -10,7 +10,7 @@ import type { ImageDataset } from '../data/dataset';
 import type { DataProgress } from './fetchAsset';
 import { loadCifar } from './loadCifar';
 import { loadMnist } from './loadMnist';
-import type { FromWorker, SampleImages, ToWorker } from './protocol';
+import type { FromWorker, SampleImages, StopAt, ToWorker } from './protocol';
 
 type DataProgressEvent = Parameters<DataProgress>[0];
 
@@ -37,8 +37,14 @@ const trainerEvents: TrainerEvents = {
       metrics,
       gpu: trainer?.backend instanceof GpuBackend ? liveGpuBuffers() : null,
     }),
-  maskUpdate: (update) => post({ type: 'maskUpdate', update }),
+  maskUpdate: (update) => {
+    updatesSeen++;
+    post({ type: 'maskUpdate', update });
+  },
 };
+/** A Step's stopping point, cleared when reached. */
+let stopAt: StopAt | null = null;
+let updatesSeen = 0;
 let trainer: Trainer | null = null;
 let running = false;
 
@@ -104,8 +110,17 @@ async function loop(): Promise<void> {
     for (;;) {
       try {
         let lastYield = performance.now();
+        const epochAtStart = trainer.epoch;
+        const updatesAtStart = updatesSeen;
         while (!trainer.finished && !paused) {
           await trainer.step();
+          if (
+            (stopAt === 'epoch' && trainer.epoch !== epochAtStart) ||
+            (stopAt === 'update' && updatesSeen !== updatesAtStart)
+          ) {
+            paused = true;
+            stopAt = null;
+          }
           if (performance.now() - lastYield > 30) {
             await yieldToEvents();
             lastYield = performance.now();
@@ -271,6 +286,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     schedule(async () => {
       activeRun = m.run;
       paused = false;
+      stopAt = m.stopAt;
       await start(m.config, m.baseUrl);
     });
   } else if (m.type === 'reset') {
@@ -290,6 +306,7 @@ scope.onmessage = (e: MessageEvent<ToWorker>) => {
     throw new Error('the worker was asked to crash (test aid)');
   } else if (m.type === 'resume') {
     paused = false;
+    stopAt = m.stopAt;
     void loop();
   }
 };

@@ -1,0 +1,102 @@
+import { expect, test } from '@playwright/test';
+
+test('controls write the link; a copied link reopens the same experiment with the same metrics', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?train=1000&epochs=1&hidden=40&seed=5');
+  const density = page.getByTestId('control-density');
+  await density.fill('0.3');
+  await density.press('Enter');
+  await expect(page).toHaveURL(/density=0\.3/);
+  await page.getByTestId('control-method').selectOption('set');
+  await expect(page).toHaveURL(/method=set/);
+  await page.getByTestId('control-nesterov').uncheck();
+  await expect(page).toHaveURL(/nesterov=0/);
+  await expect(page.getByTestId('config-density')).toHaveText('0.3');
+
+  await page.getByTestId('copy-link').click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(page.url());
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  const acc = await page.getByTestId('test-acc').textContent();
+  const summary = await page.getByTestId('last-epoch').textContent();
+
+  const fresh = await context.newPage();
+  await fresh.goto(link);
+  for (const [key, value] of [
+    ['density', '0.3'],
+    ['method', 'set'],
+    ['nesterov', '0'],
+    ['seed', '5'],
+    ['hidden', '40'],
+  ])
+    await expect(fresh.getByTestId(`config-${key}`)).toHaveText(value);
+  await fresh.getByTestId('start').click();
+  await expect(fresh.getByTestId('status')).toHaveText('done');
+  expect(await fresh.getByTestId('test-acc').textContent()).toBe(acc);
+  expect(await fresh.getByTestId('last-epoch').textContent()).toBe(summary);
+});
+
+test('a refused control value says why and changes nothing', async ({ page }) => {
+  await page.goto('/?density=0.2');
+  const density = page.getByTestId('control-density');
+  await density.fill('2');
+  await density.press('Enter');
+  await expect(page.getByTestId('control-error-density')).toContainText('must be > 0 and <= 1');
+  await expect(page.getByTestId('config-density')).toHaveText('0.2');
+  await expect(page).toHaveURL(/density=0\.2/);
+  await expect(density).toHaveValue('0.2');
+});
+
+test('hide hides exactly the controls, groups and panels it names', async ({ page }) => {
+  await page.goto('/?hide=controls,momentum');
+  await expect(page.getByTestId('start')).toBeVisible();
+  await expect(page.getByTestId('controls-panel')).toHaveCount(0);
+  await expect(page.getByTestId('chart-momentum')).toHaveCount(0);
+  await expect(page.getByTestId('chart-density')).toBeVisible();
+  await expect(page.getByTestId('chart-accuracy')).toBeVisible();
+
+  await page.goto('/?hide=sparsity,seed,samples');
+  await expect(page.getByTestId('controls-panel')).toBeVisible();
+  await expect(page.getByTestId('group-sparsity')).toHaveCount(0);
+  await expect(page.getByTestId('control-seed')).toHaveCount(0);
+  await expect(page.getByTestId('control-epochs')).toBeVisible();
+  await expect(page.getByTestId('group-optimizer')).toBeVisible();
+  await expect(page.getByTestId('chart-momentum')).toBeVisible();
+});
+
+test('step by epoch and by mask update, space bar play/pause, restart notice', async ({ page }) => {
+  await page.goto('/?train=1000&epochs=3&hidden=40&density=0.2');
+  await page.getByTestId('step-epoch').click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('last-epoch')).toContainText('After epoch 1');
+  await expect(page.getByTestId('mask-update')).toContainText('Update 1 at step 10 (epoch 1)');
+  await page.getByTestId('step-update').click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('mask-update')).toContainText('Update 2 at step 20 (epoch 2)');
+  await expect(page.getByTestId('last-epoch')).toContainText('After epoch 2');
+
+  // A setting changed mid-run applies to the next run, and the page says so.
+  const lr = page.getByTestId('control-lr');
+  await lr.fill('0.05');
+  await lr.press('Enter');
+  await expect(page.getByTestId('needs-restart')).toContainText('press Start again');
+
+  await page.locator('h1').click();
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await page.keyboard.press('Space');
+  await expect(page.getByTestId('status')).toHaveText(/loading|running|done/);
+  await expect(page.getByTestId('needs-restart')).toHaveCount(0);
+});
+
+test('projector layout: large type and high contrast', async ({ page }) => {
+  await page.goto('/?projector=1&hide=samples');
+  await expect(page.locator('main')).toHaveClass(/projector/);
+  const size = await page.locator('main').evaluate((m) => parseFloat(getComputedStyle(m).fontSize));
+  expect(size).toBeGreaterThanOrEqual(20);
+  await page.screenshot({ path: 'e2e/screenshots/projector.png' });
+});
