@@ -176,7 +176,9 @@ async function recoverFromDeviceLoss(): Promise<boolean> {
 
 let cifarAsk: { resolve(f: File): void; reject(e: Error): void } | null = null;
 
-function askForCifar(problem: string | null): Promise<File> {
+/** Asks the page for the tarball; a start or reset since `gen` began cancels the question. */
+function askForCifar(gen: number, problem: string | null): Promise<File> {
+  if (gen !== generation) return Promise.reject(new Cancelled());
   post({ type: 'needCifar', problem });
   return new Promise((resolve, reject) => (cifarAsk = { resolve, reject }));
 }
@@ -187,13 +189,14 @@ let dataCache: { key: string; data: { train: ImageDataset; test: ImageDataset } 
 async function loadData(
   config: ExperimentConfig,
   baseUrl: string,
+  gen: number,
 ): Promise<{ train: ImageDataset; test: ImageDataset }> {
   const key = `${config.dataset}:${config.train}`;
   if (dataCache?.key === key) return dataCache.data;
   const progress = (p: DataProgressEvent) => post({ type: 'data', ...p });
   const data =
     config.dataset === 'cifar10'
-      ? await loadCifar(baseUrl, config.train, progress, askForCifar)
+      ? await loadCifar(baseUrl, config.train, progress, (problem) => askForCifar(gen, problem))
       : await loadMnist(baseUrl, config.train, progress);
   dataCache = { key, data };
   return data;
@@ -225,7 +228,7 @@ function samplesOf(ds: ImageDataset): SampleImages {
 
 async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
   const mine = generation;
-  const data = await loadData(config, baseUrl);
+  const data = await loadData(config, baseUrl, mine);
   if (mine !== generation) throw new Cancelled();
   post({ type: 'samples', dataset: config.dataset, samples: samplesOf(data.train) });
   const { backend, notice } = await makeBackend(config);
