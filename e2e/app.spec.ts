@@ -57,6 +57,13 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
   const regrown = cells.reduce((a, c) => a + c[2], 0);
   expect(pruned).toBeGreaterThan(0);
   expect(regrown).toBe(pruned);
+  // Pruned/regrown bars for each layer at the one update, and the schedule with its used rate.
+  const bars = page.getByTestId('chart-updates').locator('.recharts-bar-rectangle');
+  expect(await bars.count()).toBeGreaterThanOrEqual(5);
+  await expect(page.getByTestId('chart-updates')).toContainText('#1 (step 60)');
+  const schedule = page.getByTestId('chart-schedule');
+  expect(await schedule.locator('.recharts-line-curve').count()).toBe(1);
+  expect(await schedule.locator('.recharts-scatter-symbol').count()).toBe(1);
   await page.screenshot({ path: 'e2e/screenshots/app-trained.png', fullPage: true });
   expect(errors).toEqual([]);
 });

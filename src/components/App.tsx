@@ -30,6 +30,7 @@ import { CifarImport } from './CifarImport';
 import { ControlsPanel } from './ControlsPanel';
 import { MaskUpdateTable } from './MaskUpdateTable';
 import { SampleStrip } from './SampleStrip';
+import { ScheduleChart, UpdatesChart } from './updateCharts';
 
 function formatBytes(n: number): string {
   if (n === 0) return '0 bytes';
@@ -329,6 +330,8 @@ export function App() {
         {shown('loss') && <LossChart />}
         {shown('density-chart') && <DensityChart />}
         {shown('momentum') && <MomentumChart />}
+        {shown('updates') && <UpdatesChart />}
+        {shown('schedule') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
       </div>
       {shown('config') && <ConfigSummary />}

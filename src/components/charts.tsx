@@ -18,7 +18,7 @@ import {
 } from '../state';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
-const color = (i: number) => COLORS[i % COLORS.length];
+export const color = (i: number) => COLORS[i % COLORS.length];
 /** Round ticks from just below `min` up to 100 (e.g. 60, 70, ..., 100). */
 function percentTicks(min: number): number[] {
   const span = 100 - (Number.isFinite(min) ? min : 0);
@@ -30,7 +30,8 @@ function percentTicks(min: number): number[] {
 
 const EPOCH_LABEL = { value: 'epoch', position: 'insideBottomRight' as const, offset: -4 };
 
-function Panel({
+/** A titled chart panel with a one-line caption. */
+export function Panel({
   title,
   caption,
   children,
@@ -50,7 +51,8 @@ function Panel({
   );
 }
 
-function Empty({ text }: { text: string }) {
+/** What a chart shows before it has real values. */
+export function Empty({ text }: { text: string }) {
   return <div className="empty">{text}</div>;
 }
 

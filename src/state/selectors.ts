@@ -32,3 +32,4 @@ const runSettings = (c: ExperimentConfig) =>
 /** True when the settings on screen differ from those of the run shown. */
 export const selectNeedsRestart = (s: AppState) =>
   s.runConfig !== null && s.status !== 'idle' && runSettings(s.runConfig) !== runSettings(s.config);
+export const selectRunConfig = (s: AppState) => s.runConfig;

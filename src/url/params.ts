@@ -113,6 +113,8 @@ export const PANELS = [
   'loss',
   'density-chart',
   'momentum',
+  'updates',
+  'schedule',
   'mask-update',
   'config',
 ] as const;

@@ -1,0 +1,150 @@
+import {
+  Bar,
+  BarChart,
+  CartesianGrid,
+  Legend,
+  Line,
+  ReferenceLine,
+  ResponsiveContainer,
+  Scatter,
+  ComposedChart,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { isUpdateStep, pruneRateAt, resolveSparsity } from '../sparse/methods';
+import { selectMaskUpdates, selectProgress, selectRunConfig, useStore } from '../state';
+import { color, Empty, Panel } from './charts';
+
+/** Per mask update and layer: weights pruned (below zero) and regrown (above), from the engine's reports. */
+export function UpdatesChart() {
+  const updates = useStore(selectMaskUpdates);
+  const layers = updates[0]?.layers.map((l) => l.name) ?? [];
+  const data = updates.map((u, i) =>
+    Object.fromEntries([
+      ['update', `#${i + 1} (step ${u.globalStep})`],
+      ...u.layers.flatMap((l) => [
+        [`${l.name} regrown`, l.regrown],
+        [`${l.name} pruned`, -l.pruned],
+      ]),
+    ]),
+  );
+  return (
+    <Panel
+      title="Pruned and regrown per update"
+      caption="Each bar is a layer at one mask update: weights removed (below 0) and regrown (above 0). Sparse momentum moves weights between layers; SET and RigL regrow what each layer lost."
+      testId="chart-updates"
+    >
+      {data.length === 0 ? (
+        <Empty text="Appears after the first mask update." />
+      ) : (
+        <ResponsiveContainer width="100%" height="100%">
+          <BarChart
+            data={data}
+            stackOffset="sign"
+            margin={{ top: 8, right: 16, bottom: 8, left: 8 }}
+          >
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="update" />
+            <YAxis width={64} tickFormatter={(v: number) => v.toLocaleString()} />
+            <Tooltip formatter={(v) => Math.abs(Number(v)).toLocaleString()} />
+            <Legend />
+            <ReferenceLine y={0} stroke="#111827" />
+            {layers.flatMap((name, i) => [
+              <Bar
+                key={`${name} regrown`}
+                dataKey={`${name} regrown`}
+                stackId={name}
+                fill={color(i)}
+                isAnimationActive={false}
+              />,
+              <Bar
+                key={`${name} pruned`}
+                dataKey={`${name} pruned`}
+                stackId={name}
+                fill={color(i)}
+                fillOpacity={0.45}
+                isAnimationActive={false}
+                legendType="none"
+              />,
+            ])}
+          </BarChart>
+        </ResponsiveContainer>
+      )}
+    </Panel>
+  );
+}
+
+/**
+ * The prune-rate schedule of the run: the curve over all training steps, the rates the
+ * engine used at past updates (dots), and the updates still to come (hollow).
+ */
+export function ScheduleChart() {
+  const config = useStore(selectRunConfig);
+  const progress = useStore(selectProgress);
+  const updates = useStore(selectMaskUpdates);
+  const sparsity = config ? resolveSparsity(config) : null;
+  if (!config || !progress || !sparsity?.dynamic) {
+    return (
+      <Panel
+        title="Prune-rate schedule"
+        caption="The fraction of active weights each mask update replaces, over training."
+        testId="chart-schedule"
+      >
+        <Empty
+          text={
+            sparsity && !sparsity.dynamic
+              ? 'This method never updates its mask.'
+              : 'Appears once a sparse run has started.'
+          }
+        />
+      </Panel>
+    );
+  }
+  const { totalSteps, stepsPerEpoch, globalStep } = progress;
+  const rate = (step: number) =>
+    pruneRateAt(sparsity.schedule, step, totalSteps, config.prune_rate);
+  const samples = 60;
+  const curve = Array.from({ length: samples + 1 }, (_, i) => {
+    const step = Math.round((i * totalSteps) / samples);
+    return { step, schedule: rate(step) };
+  });
+  const used = updates.map((u) => ({ step: u.globalStep, used: u.pruneRate }));
+  const planned: { step: number; planned: number }[] = [];
+  for (let step = globalStep + 1; step < totalSteps; step++)
+    if (isUpdateStep(sparsity, step, stepsPerEpoch, totalSteps))
+      planned.push({ step, planned: rate(step) });
+  return (
+    <Panel
+      title="Prune-rate schedule"
+      caption={`${sparsity.schedule} schedule from prune_rate=${config.prune_rate} to 0.005. Filled dots: rates used at past updates; hollow: updates still to come.`}
+      testId="chart-schedule"
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="step" type="number" domain={[0, totalSteps]} />
+          <YAxis domain={[0, 'auto']} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+          <Tooltip formatter={(v) => Number(v).toFixed(4)} />
+          <Legend />
+          <Line
+            data={curve}
+            dataKey="schedule"
+            stroke="#6b7280"
+            dot={false}
+            isAnimationActive={false}
+          />
+          <ReferenceLine x={globalStep} stroke="#111827" strokeDasharray="4 3" label="now" />
+          <Scatter data={used} dataKey="used" fill="#dc2626" isAnimationActive={false} />
+          <Scatter
+            data={planned}
+            dataKey="planned"
+            fill="#ffffff"
+            stroke="#2563eb"
+            isAnimationActive={false}
+          />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </Panel>
+  );
+}
