@@ -100,3 +100,37 @@ test('projector layout: large type and high contrast', async ({ page }) => {
   expect(size).toBeGreaterThanOrEqual(20);
   await page.screenshot({ path: 'e2e/screenshots/projector.png' });
 });
+
+test("CSV and JSON exports hold the run's own metrics", async ({ page }) => {
+  await page.goto('/?train=1000&epochs=2&hidden=40&density=0.2&autorun=1');
+  await expect(page.getByTestId('status')).toHaveText('done');
+  const shown = (await page.getByTestId('test-acc').textContent())!;
+
+  const [csvDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-csv').click(),
+  ]);
+  expect(csvDownload.suggestedFilename()).toBe('sparse-playground-mlp-snfs-d0.2-seed17.csv');
+  const csv = (await (await csvDownload.createReadStream()).toArray()).join('');
+  const [header, ...rows] = csv
+    .trim()
+    .split('\n')
+    .map((l) => l.split(','));
+  expect(rows).toHaveLength(2);
+  const col = (name: string) => header.indexOf(name);
+  expect(`${(Number(rows[1][col('test_acc')]) * 100).toFixed(2)}%`).toBe(shown);
+  expect(Number(rows[1][col('density')])).toBeCloseTo(0.2, 4);
+  expect(header).toContain('fc1_density');
+
+  const [jsonDownload] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByTestId('export-json').click(),
+  ]);
+  const run = JSON.parse((await (await jsonDownload.createReadStream()).toArray()).join(''));
+  expect(run.config.density).toBe(0.2);
+  expect(run.link).toContain('density=0.2');
+  expect(run.epochs).toHaveLength(2);
+  expect(`${(run.epochs[1].testAcc * 100).toFixed(2)}%`).toBe(shown);
+  expect(run.maskUpdates).toHaveLength(1);
+  expect(run.backend).toBe('webgpu');
+});

@@ -7,6 +7,7 @@ import {
   selectAutorun,
   selectBackend,
   selectBatch,
+  exportRun,
   selectConfig,
   selectCrashed,
   selectData,
@@ -244,6 +245,25 @@ function LastEpoch() {
   const epochs = useStore(selectEpochs);
   const last = epochs[epochs.length - 1];
   if (!last) return null;
+  return (
+    <div className="summary-row">
+      <LastEpochText />
+      <span className="export">
+        Export metrics:{' '}
+        <button onClick={() => exportRun('csv')} data-testid="export-csv">
+          CSV
+        </button>{' '}
+        <button onClick={() => exportRun('json')} data-testid="export-json">
+          JSON
+        </button>
+      </span>
+    </div>
+  );
+}
+
+function LastEpochText() {
+  const epochs = useStore(selectEpochs);
+  const last = epochs[epochs.length - 1];
   return (
     <p className="summary" data-testid="last-epoch">
       After epoch {last.epoch}: test accuracy{' '}

@@ -7,6 +7,7 @@ export {
   resumeRun,
   resetRun,
   stepRun,
+  exportRun,
   announceConfig,
   sendCifarFile,
 } from './runner';

@@ -1,4 +1,5 @@
 import type { FromWorker, StopAt, ToWorker } from '../worker/protocol';
+import { epochsCsv, runLink, type RunExport } from './exportRun';
 import { useStore } from './store';
 
 /** Hook a headless driver (`npm run experiment`) can install to receive every event. */
@@ -115,4 +116,27 @@ export function resetRun(): void {
 export function announceConfig(): void {
   const { config, rejected } = useStore.getState();
   forward({ type: 'config', config, rejected });
+}
+
+/** Saves the shown run's metrics as a file (CSV: one row per epoch; JSON: everything). */
+export function exportRun(format: 'csv' | 'json'): void {
+  const s = useStore.getState();
+  const config = s.runConfig ?? s.config;
+  const base = `${window.location.origin}${window.location.pathname}`;
+  const data: RunExport = {
+    link: runLink(config, base),
+    config,
+    backend: s.backend,
+    adapter: s.adapter,
+    epochs: s.epochs,
+    steps: s.steps,
+    maskUpdates: s.maskUpdates,
+  };
+  const body = format === 'csv' ? epochsCsv(s.epochs) : JSON.stringify(data, null, 2);
+  const blob = new Blob([body], { type: format === 'csv' ? 'text/csv' : 'application/json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = `sparse-playground-${config.model}-${config.method}-d${config.density}-seed${config.seed}.${format}`;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
