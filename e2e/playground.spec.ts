@@ -134,3 +134,31 @@ test("CSV and JSON exports hold the run's own metrics", async ({ page }) => {
   expect(run.maskUpdates).toHaveLength(1);
   expect(run.backend).toBe('webgpu');
 });
+
+test('each preset runs its experiments and the compare view overlays them', async ({ page }) => {
+  test.slow();
+  await page.goto('/?train=500&epochs=1&seed=3');
+  const runs = page.getByTestId('runs').locator('li');
+  const expected: [string, RegExp[]][] = [
+    ['dense-vs-snfs', [/dense dense mlp 300-100/, /snfs d=0\.05 mlp 300-100/]],
+    ['methods', [/snfs d=0\.05/, /set d=0\.05/, /rigl d=0\.05/, /static d=0\.05/]],
+    ['wide-vs-narrow', [/snfs d=0\.05 mlp 300-100/, /dense dense mlp 16-10/]],
+    ['blocks', [/snfs d=0\.05 mlp 300-100 seed/, /block 16/]],
+  ];
+  let total = 0;
+  for (const [preset, names] of expected) {
+    await page.getByTestId(`preset-${preset}`).click();
+    total += names.length;
+    await expect(runs).toHaveCount(total, { timeout: 180_000 });
+    await expect(page.getByTestId('status')).toHaveText('done');
+    const texts = await runs.allTextContents();
+    names.forEach((re, i) => expect(texts[total - names.length + i]).toMatch(re));
+    for (const t of texts) expect(t).toMatch(/seed 3: \d+\.\d\d%$/);
+  }
+  // All ten runs are overlaid; unticking one removes its line.
+  const lines = page.getByTestId('chart-compare').locator('.recharts-line');
+  await expect(lines).toHaveCount(10);
+  await runs.first().locator('input').uncheck();
+  await expect(lines).toHaveCount(9);
+  await expect(page).toHaveURL(/block=16/); // the link is the last run's experiment
+});

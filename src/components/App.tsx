@@ -28,6 +28,7 @@ import {
 import { PARAMS, rejectionMessage } from '../url/params';
 import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
 import { CifarImport } from './CifarImport';
+import { Compare } from './Compare';
 import { ControlsPanel } from './ControlsPanel';
 import { MaskUpdateTable } from './MaskUpdateTable';
 import { SampleStrip } from './SampleStrip';
@@ -353,6 +354,7 @@ export function App() {
         {shown('updates') && <UpdatesChart />}
         {shown('schedule') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
+        {shown('compare') && <Compare />}
       </div>
       {shown('config') && <ConfigSummary />}
     </main>

@@ -8,7 +8,10 @@ export {
   resetRun,
   stepRun,
   exportRun,
+  runPreset,
   announceConfig,
   sendCifarFile,
 } from './runner';
 export { syncUrlWithConfig } from './url';
+export { PRESETS } from './presets';
+export type { RunRecord } from './store';

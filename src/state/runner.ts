@@ -1,5 +1,6 @@
 import type { FromWorker, StopAt, ToWorker } from '../worker/protocol';
 import { epochsCsv, runLink, type RunExport } from './exportRun';
+import { PRESETS } from './presets';
 import { useStore } from './store';
 
 /** Hook a headless driver (`npm run experiment`) can install to receive every event. */
@@ -43,6 +44,7 @@ function ensureWorker(): Worker {
     if (m.run !== activeRun) return; // from a run that was reset or replaced
     useStore.getState().receive(m);
     forward(m);
+    if (m.type === 'done') startQueued();
   };
   w.onerror = (e) => {
     e.preventDefault();
@@ -108,6 +110,7 @@ function stopRun(): void {
 /** Stops the run (the worker frees its device) and clears every chart; the configuration stays. */
 export function resetRun(): void {
   activeRun = 0;
+  useStore.getState().setQueue([]);
   send({ type: 'reset' });
   useStore.getState().clearRun();
 }
@@ -139,4 +142,22 @@ export function exportRun(format: 'csv' | 'json'): void {
   a.download = `sparse-playground-${config.model}-${config.method}-d${config.density}-seed${config.seed}.${format}`;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+}
+
+/** Runs a preset: its first configuration now, the others each when the previous finishes. */
+export function runPreset(id: string): void {
+  const preset = PRESETS.find((p) => p.id === id);
+  if (!preset) return;
+  const [first, ...rest] = preset.runs(useStore.getState().config);
+  useStore.getState().setQueue(rest);
+  useStore.getState().setConfig(first);
+  startRun();
+}
+
+function startQueued(): void {
+  const [next, ...rest] = useStore.getState().queue;
+  if (!next) return;
+  useStore.getState().setQueue(rest);
+  useStore.getState().setConfig(next);
+  startRun();
 }

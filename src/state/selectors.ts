@@ -33,3 +33,6 @@ const runSettings = (c: ExperimentConfig) =>
 export const selectNeedsRestart = (s: AppState) =>
   s.runConfig !== null && s.status !== 'idle' && runSettings(s.runConfig) !== runSettings(s.config);
 export const selectRunConfig = (s: AppState) => s.runConfig;
+export const selectHistory = (s: AppState) => s.history;
+export const selectCompared = (s: AppState) => s.compared;
+export const selectQueue = (s: AppState) => s.queue;

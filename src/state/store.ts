@@ -40,6 +40,35 @@ export interface RunSlice {
   crashed: boolean;
 }
 
+/** A run of this session, kept for comparison. */
+export interface RunRecord {
+  id: number;
+  name: string;
+  config: ExperimentConfig;
+  epochs: EpochMetrics[];
+  /** False when the run was stopped before its last epoch. */
+  finished: boolean;
+}
+
+export interface HistorySlice {
+  history: RunRecord[];
+  /** Ids of the runs the compare chart overlays. */
+  compared: number[];
+  /** Configurations a preset still has to run, in order. */
+  queue: ExperimentConfig[];
+  toggleCompared(id: number): void;
+  setQueue(queue: ExperimentConfig[]): void;
+  setConfig(config: ExperimentConfig): void;
+}
+
+/** A short label for a run: method, density, model, blocks, seed. */
+export function runName(id: number, c: ExperimentConfig): string {
+  const model = c.model === 'mlp' ? `mlp ${c.hidden.join('-')}` : c.model;
+  const density = c.method === 'dense' || c.density >= 1 ? 'dense' : `d=${c.density}`;
+  const block = c.block > 1 ? ` block ${c.block}` : '';
+  return `#${id} ${c.method} ${density} ${model}${block} seed ${c.seed}`;
+}
+
 export interface MemorySlice {
   /** Live GPU buffers in the worker at the last epoch end or reset (kept across runs). */
   gpuMemory: GpuMemory | null;
@@ -60,7 +89,7 @@ export interface Actions {
   clearRun(): void;
 }
 
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & MemorySlice & Actions;
+export type AppState = ConfigSlice & RunSlice & MetricsSlice & MemorySlice & HistorySlice & Actions;
 
 const emptyRun = (): RunSlice & MetricsSlice => ({
   status: 'idle',
@@ -99,16 +128,51 @@ const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => (
   },
 });
 
-const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & MemorySlice & Actions> = (
-  set,
-) => ({
+let runIds = 0;
+/** The shown run has been put in the history already. */
+let archived = false;
+
+/** The shown run as a history entry (once), when it has at least one epoch. */
+function archive(s: AppState, finished: boolean): Partial<AppState> {
+  if (archived || !s.runConfig || s.epochs.length === 0) return {};
+  archived = true;
+  const id = ++runIds;
+  const record = {
+    id,
+    name: runName(id, s.runConfig),
+    config: s.runConfig,
+    epochs: s.epochs,
+    finished,
+  };
+  return { history: [...s.history, record], compared: [...s.compared, id] };
+}
+
+const runSlice: StateCreator<
+  AppState,
+  [],
+  [],
+  RunSlice & MetricsSlice & MemorySlice & HistorySlice & Actions
+> = (set) => ({
   ...emptyRun(),
   gpuMemory: null,
+  history: [],
+  compared: [],
+  queue: [],
+  toggleCompared: (id) =>
+    set((s) => ({
+      compared: s.compared.includes(id) ? s.compared.filter((c) => c !== id) : [...s.compared, id],
+    })),
+  setQueue: (queue) => set({ queue }),
+  setConfig: (config) => set({ config }),
   setGpuMemory: (gpuMemory) => set({ gpuMemory }),
   beginRun: () =>
-    set((s) => ({ ...emptyRun(), status: 'loading', gpuMemory: null, runConfig: s.config })),
+    set((s) => {
+      const history = archive(s, false);
+      archived = false;
+      return { ...history, ...emptyRun(), status: 'loading', gpuMemory: null, runConfig: s.config };
+    }),
   setStatus: (status) => set({ status }),
-  clearRun: () => set(emptyRun()),
+  clearRun: () => set((s) => ({ ...archive(s, false), ...emptyRun() })),
   receive: (m) =>
     set((s): Partial<AppState> => {
       switch (m.type) {
@@ -155,7 +219,7 @@ const runSlice: StateCreator<AppState, [], [], RunSlice & MetricsSlice & MemoryS
         case 'paused':
           return { status: 'paused' };
         case 'done':
-          return { status: 'done' };
+          return { status: 'done', ...archive(s, true) };
         case 'error':
           return { status: 'error', error: m.message };
         case 'crashed':

@@ -116,6 +116,7 @@ export const PANELS = [
   'updates',
   'schedule',
   'mask-update',
+  'compare',
   'config',
 ] as const;
 
