@@ -64,6 +64,11 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
   const schedule = page.getByTestId('chart-schedule');
   expect(await schedule.locator('.recharts-line-curve').count()).toBe(1);
   expect(await schedule.locator('.recharts-scatter-symbol').count()).toBe(1);
+  // Activation sparsity of fc2's and fc3's inputs (ReLU outputs), and the compute estimate.
+  expect(await lineCount(page, 'chart-activations')).toBe(2);
+  const compute = page.getByTestId('chart-compute');
+  expect(await compute.locator('.recharts-bar-rectangle').count()).toBe(6); // 3 bars x 2 epochs
+  expect(await compute.locator('.recharts-line-curve').count()).toBe(1);
   await page.screenshot({ path: 'e2e/screenshots/app-trained.png', fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -29,6 +29,7 @@ import { PARAMS, rejectionMessage } from '../url/params';
 import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
 import { CifarImport } from './CifarImport';
 import { Compare } from './Compare';
+import { ActivationChart, ComputeChart } from './computeCharts';
 import { ControlsPanel } from './ControlsPanel';
 import { MaskUpdateTable } from './MaskUpdateTable';
 import { SampleStrip } from './SampleStrip';
@@ -351,6 +352,8 @@ export function App() {
         {shown('loss') && <LossChart />}
         {shown('density-chart') && <DensityChart />}
         {shown('momentum') && <MomentumChart />}
+        {shown('activations') && <ActivationChart />}
+        {shown('compute') && <ComputeChart />}
         {shown('updates') && <UpdatesChart />}
         {shown('schedule') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}

@@ -49,6 +49,8 @@ export interface EpochMetrics {
   /** Total density over all weight matrices (biases are always dense and not counted). */
   density: number;
   layers: LayerSnapshot[];
+  /** Per weight layer after the first: fraction of zeros in its input (last training batch). */
+  inputZeros: { name: string; zeros: number }[];
   /** Prune rate of the last mask update during this epoch; null when none ran. */
   pruneRate: number | null;
   seconds: number;
@@ -106,6 +108,8 @@ interface NormParam {
 interface Plan {
   batch: number;
   ops: Op[];
+  /** The input activations of every weight layer but the first (for activation sparsity). */
+  inputs: { name: string; tensor: Tensor }[];
 }
 
 /** PyTorch's BatchNorm defaults. */
@@ -661,7 +665,12 @@ export class Trainer {
         );
       }
     }
-    const plan = { batch, ops };
+    const inputs = this.layers.flatMap((l, i) =>
+      (l.kind === 'linear' || l.kind === 'conv') && i > 0
+        ? [{ name: l.name, tensor: acts[i] }]
+        : [],
+    );
+    const plan = { batch, ops, inputs };
     cache.set(batch, plan);
     return plan;
   }
@@ -700,7 +709,8 @@ export class Trainer {
     const offset = this.stepInEpoch * this.config.batch;
     const batch = Math.min(this.config.batch, this.train.count - offset);
     this.backend.write(this.cursor, Uint32Array.of(offset));
-    this.backend.run(this.plan(batch, true).ops);
+    this.lastPlan = this.plan(batch, true);
+    this.backend.run(this.lastPlan.ops);
     this.stepInEpoch++;
     this.windowSamples += batch;
     const endOfEpoch = this.stepInEpoch === this.stepsPerEpoch;
@@ -797,9 +807,27 @@ export class Trainer {
   }
 
   private lastRate: number | null = null;
+  private lastPlan: Plan | null = null;
+
+  /**
+   * Fraction of exact zeros in each weight layer's input for the last training batch: after
+   * ReLU (and pooling) many activations are 0, a second sparsity a kernel could skip.
+   */
+  private async inputSparsity(): Promise<{ name: string; zeros: number }[]> {
+    if (!this.lastPlan) return [];
+    return Promise.all(
+      this.lastPlan.inputs.map(async ({ name, tensor }) => {
+        const values = await this.backend.read(tensor);
+        let zeros = 0;
+        for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
+        return { name, zeros: zeros / values.length };
+      }),
+    );
+  }
 
   private async endEpoch(accum: Float32Array): Promise<void> {
     const trainSeconds = (performance.now() - this.epochStart) / 1000;
+    const inputZeros = await this.inputSparsity();
     const { loss: testLoss, acc: testAcc } = await this.evaluate();
     const states = await this.readLayers();
     const meanMomentum = states.map((st) =>
@@ -830,6 +858,7 @@ export class Trainer {
       trainLoss: accum[0] / accum[2],
       density: totalActive / totalSize,
       layers,
+      inputZeros,
       pruneRate: this.lastRate,
       seconds: trainSeconds,
       samplesPerSec: this.train.count / trainSeconds,
@@ -842,11 +871,14 @@ export class Trainer {
   }
 
   /** Active weights per layer right now (initial densities before the first update). */
-  layerSummary(): { name: string; size: number; active: number }[] {
+  layerSummary(): { name: string; size: number; active: number; macsPerSample: number }[] {
     return this.params.map((p) => ({
       name: p.spec.name,
       size: p.w.length,
       active: p.unitMask ? activeWeights(p.unitMask, p.grid) : p.w.length,
+      // A conv layer applies its weights at every output position.
+      macsPerSample:
+        p.w.length * (p.spec.kind === 'conv' ? p.spec.outShape.height * p.spec.outShape.width : 1),
     }));
   }
 

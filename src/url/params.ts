@@ -113,6 +113,8 @@ export const PANELS = [
   'loss',
   'density-chart',
   'momentum',
+  'activations',
+  'compute',
   'updates',
   'schedule',
   'mask-update',

@@ -38,6 +38,8 @@ export interface InitialLayer {
   name: string;
   size: number;
   active: number;
+  /** Multiply-adds per sample in the forward pass when dense. */
+  macsPerSample: number;
 }
 
 /** Messages the training worker sends back; the store and `npm run experiment` read these. */

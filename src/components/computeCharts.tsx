@@ -1,0 +1,125 @@
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  LineChart,
+  ResponsiveContainer,
+  Tooltip,
+  XAxis,
+  YAxis,
+} from 'recharts';
+import { stepFlops } from '../engine/flops';
+import { resolveSparsity } from '../sparse/methods';
+import { selectEpochs, selectInitialLayers, selectRunConfig, useStore } from '../state';
+import { color, Empty, Panel } from './charts';
+
+/** Fraction of exact zeros in each layer's input, per epoch: the activations' own sparsity. */
+export function ActivationChart() {
+  const epochs = useStore(selectEpochs);
+  const names = epochs[0]?.inputZeros.map((z) => z.name) ?? [];
+  const data = epochs.map((e) =>
+    Object.fromEntries([['epoch', e.epoch], ...e.inputZeros.map((z) => [z.name, z.zeros])]),
+  );
+  return (
+    <Panel
+      title="Activation sparsity"
+      caption="Share of exact zeros in each layer's input (after ReLU, and pooling in CNNs), last training batch of each epoch. Zeros here could be skipped too: double sparsity."
+      testId="chart-activations"
+    >
+      {data.length === 0 || names.length === 0 ? (
+        <Empty text="Appears after the first epoch." />
+      ) : (
+        <ResponsiveContainer width="100%" height="100%">
+          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" />
+            <XAxis dataKey="epoch" type="number" domain={[1, 'dataMax']} allowDecimals={false} />
+            <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+            <Tooltip formatter={(v) => Number(v).toFixed(3)} />
+            <Legend />
+            {names.map((n, i) => (
+              <Line
+                key={n}
+                dataKey={n}
+                name={`input of ${n}`}
+                stroke={color(i + 1)}
+                isAnimationActive={false}
+              />
+            ))}
+          </LineChart>
+        </ResponsiveContainer>
+      )}
+    </Panel>
+  );
+}
+
+/**
+ * FLOPs of one training step per epoch: dense, skipping missing weights, and also skipping
+ * zero inputs, with the measured samples/s. The kernels here run dense math on masked
+ * weights, so the two sparse bars are what sparse kernels could save, not what they do now.
+ */
+export function ComputeChart() {
+  const epochs = useStore(selectEpochs);
+  const initial = useStore(selectInitialLayers);
+  const config = useStore(selectRunConfig);
+  if (!config || epochs.length === 0 || initial.length === 0) {
+    return (
+      <Panel
+        title="Compute per training step"
+        caption="Dense vs weight-sparse vs weight-and-activation-sparse FLOPs, and samples/s."
+        testId="chart-compute"
+      >
+        <Empty text="Appears after the first epoch." />
+      </Panel>
+    );
+  }
+  const s = resolveSparsity(config);
+  const denseGradient = s.dynamic && s.growth === 'momentum';
+  const data = epochs.map((e) => {
+    const zeros = new Map(e.inputZeros.map((z) => [z.name, z.zeros]));
+    const f = stepFlops(
+      initial.map((l, i) => ({
+        macsPerSample: l.macsPerSample,
+        density: e.layers[i].density,
+        inputNonZero: 1 - (zeros.get(l.name) ?? 0),
+      })),
+      config.batch,
+      denseGradient,
+    );
+    return {
+      epoch: e.epoch,
+      dense: f.dense / 1e9,
+      'weight-sparse': f.weightSparse / 1e9,
+      'weight- and activation-sparse': f.doubleSparse / 1e9,
+      'samples/s': Math.round(e.samplesPerSec),
+    };
+  });
+  return (
+    <Panel
+      title="Compute per training step"
+      caption={`GFLOP per step of ${config.batch} samples (bars) and measured samples/s (line).${denseGradient ? ' Sparse momentum needs the dense weight gradient every step (the momentum of missing weights decides regrowth), so that part stays dense.' : ''} Today's kernels compute densely on masked weights.`}
+      testId="chart-compute"
+    >
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 8, left: 0 }}>
+          <CartesianGrid strokeDasharray="3 3" />
+          <XAxis dataKey="epoch" />
+          <YAxis yAxisId="flops" width={56} tickFormatter={(v: number) => v.toPrecision(2)} />
+          <YAxis yAxisId="speed" orientation="right" width={56} />
+          <Tooltip formatter={(v) => Number(v).toPrecision(3)} />
+          <Legend />
+          <Bar yAxisId="flops" dataKey="dense" fill="#9ca3af" isAnimationActive={false} />
+          <Bar yAxisId="flops" dataKey="weight-sparse" fill="#2563eb" isAnimationActive={false} />
+          <Bar
+            yAxisId="flops"
+            dataKey="weight- and activation-sparse"
+            fill="#059669"
+            isAnimationActive={false}
+          />
+          <Line yAxisId="speed" dataKey="samples/s" stroke="#dc2626" isAnimationActive={false} />
+        </ComposedChart>
+      </ResponsiveContainer>
+    </Panel>
+  );
+}
