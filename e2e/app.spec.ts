@@ -69,6 +69,22 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
   const compute = page.getByTestId('chart-compute');
   expect(await compute.locator('.recharts-bar-rectangle').count()).toBe(6); // 3 bars x 2 epochs
   expect(await compute.locator('.recharts-line-curve').count()).toBe(1);
+  // Mask views: every layer, with the update's pruned (red) and regrown (green) weights.
+  const colours = await page.getByTestId('mask-fc1').evaluate((c: HTMLCanvasElement) => {
+    const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+    let red = 0;
+    let green = 0;
+    for (let i = 0; i < d.length; i += 4) {
+      if (d[i] === 220 && d[i + 1] === 38) red++;
+      if (d[i] === 22 && d[i + 1] === 163) green++;
+    }
+    return { red, green, size: c.width * c.height };
+  });
+  expect(colours.size).toBe(784 * 300);
+  expect(colours.red).toBe(cells[0][1]); // fc1 pruned, as in the update table
+  expect(colours.green).toBe(cells[0][2]); // fc1 regrown
+  await expect(page.getByTestId('tiles-fc1')).toBeVisible();
+  await expect(page.getByTestId('mask-fc3')).toBeVisible();
   await page.screenshot({ path: 'e2e/screenshots/app-trained.png', fullPage: true });
   expect(errors).toEqual([]);
 });

@@ -162,3 +162,16 @@ test('each preset runs its experiments and the compare view overlays them', asyn
   await expect(lines).toHaveCount(9);
   await expect(page).toHaveURL(/block=16/); // the link is the last run's experiment
 });
+
+test('conv layers show their filters in the mask view', async ({ page }) => {
+  await page.goto('/?model=lenet5&train=500&epochs=1&density=0.1&autorun=1');
+  await expect(page.getByTestId('tiles-conv1')).toBeVisible();
+  await expect(page.getByTestId('tiles-conv2')).toBeVisible();
+  await expect(page.getByTestId('mask-fc1')).toBeVisible();
+  const size = await page
+    .getByTestId('mask-conv2')
+    .evaluate((c: HTMLCanvasElement) => [c.width, c.height]);
+  expect(size).toEqual([500, 50]); // 50 filters of 5x5x20
+  await page.getByTestId('mask-views').screenshot({ path: 'e2e/screenshots/masks-lenet5.png' });
+  await page.getByTestId('reset').click();
+});

@@ -32,6 +32,7 @@ import { Compare } from './Compare';
 import { ActivationChart, ComputeChart } from './computeCharts';
 import { ControlsPanel } from './ControlsPanel';
 import { MaskUpdateTable } from './MaskUpdateTable';
+import { MaskViews } from './MaskViews';
 import { SampleStrip } from './SampleStrip';
 import { ScheduleChart, UpdatesChart } from './updateCharts';
 
@@ -359,6 +360,7 @@ export function App() {
         {shown('mask-update') && <MaskUpdateTable />}
         {shown('compare') && <Compare />}
       </div>
+      {shown('masks') && <MaskViews />}
       {shown('config') && <ConfigSummary />}
     </main>
   );

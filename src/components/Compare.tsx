@@ -17,7 +17,7 @@ import {
   selectStatus,
   useStore,
 } from '../state';
-import { color, Empty } from './charts';
+import { color } from './charts';
 
 /** Every run of this session, the presets, and test accuracy of the chosen runs overlaid. */
 export function Compare() {
@@ -59,7 +59,7 @@ export function Compare() {
         ))}
       </div>
       {history.length === 0 ? (
-        <Empty text="Finished runs appear here." />
+        <p className="caption">Finished runs appear here.</p>
       ) : (
         <>
           <ul className="runs" data-testid="runs">

@@ -68,6 +68,28 @@ export interface StepProgress {
   samplesPerSec: number;
 }
 
+/** Mask element states for the mask views. */
+export const MASK_ABSENT = 0;
+export const MASK_ACTIVE = 1;
+export const MASK_PRUNED = 2;
+export const MASK_REGROWN = 3;
+
+/**
+ * Each layer's mask as a [rows][cols] grid of states (absent, active, pruned by the last update,
+ * regrown by it); conv layers are [out channels][k·k·in channels].
+ */
+export interface MaskView {
+  globalStep: number;
+  layers: {
+    name: string;
+    rows: number;
+    cols: number;
+    kernel: number;
+    inChannels: number;
+    state: Uint8Array;
+  }[];
+}
+
 export interface MaskUpdateEvent {
   epoch: number;
   globalStep: number;
@@ -79,6 +101,8 @@ export interface TrainerEvents {
   progress?(p: StepProgress): void;
   epoch?(m: EpochMetrics): void;
   maskUpdate?(u: MaskUpdateEvent): void;
+  /** Every layer's mask after an update, with what the update pruned and regrew. */
+  masks?(m: MaskView): void;
 }
 
 interface Param {
@@ -789,11 +813,13 @@ export class Trainer {
       redist: s.redist,
       rng: this.rng,
     });
+    const before = this.params.map((p) => (p.unitMask ? expandMask(p.unitMask, p.grid) : null));
     this.params.forEach((p, i) => {
       p.unitMask = update.unitMasks[i];
       this.backend.write(p.mask!, Float32Array.from(update.masks[i]));
       this.backend.write(p.w, update.weights[i]);
     });
+    if (this.events.masks) this.events.masks(this.maskView(before));
     this.lastRate = rate;
     this.events.maskUpdate?.({
       epoch: this.epoch + 1,
@@ -880,6 +906,31 @@ export class Trainer {
       macsPerSample:
         p.w.length * (p.spec.kind === 'conv' ? p.spec.outShape.height * p.spec.outShape.width : 1),
     }));
+  }
+
+  /** The masks now, marking changes against `before` (the masks before an update). */
+  maskView(before: (Uint8Array | null)[] = []): MaskView {
+    return {
+      globalStep: this.globalStep,
+      layers: this.params.map((p, i) => {
+        const now = p.unitMask ? expandMask(p.unitMask, p.grid) : null;
+        const prev = before[i] ?? now;
+        const state = new Uint8Array(p.w.length);
+        for (let j = 0; j < state.length; j++) {
+          const a = now ? now[j] : 1;
+          const b = prev ? prev[j] : 1;
+          state[j] = a && b ? MASK_ACTIVE : a ? MASK_REGROWN : b ? MASK_PRUNED : MASK_ABSENT;
+        }
+        return {
+          name: p.spec.name,
+          rows: p.spec.outFeatures,
+          cols: p.spec.inFeatures,
+          kernel: p.spec.kind === 'conv' ? p.spec.kernel : 0,
+          inChannels: p.spec.kind === 'conv' ? p.spec.inShape.channels : 0,
+          state,
+        };
+      }),
+    };
   }
 
   /** Current weights, masks and momentum of every linear layer (for tests and views). */

@@ -36,3 +36,4 @@ export const selectRunConfig = (s: AppState) => s.runConfig;
 export const selectHistory = (s: AppState) => s.history;
 export const selectCompared = (s: AppState) => s.compared;
 export const selectQueue = (s: AppState) => s.queue;
+export const selectMasks = (s: AppState) => s.masks;

@@ -1,5 +1,5 @@
 import { create, type StateCreator } from 'zustand';
-import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
+import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
 import {
   decode,
   encode,
@@ -38,6 +38,8 @@ export interface RunSlice {
   samples: SampleImages | null;
   /** The worker itself died (not a training error): the page offers a restart. */
   crashed: boolean;
+  /** The latest masks, for the mask views. */
+  masks: MaskView | null;
 }
 
 /** A run of this session, kept for comparison. */
@@ -103,6 +105,7 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   needCifar: null,
   samples: null,
   crashed: false,
+  masks: null,
   epochs: [],
   steps: [],
   maskUpdates: [],
@@ -214,6 +217,8 @@ const runSlice: StateCreator<
           return { epochs: [...s.epochs, m.metrics], gpuMemory: m.gpu ?? s.gpuMemory };
         case 'reset':
           return { gpuMemory: m.gpu };
+        case 'masks':
+          return { masks: m.view };
         case 'maskUpdate':
           return { maskUpdates: [...s.maskUpdates, m.update] };
         case 'paused':

@@ -119,6 +119,7 @@ export const PANELS = [
   'schedule',
   'mask-update',
   'compare',
+  'masks',
   'config',
 ] as const;
 

@@ -1,4 +1,4 @@
-import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
+import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
 import type { ExperimentConfig } from '../url/params';
 
 /** Messages the page sends to the training worker. */
@@ -64,6 +64,8 @@ export type FromWorker =
   /** The run was stopped and its device freed; `gpu` is what is still allocated (0 if no leak). */
   | { type: 'reset'; gpu: GpuMemory }
   | { type: 'maskUpdate'; update: MaskUpdateEvent }
+  /** The masks for the mask views: at the start, then after every update. */
+  | { type: 'masks'; view: MaskView }
   /** The GPU device was lost and training resumed on a new one from the checkpoint of `epoch`. */
   | { type: 'recovered'; message: string; epoch: number }
   /** Not sent by the worker: the page reports that the worker itself died. */

@@ -37,6 +37,7 @@ const trainerEvents: TrainerEvents = {
       metrics,
       gpu: trainer?.backend instanceof GpuBackend ? liveGpuBuffers() : null,
     }),
+  masks: (view) => post({ type: 'masks', view }),
   maskUpdate: (update) => {
     updatesSeen++;
     post({ type: 'maskUpdate', update });
@@ -263,6 +264,7 @@ async function start(config: ExperimentConfig, baseUrl: string): Promise<void> {
     trainCount: data.train.count,
     testCount: data.test.count,
   });
+  post({ type: 'masks', view: trainer.maskView() });
   void loop();
 }
 
