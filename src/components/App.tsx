@@ -313,8 +313,14 @@ export function App() {
           Train a sparse neural network on MNIST or CIFAR-10 in your browser with{' '}
           <em>sparse momentum</em>: prune the smallest weights, give the freed budget to the layers
           whose momentum is largest, regrow where missing weights have the largest momentum. Compare
-          it with SET, RigL, a static mask and a dense network (<code>method=</code> in the URL), on
-          an MLP, LeNet-5 or a small VGG-style CNN (<code>model=</code>).
+          it with SET, RigL, a static mask and a dense network, on an MLP, LeNet-5 or a small
+          VGG-style CNN.
+        </p>
+        <p>
+          Press <strong>Start</strong> (or the space bar). Watch <em>Density per layer</em>: the
+          total stays fixed while weights move to the layers that need them, and{' '}
+          <em>Momentum per layer</em> shows why. Change anything under Settings; the address bar is
+          always a link to what you see.
         </p>
       </header>
       <RejectedBanner />

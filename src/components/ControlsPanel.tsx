@@ -102,9 +102,11 @@ function Control({ spec }: { spec: ParamSpec }) {
  */
 export function ControlsPanel() {
   const hide = useStore(selectHide);
+  // A shared link that starts by itself opens on the results; the settings are one click away.
+  const [open] = useState(() => !useStore.getState().config.autorun);
   if (hide.includes('controls')) return null;
   return (
-    <details className="panel controls-panel" open data-testid="controls-panel">
+    <details className="panel controls-panel" open={open} data-testid="controls-panel">
       <summary>
         <h2>Settings</h2>
         <span className="caption">

@@ -155,7 +155,7 @@ export const PARAMS: readonly ParamSpec[] = [
     minExclusive: true,
     max: 1,
     default: 0.05,
-    help: 'Fraction of weights that exist (1 = dense). Kept exactly during training.',
+    help: 'Fraction of weights that exist: 0.05 keeps 5% of the connections (1 = dense). Kept exactly during training.',
   },
   {
     key: 'prune_rate',
