@@ -25,7 +25,7 @@ import {
   stepRun,
   useStore,
 } from '../state';
-import { PARAMS, rejectionMessage } from '../url/params';
+import { formatValue, PARAMS, rejectionMessage } from '../url/params';
 import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts';
 import { CifarImport } from './CifarImport';
 import { Compare } from './Compare';
@@ -225,13 +225,7 @@ function ConfigSummary() {
       <dl>
         {PARAMS.filter((p) => p.key !== 'autorun').map((p) => {
           const v = values[p.key];
-          const text = Array.isArray(v)
-            ? v.join(',')
-            : typeof v === 'boolean'
-              ? v
-                ? '1'
-                : '0'
-              : String(v);
+          const text = formatValue(v);
           return (
             <div key={p.key} title={p.help}>
               <dt>{p.key}</dt>

@@ -1,13 +1,6 @@
 import { useState, type KeyboardEvent } from 'react';
 import { selectConfig, selectControlErrors, selectHide, useStore } from '../state';
-import { GROUPS, PARAMS, type ParamKey, type ParamSpec } from '../url/params';
-
-/** How a value shows in a control: the same text the URL uses. */
-function text(v: unknown): string {
-  if (Array.isArray(v)) return v.join(',');
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  return String(v);
-}
+import { formatValue, GROUPS, PARAMS, type ParamKey, type ParamSpec } from '../url/params';
 
 /** A text field that commits on Enter or when it loses focus (no half-typed values). */
 function TextControl({ spec, value }: { spec: ParamSpec; value: string }) {
@@ -57,7 +50,7 @@ function Control({ spec }: { spec: ParamSpec }) {
       <select
         id={`control-${spec.key}`}
         data-testid={`control-${spec.key}`}
-        value={text(value)}
+        value={formatValue(value)}
         aria-describedby={`help-${spec.key}`}
         onChange={(e) => setParam(spec.key, e.currentTarget.value)}
       >
@@ -80,7 +73,7 @@ function Control({ spec }: { spec: ParamSpec }) {
       />
     );
   } else {
-    input = <TextControl spec={spec} value={text(value)} />;
+    input = <TextControl spec={spec} value={formatValue(value)} />;
   }
   return (
     <div className="control">

@@ -449,7 +449,8 @@ export function decode(search: string): Decoded {
   return { config: config as unknown as ExperimentConfig, rejected };
 }
 
-function formatValue(v: unknown): string {
+/** A value as the URL writes it (lists comma-separated, booleans 0/1); controls show the same. */
+export function formatValue(v: unknown): string {
   if (typeof v === 'boolean') return v ? '1' : '0';
   if (Array.isArray(v)) return v.join(',');
   return String(v);
