@@ -1,17 +1,21 @@
 // Runs every WGSL kernel and its CPU twin on the same seeded inputs through the one Backend
 // interface, and reports the max abs error per case. Loaded by e2e/parity.spec.ts.
 import { CpuBackend } from '../src/cpu/backend';
-import type { Backend, DType, KernelArgs, KernelName } from '../src/engine/backend';
+import type { Backend, DType, KernelArgs, KernelName, SparseTensors } from '../src/engine/backend';
 import { Rng } from '../src/engine/rng';
 import { GpuBackend } from '../src/gpu/backend';
 import { maxPoolForward } from '../src/cpu/kernels';
 import { packAug } from '../src/engine/augment';
+import { blockGrid } from '../src/sparse/blocks';
+import { buildSparseFormat, compactValues, type SparseFormat } from '../src/sparse/format';
 
 type Host = { dtype: DType; data: Float32Array | Uint32Array };
 interface Case {
   name: string;
   kernel: KernelName;
   tensors: Record<string, Host | null>;
+  /** A block-CSR matrix bound as `w`; its values can be an output as 'w.values'. */
+  sparse?: { format: SparseFormat; values: Host };
   params: Record<string, number | boolean | number[]>;
   outputs: string[];
   bound: number;
@@ -59,6 +63,76 @@ function linearCases(tag: string, B: number, I: number, O: number, bound: number
       params: { batch: B, inF: I, outF: O },
       outputs: ['dw'],
       bound,
+    },
+  ];
+}
+
+/** Every sparse kernel on a random mask of `density` over tiles of `block`. */
+function sparseCases(
+  tag: string,
+  B: number,
+  I: number,
+  O: number,
+  block: number,
+  density: number,
+  bound: number,
+): Case[] {
+  const grid = blockGrid(O, I, block);
+  const unitMask = Uint8Array.from({ length: grid.units }, () => (rng.next() < density ? 1 : 0));
+  const format = buildSparseFormat(unitMask, grid);
+  const dense = f(O * I, 0.1);
+  const values = (): Host => ({
+    dtype: 'f32',
+    data: compactValues(dense.data as Float32Array, format, grid),
+  });
+  const n = values().data.length;
+  const dims = { batch: B, inF: I, outF: O };
+  const sgd = { lr: 0.1, momentum: 0.9, wd: 0.0005, nesterov: true, inF: I, outF: O };
+  return [
+    {
+      name: `sparseForward ${tag}`,
+      kernel: 'sparseForward',
+      sparse: { format, values: values() },
+      tensors: { x: f(B * I), b: f(O, 0.1), y: zeros(B * O) },
+      params: dims,
+      outputs: ['y'],
+      bound,
+    },
+    {
+      name: `sparseGradInput ${tag}`,
+      kernel: 'sparseGradInput',
+      sparse: { format, values: values() },
+      tensors: { dy: f(B * O), dx: zeros(B * I) },
+      params: dims,
+      outputs: ['dx'],
+      bound,
+    },
+    {
+      name: `sparseGradWeight ${tag}`,
+      kernel: 'sparseGradWeight',
+      sparse: { format, values: values() },
+      tensors: { dy: f(B * O, 0.05), x: f(B * I), dw: f(n) },
+      params: dims,
+      outputs: ['dw'],
+      bound,
+    },
+    {
+      name: `sparseSgdUpdate ${tag}`,
+      kernel: 'sparseSgdUpdate',
+      sparse: { format, values: values() },
+      tensors: { g: f(n), v: f(n, 0.1) },
+      params: { ...sgd, denseState: false },
+      outputs: ['w.values', 'v'],
+      bound: 1e-6,
+    },
+    {
+      name: `sparseSgdUpdate dense state ${tag}`,
+      kernel: 'sparseSgdUpdate',
+      sparse: { format, values: values() },
+      tensors: { g: f(O * I), v: f(O * I, 0.1) },
+      params: { ...sgd, nesterov: false, denseState: true },
+      outputs: ['w.values', 'v'],
+      bound: 1e-6,
     },
   ];
 }
@@ -278,6 +352,19 @@ function cases(): Case[] {
     ...linearCases('scalar 13x37->19', 13, 37, 19, 1e-5),
     ...linearCases('vec4 edges 13x36->19', 13, 36, 19, 1e-5),
     ...linearCases('LeNet fc1 100x784->300', 100, 784, 300, 5e-5),
+    ...sparseCases('CSR 13x37->19 d=0.3', 13, 37, 19, 1, 0.3, 1e-5),
+    ...sparseCases('CSR fc1 100x784->300 d=0.05', 100, 784, 300, 1, 0.05, 2e-5),
+    ...sparseCases('block 4 13x36->19 d=0.4', 13, 36, 19, 4, 0.4, 1e-5),
+    ...sparseCases('block 16 edges 21x100->37 d=0.5', 21, 100, 37, 16, 0.5, 1e-5),
+    ...sparseCases('block 32 100x784->300 d=0.1', 100, 784, 300, 32, 0.1, 5e-5),
+    {
+      name: 'momentumUpdate',
+      kernel: 'momentumUpdate',
+      tensors: { v: f(777, 0.1), g: f(777) },
+      params: { n: 777, momentum: 0.9 },
+      outputs: ['v'],
+      bound: 1e-6,
+    },
     {
       name: 'biasGrad',
       kernel: 'biasGrad',
@@ -359,6 +446,25 @@ async function runOn(be: Backend, c: Case): Promise<(Float32Array | Uint32Array)
     be.write(t, host.data);
     tensors[key] = t;
     args[key] = t;
+  }
+  if (c.sparse) {
+    const { format, values } = c.sparse;
+    const upload = (data: Float32Array | Uint32Array, dtype: DType) => {
+      const t = be.tensor(dtype, data.length);
+      be.write(t, data);
+      return t;
+    };
+    const w: SparseTensors = {
+      block: format.block,
+      blockRows: format.blockRows,
+      values: upload(values.data, 'f32'),
+      rowPtr: upload(format.rowPtr, 'u32'),
+      colIdx: upload(format.colIdx, 'u32'),
+      colPtr: upload(format.colPtr, 'u32'),
+      tEntry: upload(format.tEntry, 'u32'),
+    };
+    tensors['w.values'] = w.values;
+    args.w = w;
   }
   be.run([be.op(c.kernel, args as unknown as KernelArgs[typeof c.kernel])]);
   return Promise.all(c.outputs.map((o) => be.read(tensors[o])));

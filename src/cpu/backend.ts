@@ -40,6 +40,8 @@ export class CpuBackend implements Backend {
     for (const op of ops) (op as CpuOp).exec();
   }
 
+  release(): void {}
+
   destroy(): void {}
 }
 
@@ -116,6 +118,80 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
       const p = a as KernelArgs['batchMetrics'];
       return () =>
         k.batchMetrics(f(p.logits), u(p.labels), f(p.loss), f(p.accum), p.batch, p.classes);
+    }
+    case 'sparseForward': {
+      const p = a as KernelArgs['sparseForward'];
+      const w = p.w;
+      return () =>
+        k.sparseForward(
+          f(p.x),
+          f(w.values),
+          u(w.rowPtr),
+          u(w.colIdx),
+          f(p.b),
+          f(p.y),
+          p.batch,
+          p.inF,
+          p.outF,
+          w.block,
+        );
+    }
+    case 'sparseGradInput': {
+      const p = a as KernelArgs['sparseGradInput'];
+      const w = p.w;
+      return () =>
+        k.sparseGradInput(
+          f(p.dy),
+          f(w.values),
+          u(w.rowPtr),
+          u(w.colPtr),
+          u(w.tEntry),
+          f(p.dx),
+          p.batch,
+          p.inF,
+          p.outF,
+          w.block,
+        );
+    }
+    case 'sparseGradWeight': {
+      const p = a as KernelArgs['sparseGradWeight'];
+      const w = p.w;
+      return () =>
+        k.sparseGradWeight(
+          f(p.dy),
+          f(p.x),
+          u(w.rowPtr),
+          u(w.colIdx),
+          f(p.dw),
+          p.batch,
+          p.inF,
+          p.outF,
+          w.block,
+        );
+    }
+    case 'sparseSgdUpdate': {
+      const p = a as KernelArgs['sparseSgdUpdate'];
+      const w = p.w;
+      return () =>
+        k.sparseSgdUpdate(
+          f(w.values),
+          f(p.g),
+          f(p.v),
+          u(w.rowPtr),
+          u(w.colIdx),
+          p.inF,
+          p.outF,
+          w.block,
+          p.denseState,
+          p.lr,
+          p.momentum,
+          p.wd,
+          p.nesterov,
+        );
+    }
+    case 'momentumUpdate': {
+      const p = a as KernelArgs['momentumUpdate'];
+      return () => k.momentumUpdate(f(p.v), f(p.g), p.n, p.momentum);
     }
     case 'im2col': {
       const p = a as KernelArgs['im2col'];

@@ -369,3 +369,146 @@ export function bnGradInput(
     dx[i] = ((gb[c] * inv) / rows) * (rows * dy[i] - dgb[channels + c] - xhat * dgb[c]);
   }
 }
+
+const tileCol = (colIdx: Uint32Array, k: number) => (colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
+
+/** Twin of bsr_forward.wgsl and csr_forward.wgsl (block 1): only stored tiles are read. */
+export function sparseForward(
+  x: Float32Array,
+  vals: Float32Array,
+  rowPtr: Uint32Array,
+  colIdx: Uint32Array,
+  bias: Float32Array,
+  y: Float32Array,
+  batch: number,
+  inF: number,
+  outF: number,
+  block: number,
+): void {
+  const bb = block * block;
+  for (let b = 0; b < batch; b++) {
+    const xb = b * inF;
+    for (let o = 0; o < outF; o++) {
+      const tr = Math.floor(o / block);
+      const r = o % block;
+      let s = 0;
+      for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {
+        const col0 = tileCol(colIdx, k) * block;
+        const cols = Math.min(block, inF - col0);
+        const t = k * bb + r * block;
+        for (let c = 0; c < cols; c++) s += x[xb + col0 + c] * vals[t + c];
+      }
+      y[b * outF + o] = s + bias[o];
+    }
+  }
+}
+
+/** Twin of bsr_grad_input.wgsl and csr_grad_input.wgsl: walks tile columns. */
+export function sparseGradInput(
+  dy: Float32Array,
+  vals: Float32Array,
+  rowPtr: Uint32Array,
+  colPtr: Uint32Array,
+  tEntry: Uint32Array,
+  dx: Float32Array,
+  batch: number,
+  inF: number,
+  outF: number,
+  block: number,
+): void {
+  const bb = block * block;
+  for (let b = 0; b < batch; b++) {
+    const db = b * outF;
+    for (let i = 0; i < inF; i++) {
+      const tc = Math.floor(i / block);
+      const c = i % block;
+      let s = 0;
+      for (let j = colPtr[tc]; j < colPtr[tc + 1]; j++) {
+        const e = tEntry[j];
+        const tr = e & 0xffff;
+        const k = rowPtr[tr] + (e >>> 16);
+        const o0 = tr * block;
+        const rows = Math.min(block, outF - o0);
+        for (let r = 0; r < rows; r++) s += dy[db + o0 + r] * vals[k * bb + r * block + c];
+      }
+      dx[b * inF + i] = s;
+    }
+  }
+}
+
+/** Twin of bsr_grad_weight.wgsl and csr_grad_weight.wgsl: gradients of stored weights only. */
+export function sparseGradWeight(
+  dy: Float32Array,
+  x: Float32Array,
+  rowPtr: Uint32Array,
+  colIdx: Uint32Array,
+  dw: Float32Array,
+  batch: number,
+  inF: number,
+  outF: number,
+  block: number,
+): void {
+  const bb = block * block;
+  const tileRows = rowPtr.length - 1;
+  for (let tr = 0; tr < tileRows; tr++) {
+    for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {
+      const col0 = tileCol(colIdx, k) * block;
+      for (let r = 0; r < block; r++) {
+        const o = tr * block + r;
+        for (let c = 0; c < block; c++) {
+          const i = col0 + c;
+          let s = 0;
+          if (o < outF && i < inF)
+            for (let b = 0; b < batch; b++) s += dy[b * outF + o] * x[b * inF + i];
+          dw[k * bb + r * block + c] = s;
+        }
+      }
+    }
+  }
+}
+
+/** Twin of sparse_sgd_update.wgsl (with `denseState`, after momentumUpdate). */
+export function sparseSgdUpdate(
+  w: Float32Array,
+  g: Float32Array,
+  v: Float32Array,
+  rowPtr: Uint32Array,
+  colIdx: Uint32Array,
+  inF: number,
+  outF: number,
+  block: number,
+  denseState: boolean,
+  lr: number,
+  momentum: number,
+  wd: number,
+  nesterov: boolean,
+): void {
+  const bb = block * block;
+  for (let o = 0; o < outF; o++) {
+    const tr = Math.floor(o / block);
+    const r = o % block;
+    for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {
+      const col0 = tileCol(colIdx, k) * block;
+      const cols = Math.min(block, inF - col0);
+      for (let c = 0; c < cols; c++) {
+        const idx = k * bb + r * block + c;
+        const state = denseState ? o * inF + col0 + c : idx;
+        const wi = w[idx];
+        const d = g[state] + wd * wi;
+        const vi = denseState ? v[state] + wd * wi : momentum * v[state] + d;
+        v[state] = vi;
+        w[idx] = wi - lr * (nesterov ? d + momentum * vi : vi);
+      }
+    }
+  }
+}
+
+/** Twin of momentum_update.wgsl: v = mu*v + g everywhere. */
+export function momentumUpdate(
+  v: Float32Array,
+  g: Float32Array,
+  n: number,
+  momentum: number,
+): void {
+  for (let i = 0; i < n; i++) v[i] = momentum * v[i] + g[i];
+}

@@ -100,6 +100,30 @@ export interface KernelArgs {
   linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
   /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */
   linearGradWeight: { dy: Tensor; x: Tensor; dw: Tensor; batch: number; inF: number; outF: number };
+  /** linearForward with a block-CSR weight matrix: only stored tiles are read. */
+  sparseForward: { x: Tensor; w: SparseTensors; b: Tensor; y: Tensor } & MatDims;
+  /** linearGradInput with a block-CSR weight matrix, walked by tile columns. */
+  sparseGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor } & MatDims;
+  /** The weight gradient of the stored weights only, laid out like `w.values`. */
+  sparseGradWeight: { dy: Tensor; x: Tensor; w: SparseTensors; dw: Tensor } & MatDims;
+  /**
+   * SGD on the stored weights. With `denseState`, g and v are dense [out][in] and a
+   * momentumUpdate ran first (sparse momentum); otherwise they are laid out like the values.
+   */
+  sparseSgdUpdate: {
+    w: SparseTensors;
+    g: Tensor;
+    v: Tensor;
+    inF: number;
+    outF: number;
+    denseState: boolean;
+    lr: number;
+    momentum: number;
+    wd: number;
+    nesterov: boolean;
+  };
+  /** v = mu*v + g over a dense matrix: the momentum of missing weights too. */
+  momentumUpdate: { v: Tensor; g: Tensor; n: number; momentum: number };
   /** db[o] = sum_b dy[b,o]. */
   biasGrad: { dy: Tensor; db: Tensor; batch: number; outF: number };
   reluForward: { x: Tensor; y: Tensor; n: number };
@@ -138,6 +162,24 @@ export interface KernelArgs {
     batch: number;
     classes: number;
   };
+}
+
+/** Sizes of a matrix product: `batch` rows of `inF` inputs to `outF` outputs. */
+export interface MatDims {
+  batch: number;
+  inF: number;
+  outF: number;
+}
+
+/** A block-CSR weight matrix on the device (see `src/sparse/format.ts`); block 1 is CSR. */
+export interface SparseTensors {
+  block: number;
+  blockRows: number;
+  values: Tensor;
+  rowPtr: Tensor;
+  colIdx: Tensor;
+  colPtr: Tensor;
+  tEntry: Tensor;
 }
 
 /** A 2-D convolution's geometry over NHWC activations (square kernel, same stride both ways). */
@@ -185,6 +227,11 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'bnForward',
   'bnGradParams',
   'bnGradInput',
+  'sparseForward',
+  'sparseGradInput',
+  'sparseGradWeight',
+  'sparseSgdUpdate',
+  'momentumUpdate',
 ];
 
 /** A kernel invocation prepared once and run many times. */
@@ -206,6 +253,8 @@ export interface Backend {
   op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op;
   /** Runs ops in order; on the GPU as one command submission. */
   run(ops: readonly Op[]): void;
+  /** Frees tensors and prepared ops no longer used (sparse formats rebuilt at mask updates). */
+  release(items: readonly (Tensor | Op)[]): void;
   destroy(): void;
 }
 

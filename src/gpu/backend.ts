@@ -6,6 +6,7 @@ interface GpuTensor extends Tensor {
   buffer: GPUBuffer;
 }
 interface GpuOp extends Op {
+  uniform: GPUBuffer;
   pipeline: GPUComputePipeline;
   bindGroup: GPUBindGroup;
   workgroups: Workgroups;
@@ -186,7 +187,13 @@ export class GpuBackend implements Backend {
       layout: pipeline.getBindGroupLayout(0),
       entries,
     });
-    const op: GpuOp = { kernel, pipeline, bindGroup, workgroups: desc.dispatch(args, constants) };
+    const op: GpuOp = {
+      kernel,
+      uniform,
+      pipeline,
+      bindGroup,
+      workgroups: desc.dispatch(args, constants),
+    };
     return op;
   }
 
@@ -205,6 +212,16 @@ export class GpuBackend implements Backend {
 
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
+  }
+
+  release(items: readonly (Tensor | Op)[]): void {
+    for (const item of items) {
+      const buffer = 'buffer' in item ? (item as GpuTensor).buffer : (item as GpuOp).uniform;
+      if (!this.live.delete(buffer)) continue;
+      liveTotals.buffers--;
+      liveTotals.bytes -= buffer.size;
+      buffer.destroy();
+    }
   }
 
   /** Every buffer goes through here, so the live count and bytes are known (leak tests). */

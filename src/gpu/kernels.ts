@@ -1,4 +1,12 @@
-import type { ConvShape, KernelArgs, KernelName, PoolShape, Tensor } from '../engine/backend';
+import type {
+  ConvShape,
+  KernelArgs,
+  KernelName,
+  MatDims,
+  PoolShape,
+  SparseTensors,
+  Tensor,
+} from '../engine/backend';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
 import linearForward from '../../shaders/linear_forward.wgsl?raw';
 import linearForwardVec4 from '../../shaders/linear_forward_vec4.wgsl?raw';
@@ -20,6 +28,14 @@ import bnStats from '../../shaders/bn_stats.wgsl?raw';
 import bnForward from '../../shaders/bn_forward.wgsl?raw';
 import bnGradParams from '../../shaders/bn_grad_params.wgsl?raw';
 import bnGradInput from '../../shaders/bn_grad_input.wgsl?raw';
+import bsrForward from '../../shaders/bsr_forward.wgsl?raw';
+import bsrGradInput from '../../shaders/bsr_grad_input.wgsl?raw';
+import bsrGradWeight from '../../shaders/bsr_grad_weight.wgsl?raw';
+import csrForward from '../../shaders/csr_forward.wgsl?raw';
+import csrGradInput from '../../shaders/csr_grad_input.wgsl?raw';
+import csrGradWeight from '../../shaders/csr_grad_weight.wgsl?raw';
+import sparseSgdUpdate from '../../shaders/sparse_sgd_update.wgsl?raw';
+import momentumUpdate from '../../shaders/momentum_update.wgsl?raw';
 
 export type Workgroups = [number, number, number];
 
@@ -94,6 +110,28 @@ function poolUniforms(a: PoolShape): Uniform[] {
     (v) => ({ u32: v }),
   );
 }
+
+/**
+ * Block-CSR kernels need tiles of a multiple of 4 and rows of a multiple of 4 floats (vec4
+ * loads); single weights use the CSR kernels. Other shapes stay dense.
+ */
+export function sparseVariant(block: number, inF: number): 'csr' | 'bsr' | null {
+  if (block === 1) return 'csr';
+  return block % 4 === 0 && inF % 4 === 0 ? 'bsr' : null;
+}
+
+function sparseKind(w: SparseTensors, inF: number): 'csr' | 'bsr' {
+  const v = sparseVariant(w.block, inF);
+  if (!v) throw new Error(`no sparse kernel for block ${w.block} with ${inF} inputs`);
+  return v;
+}
+
+function matUniforms(a: MatDims & { w: SparseTensors }): Uniform[] {
+  return [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: a.w.blockRows }];
+}
+
+/** Invocations of the CSR row kernels: one per row and slot (SLOTS weights of a row at once). */
+const SLOTS = 8;
 
 export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   gatherBatch: {
@@ -191,6 +229,73 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.dy, a.x, a.dw],
     dispatch: (a, c) => dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y),
+  },
+  sparseForward: {
+    sources: { csr: csrForward, bsr: bsrForward },
+    variant: (a) => sparseKind(a.w, a.inF),
+    constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
+    uniforms: matUniforms,
+    buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
+    dispatch: (a, c) =>
+      a.w.block === 1
+        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / 16 / c.WG_Y), 1]
+        : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y),
+  },
+  sparseGradInput: {
+    sources: { csr: csrGradInput, bsr: bsrGradInput },
+    variant: (a) => sparseKind(a.w, a.inF),
+    constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
+    uniforms: matUniforms,
+    buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
+    dispatch: (a, c) =>
+      a.w.block === 1
+        ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / 16 / c.WG_Y), 1]
+        : dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y),
+  },
+  sparseGradWeight: {
+    sources: { csr: csrGradWeight, bsr: bsrGradWeight },
+    variant: (a) => sparseKind(a.w, a.inF),
+    constants: (a): Record<string, number> =>
+      a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block },
+    uniforms: matUniforms,
+    buffers: (a) => [a.dy, a.x, a.w.rowPtr, a.w.colIdx, a.dw],
+    dispatch: (a, c) =>
+      a.w.block === 1
+        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1]
+        : [
+            Math.ceil(a.w.block / 4 / c.WG_X),
+            Math.ceil((a.w.blockRows * a.w.block) / 4 / c.WG_Y),
+            1,
+          ],
+  },
+  sparseSgdUpdate: {
+    ...single(sparseSgdUpdate),
+    constants: (a) => ({
+      ...TILE_WG,
+      SLOTS,
+      BLOCK: a.w.block,
+      NESTEROV: a.nesterov ? 1 : 0,
+      DENSE_STATE: a.denseState ? 1 : 0,
+    }),
+    uniforms: (a) => [
+      { u32: a.inF },
+      { u32: a.outF },
+      { f32: a.lr },
+      { f32: a.momentum },
+      { f32: a.wd },
+      { u32: 0 },
+      { u32: 0 },
+      { u32: 0 },
+    ],
+    buffers: (a) => [a.w.values, a.g, a.v, a.w.rowPtr, a.w.colIdx],
+    dispatch: (a, c) => [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1],
+  },
+  momentumUpdate: {
+    ...single(momentumUpdate),
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.n }, { f32: a.momentum }],
+    buffers: (a) => [a.g, a.v],
+    dispatch: (a, c) => dispatch1d(a.n, c.WG),
   },
   biasGrad: {
     ...single(biasGrad),
