@@ -14,6 +14,8 @@ interface Case {
   name: string;
   kernel: KernelName;
   tensors: Record<string, Host | null>;
+  /** A source variant to pin on the GPU (the autotuner's alternatives). */
+  variant?: string;
   /** A block-CSR matrix bound as `w`; its values can be an output as 'w.values'. */
   sparse?: { format: SparseFormat; values: Host };
   params: Record<string, number | boolean | number[]>;
@@ -352,6 +354,14 @@ function cases(): Case[] {
     ...linearCases('scalar 13x37->19', 13, 37, 19, 1e-5),
     ...linearCases('vec4 edges 13x36->19', 13, 36, 19, 1e-5),
     ...linearCases('LeNet fc1 100x784->300', 100, 784, 300, 5e-5),
+    ...linearCases('vec4x8 edges 13x44->21', 13, 44, 21, 1e-5).map((c) => ({
+      ...c,
+      name: `${c.name} (8x8)`,
+      variant: 'vec4x8',
+    })),
+    ...sparseCases('block 16 8x8 edges 21x104->44 d=0.5', 21, 104, 44, 16, 0.5, 1e-5)
+      .slice(0, 2)
+      .map((c) => ({ ...c, name: `${c.name} (8x8)`, variant: 'bsr8' })),
     ...sparseCases('CSR 13x37->19 d=0.3', 13, 37, 19, 1, 0.3, 1e-5),
     ...sparseCases('CSR fc1 100x784->300 d=0.05', 100, 784, 300, 1, 0.05, 2e-5),
     ...sparseCases('block 4 13x36->19 d=0.4', 13, 36, 19, 4, 0.4, 1e-5),
@@ -466,7 +476,10 @@ async function runOn(be: Backend, c: Case): Promise<(Float32Array | Uint32Array)
     tensors['w.values'] = w.values;
     args.w = w;
   }
-  be.run([be.op(c.kernel, args as unknown as KernelArgs[typeof c.kernel])]);
+  const kernelArgs = args as unknown as KernelArgs[typeof c.kernel];
+  if (c.variant && be instanceof GpuBackend)
+    be.pin(c.kernel, kernelArgs, { variant: c.variant, constants: { WG_X: 4, WG_Y: 16 } });
+  be.run([be.op(c.kernel, kernelArgs)]);
   return Promise.all(c.outputs.map((o) => be.read(tensors[o])));
 }
 

@@ -253,6 +253,12 @@ export interface Backend {
   op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op;
   /** Runs ops in order; on the GPU as one command submission. */
   run(ops: readonly Op[]): void;
+  /**
+   * Optional autotuning: times the kernel's variants on these arguments once and keeps the
+   * fastest for every later `op` of the same shape (cached per adapter). Variants only change
+   * how work is split, never the arithmetic, so results do not depend on the choice.
+   */
+  tune?<K extends KernelName>(kernel: K, args: KernelArgs[K]): Promise<void>;
   /** Frees tensors and prepared ops no longer used (sparse formats rebuilt at mask updates). */
   release(items: readonly (Tensor | Op)[]): void;
   destroy(): void;

@@ -1,6 +1,18 @@
 import type { Backend, DType, KernelArgs, KernelName, Op, Tensor } from '../engine/backend';
 import { KERNEL_NAMES } from '../engine/backend';
-import { KERNELS, packUniforms, type Workgroups } from './kernels';
+import {
+  KERNELS,
+  packUniforms,
+  tuneCandidates,
+  tuneKey,
+  type TuneCandidate,
+  type Workgroups,
+} from './kernels';
+
+/** Autotuned variants per adapter and kernel shape, shared by every backend of the worker. */
+const tuned = new Map<string, TuneCandidate>();
+/** What the autotuner measured (ms per candidate), for the benchmark. */
+export const tuneLog: { key: string; adapter: string; ms: Record<string, number> }[] = [];
 
 interface GpuTensor extends Tensor {
   buffer: GPUBuffer;
@@ -166,10 +178,53 @@ export class GpuBackend implements Backend {
     return t.dtype === 'f32' ? new Float32Array(bytes) : new Uint32Array(bytes);
   }
 
+  async tune<K extends KernelName>(kernel: K, args: KernelArgs[K]): Promise<void> {
+    const candidates = tuneCandidates(kernel, args);
+    const key = `${this.adapter}|${tuneKey(kernel, args)}`;
+    if (candidates.length < 2 || tuned.has(key)) return;
+    const ms: Record<string, number> = {};
+    let best = candidates[0];
+    let bestMs = Infinity;
+    for (const c of candidates) {
+      tuned.set(key, c);
+      const op = this.op(kernel, args);
+      this.run([op]);
+      await this.device.queue.onSubmittedWorkDone();
+      let reps = 2;
+      let t = 0;
+      // Grow the repetitions until one timing takes ~20 ms (a short start-up cost).
+      for (;;) {
+        const t0 = performance.now();
+        this.run(new Array<Op>(reps).fill(op));
+        await this.device.queue.onSubmittedWorkDone();
+        t = (performance.now() - t0) / reps;
+        if (t * reps >= 20 || reps >= 256) break;
+        reps *= 4;
+      }
+      this.release([op]);
+      ms[`${c.variant} ${c.constants.WG_X}x${c.constants.WG_Y}`] = t;
+      if (t < bestMs) [best, bestMs] = [c, t];
+    }
+    tuned.set(key, best);
+    tuneLog.push({ key: tuneKey(kernel, args), adapter: this.adapter, ms });
+  }
+
+  /** Fixes the variant for these arguments (parity tests run every variant this way). */
+  pin<K extends KernelName>(kernel: K, args: KernelArgs[K], choice: TuneCandidate): void {
+    tuned.set(`${this.adapter}|${tuneKey(kernel, args)}`, choice);
+  }
+
+  /** The variant the autotuner chose for these arguments, or null when none was tuned. */
+  tunedVariant<K extends KernelName>(kernel: K, args: KernelArgs[K]): TuneCandidate | null {
+    return tuned.get(`${this.adapter}|${tuneKey(kernel, args)}`) ?? null;
+  }
+
   op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op {
     const desc = KERNELS[kernel];
-    const constants = desc.constants(args);
-    const pipeline = this.pipeline(`${kernel}:${desc.variant(args)}`, constants);
+    const choice = this.tunedVariant(kernel, args);
+    const variant = choice?.variant ?? desc.variant(args);
+    const constants = { ...desc.constants(args), ...choice?.constants };
+    const pipeline = this.pipeline(`${kernel}:${variant}`, constants);
     const uniformData = packUniforms(desc.uniforms(args));
     const uniform = this.createBuffer({
       size: uniformData.byteLength,
@@ -192,7 +247,7 @@ export class GpuBackend implements Backend {
       uniform,
       pipeline,
       bindGroup,
-      workgroups: desc.dispatch(args, constants),
+      workgroups: desc.dispatch(args, constants, variant),
     };
     return op;
   }

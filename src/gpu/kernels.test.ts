@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { KERNEL_NAMES } from '../engine/backend';
-import { dispatch1d, dispatchTiles, KERNELS, packUniforms } from './kernels';
+import {
+  dispatch1d,
+  dispatchTiles,
+  KERNELS,
+  packUniforms,
+  sparseVariant,
+  tuneCandidates,
+} from './kernels';
 
 describe('kernel descriptors', () => {
   it('cover every kernel, each with a WGSL entry point and its constants declared as overrides', () => {
@@ -32,13 +39,39 @@ describe('kernel descriptors', () => {
   it('size linear dispatches from their own arguments', () => {
     const t = { id: 1, dtype: 'f32' as const, length: 1 };
     const args = { x: t, w: t, b: t, y: t, batch: 100, inF: 784, outF: 300 };
-    expect(KERNELS.linearForward.dispatch(args, KERNELS.linearForward.constants(args))).toEqual([
-      10, 4, 1,
-    ]);
+    expect(
+      KERNELS.linearForward.dispatch(args, KERNELS.linearForward.constants(args), 'vec4'),
+    ).toEqual([10, 4, 1]);
     const gw = { dy: t, x: t, dw: t, batch: 100, inF: 784, outF: 300 };
-    expect(KERNELS.linearGradWeight.dispatch(gw, KERNELS.linearGradWeight.constants(gw))).toEqual([
-      25, 10, 1,
-    ]);
+    expect(
+      KERNELS.linearGradWeight.dispatch(gw, KERNELS.linearGradWeight.constants(gw), 'vec4'),
+    ).toEqual([25, 10, 1]);
+  });
+
+  it('dispatch 8x8 variants with a quarter of the invocations, and offer them only where they apply', () => {
+    const t = { id: 1, dtype: 'f32' as const, length: 1 };
+    const args = { x: t, w: t, b: t, y: t, batch: 100, inF: 784, outF: 300 };
+    const c = { WG_X: 8, WG_Y: 8 };
+    expect(KERNELS.linearForward.dispatch(args, c, 'vec4x8')).toEqual([5, 2, 1]);
+    const variants = (a: typeof args) =>
+      new Set(tuneCandidates('linearForward', a).map((x) => x.variant));
+    expect(variants(args)).toEqual(new Set(['vec4', 'vec4x8']));
+    expect(variants({ ...args, inF: 25 })).toEqual(new Set());
+    const sparse = (block: number) => ({
+      x: t,
+      b: t,
+      y: t,
+      batch: 100,
+      inF: 784,
+      outF: 300,
+      w: { block, blockRows: 1, values: t, rowPtr: t, colIdx: t, colPtr: t, tEntry: t },
+    });
+    const sv = (block: number) =>
+      new Set(tuneCandidates('sparseForward', sparse(block)).map((x) => x.variant));
+    expect(sv(16)).toEqual(new Set(['bsr', 'bsr8']));
+    expect(sv(4)).toEqual(new Set(['bsr']));
+    expect(sv(1)).toEqual(new Set());
+    expect(sparseVariant(16, 27)).toBeNull();
   });
 
   it('read rows as vec4 only when the input width is a multiple of 4', () => {

@@ -36,6 +36,11 @@ import csrGradInput from '../../shaders/csr_grad_input.wgsl?raw';
 import csrGradWeight from '../../shaders/csr_grad_weight.wgsl?raw';
 import sparseSgdUpdate from '../../shaders/sparse_sgd_update.wgsl?raw';
 import momentumUpdate from '../../shaders/momentum_update.wgsl?raw';
+import linearForward8 from '../../shaders/linear_forward_8x8.wgsl?raw';
+import linearGradInput8 from '../../shaders/linear_grad_input_8x8.wgsl?raw';
+import linearGradWeight8 from '../../shaders/linear_grad_weight_8x8.wgsl?raw';
+import bsrForward8 from '../../shaders/bsr_forward_8x8.wgsl?raw';
+import bsrGradInput8 from '../../shaders/bsr_grad_input_8x8.wgsl?raw';
 
 export type Workgroups = [number, number, number];
 
@@ -55,7 +60,7 @@ export interface KernelDescriptor<K extends KernelName> {
   uniforms(args: KernelArgs[K]): Uniform[];
   /** Storage tensors for bindings 1..n (binding 0 is the uniform block). */
   buffers(args: KernelArgs[K]): (Tensor | null)[];
-  dispatch(args: KernelArgs[K], constants: Record<string, number>): Workgroups;
+  dispatch(args: KernelArgs[K], constants: Record<string, number>, variant: string): Workgroups;
 }
 
 const MAX_GROUPS = 65535;
@@ -68,10 +73,19 @@ export function dispatch1d(threads: number, wg: number): Workgroups {
   return [Math.ceil(groups / y), y, 1];
 }
 
-/** Workgroups for a 2-D grid where each invocation computes a 4x4 tile. */
-export function dispatchTiles(cols: number, rows: number, wgX: number, wgY: number): Workgroups {
-  return [Math.max(1, Math.ceil(cols / 4 / wgX)), Math.max(1, Math.ceil(rows / 4 / wgY)), 1];
+/** Workgroups for a 2-D grid where each invocation computes a tile x tile patch. */
+export function dispatchTiles(
+  cols: number,
+  rows: number,
+  wgX: number,
+  wgY: number,
+  tile = 4,
+): Workgroups {
+  return [Math.max(1, Math.ceil(cols / tile / wgX)), Math.max(1, Math.ceil(rows / tile / wgY)), 1];
 }
+
+/** Outputs per invocation along each axis: 8 for the `*8` variants, else 4. */
+const tileOf = (variant: string) => (variant.endsWith('8') ? 8 : 4);
 
 const WG = 64;
 
@@ -132,6 +146,53 @@ function matUniforms(a: MatDims & { w: SparseTensors }): Uniform[] {
 
 /** Invocations of the CSR row kernels: one per row and slot (SLOTS weights of a row at once). */
 const SLOTS = 8;
+
+/** One autotuning candidate: a source variant and its workgroup shape. */
+export interface TuneCandidate {
+  variant: string;
+  constants: Record<string, number>;
+}
+
+const SHAPES = [
+  { WG_X: 8, WG_Y: 8 },
+  { WG_X: 16, WG_Y: 4 },
+  { WG_X: 4, WG_Y: 16 },
+  { WG_X: 16, WG_Y: 16 },
+];
+
+function candidates(variants: string[]): TuneCandidate[] {
+  return variants.flatMap((variant) => SHAPES.map((constants) => ({ variant, constants })));
+}
+
+/**
+ * What the autotuner may try for a kernel on these arguments: 4x4 or 8x8 outputs per
+ * invocation, in several workgroup shapes. Every candidate computes each output with the
+ * same operations in the same order, so the choice changes speed, never results.
+ */
+export function tuneCandidates<K extends KernelName>(
+  kernel: K,
+  args: KernelArgs[K],
+): TuneCandidate[] {
+  const v = KERNELS[kernel].variant(args);
+  if (kernel === 'linearForward' || kernel === 'linearGradInput' || kernel === 'linearGradWeight')
+    return v === 'vec4' ? candidates(['vec4', 'vec4x8']) : [];
+  if (kernel === 'sparseForward' || kernel === 'sparseGradInput') {
+    const block = (args as KernelArgs['sparseForward']).w.block;
+    if (v === 'bsr') return candidates(block % 8 === 0 ? ['bsr', 'bsr8'] : ['bsr']);
+  }
+  return [];
+}
+
+/** The autotuner's cache key: kernel, variant and every size argument. */
+export function tuneKey<K extends KernelName>(kernel: K, args: KernelArgs[K]): string {
+  const sizes = Object.entries(args as Record<string, unknown>)
+    .filter(([, v]) => typeof v === 'number')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(',');
+  const w = (args as { w?: unknown }).w;
+  const block = w && typeof w === 'object' && 'block' in w ? `,block=${String(w.block)}` : '';
+  return `${kernel}:${KERNELS[kernel].variant(args)}:${sizes}${block}`;
+}
 
 export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   gatherBatch: {
@@ -207,23 +268,23 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
   },
   linearForward: {
-    sources: { scalar: linearForward, vec4: linearForwardVec4 },
+    sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.x, a.w, a.b, a.y],
-    dispatch: (a, c) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y),
+    dispatch: (a, c, v) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   linearGradInput: {
-    sources: { scalar: linearGradInput, vec4: linearGradInputVec4 },
+    sources: { scalar: linearGradInput, vec4: linearGradInputVec4, vec4x8: linearGradInput8 },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.dy, a.w, a.dx],
-    dispatch: (a, c) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y),
+    dispatch: (a, c, v) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   linearGradWeight: {
-    sources: { scalar: linearGradWeight, vec4: linearGradWeightVec4 },
+    sources: { scalar: linearGradWeight, vec4: linearGradWeightVec4, vec4x8: linearGradWeight8 },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
@@ -231,26 +292,26 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y),
   },
   sparseForward: {
-    sources: { csr: csrForward, bsr: bsrForward },
+    sources: { csr: csrForward, bsr: bsrForward, bsr8: bsrForward8 },
     variant: (a) => sparseKind(a.w, a.inF),
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
     uniforms: matUniforms,
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
-    dispatch: (a, c) =>
+    dispatch: (a, c, v) =>
       a.w.block === 1
         ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / 16 / c.WG_Y), 1]
-        : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y),
+        : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradInput: {
-    sources: { csr: csrGradInput, bsr: bsrGradInput },
+    sources: { csr: csrGradInput, bsr: bsrGradInput, bsr8: bsrGradInput8 },
     variant: (a) => sparseKind(a.w, a.inF),
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
     uniforms: matUniforms,
     buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
-    dispatch: (a, c) =>
+    dispatch: (a, c, v) =>
       a.w.block === 1
         ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / 16 / c.WG_Y), 1]
-        : dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y),
+        : dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradWeight: {
     sources: { csr: csrGradWeight, bsr: bsrGradWeight },

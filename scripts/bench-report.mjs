@@ -1,0 +1,63 @@
+// Formats the benchmark report as plain-text tables of ratios.
+
+const pct = (x) => `${(100 * x).toFixed(1)}%`;
+const fx = (x) => `${x.toFixed(1)}x`;
+
+function table(head, rows) {
+  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => String(r[i]).length)));
+  const line = (cells) => cells.map((c, i) => String(c).padStart(widths[i])).join('  ');
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+export function formatReport(r) {
+  const out = [`adapter: ${r.adapter}`, ''];
+  if (r.kernels.length > 0) {
+    const s = r.kernelShape;
+    out.push(`Kernels: Y = X·Wᵀ with X ${s.batch}x${s.inF}, W ${s.outF}x${s.inF} (time per call)`);
+    out.push(
+      table(
+        ['kernel', 'format', 'density', 'ms', 'GFLOP/s', 'vs dense', 'weight memory'],
+        r.kernels.map((k) => [
+          k.kernel,
+          k.format,
+          k.format === 'dense' ? '1' : `${k.density} (${k.actualDensity.toFixed(3)})`,
+          k.ms.toFixed(3),
+          k.gflops.toFixed(2),
+          fx(k.speedup),
+          pct(k.memory),
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  if (r.train.length > 0) {
+    out.push('Training steps (samples/s; vs dense = the same model trained dense)');
+    out.push(
+      table(
+        ['model', 'method', 'density', 'samples/s', 'vs dense', 'weight memory', 'kernels'],
+        r.train.map((t) => [
+          t.model,
+          t.method,
+          t.density,
+          t.samplesPerSec.toFixed(0),
+          fx(t.speedup),
+          pct(t.weightMemory),
+          t.kernels,
+        ]),
+      ),
+    );
+    out.push('');
+  }
+  if (r.peer) {
+    const p = r.peer;
+    out.push(`TensorFlow.js ${p.version} (${p.backend}) on the same adapter`);
+    out.push(
+      table(
+        ['measure', 'TensorFlow.js', 'Sparse Playground', 'ratio'],
+        p.rows.map((row) => [row.name, row.peer, row.ours, fx(row.ratio)]),
+      ),
+    );
+    out.push('');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [-- --sections=kernels,train,peer] [-- --json=FILE]
+// Serves the benchmark page on loopback, runs it in headless Chromium with WebGPU, prints a
+// table of ratios (sparse vs dense, ours vs TensorFlow.js) and the whole report as JSON.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createServer } from 'vite';
+import { chromium } from '@playwright/test';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
+import { formatReport } from './bench-report.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const flag = (name) => args.find((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+const value = (name) => flag(name)?.split('=')[1];
+const query = new URLSearchParams();
+if (flag('quick')) query.set('quick', '1');
+if (value('sections')) query.set('sections', value('sections'));
+
+const log = (s) => process.stderr.write(`${s}\n`);
+const server = await createServer({
+  root,
+  logLevel: 'warn',
+  server: { port: 0, host: '127.0.0.1' },
+});
+let browser;
+let code = 0;
+try {
+  await server.listen();
+  const base = server.resolvedUrls.local[0];
+  browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: WEBGPU_ARGS,
+  });
+  const page = await browser.newPage();
+  page.on('console', (m) => log(`  ${m.text()}`));
+  page.on('pageerror', (e) => log(`page error: ${e.message}`));
+  await page.goto(`${base}bench/index.html?${query}`);
+  const report = await page.evaluate(() => window.bench, undefined, { timeout: 0 });
+  process.stdout.write(formatReport(report));
+  process.stdout.write(`\n${JSON.stringify(report)}\n`);
+  const file = value('json');
+  if (file) writeFileSync(file, JSON.stringify(report, null, 2));
+} catch (e) {
+  log(`bench failed: ${e instanceof Error ? e.message : String(e)}`);
+  code = 1;
+} finally {
+  await browser?.close();
+  await server.close();
+}
+process.exit(code);
