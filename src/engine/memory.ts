@@ -1,6 +1,10 @@
 import type { ImageDataset } from '../data/dataset';
 import type { ExperimentConfig } from '../url/params';
 import { size, type LayerSpec } from './model';
+import { blockGrid } from '../sparse/blocks';
+import { fitsSparseFormat } from '../sparse/format';
+import { resolveSparsity } from '../sparse/methods';
+import { initialLayerCounts, kernelChoice, sparseCapacity } from './trainer';
 
 /** One device buffer the trainer will allocate. */
 export interface BufferEstimate {
@@ -48,13 +52,42 @@ export function estimateMemory(
     add(`${tag} labels`, ds.count * 4);
     add(`${tag} order`, ds.count * 4);
   }
-  const sparse = config.density < 1 && config.method !== 'dense';
+  const sparsity = resolveSparsity(config);
+  const sparse = sparsity.density < 1;
+  const counts = initialLayerCounts(layers, sparsity);
+  let w = 0;
   for (const l of layers) {
     if (l.kind === 'linear' || l.kind === 'conv') {
       const n = l.inFeatures * l.outFeatures * f32;
-      for (const part of ['weights', 'weight gradient', 'weight momentum'])
-        add(`${l.name} ${part}`, n);
-      if (sparse) add(`${l.name} mask`, n);
+      const grid = blockGrid(l.outFeatures, l.inFeatures, sparsity.block);
+      const density = counts[w++] / (l.inFeatures * l.outFeatures);
+      const kernel =
+        config.kernels === 'dense'
+          ? 'dense'
+          : kernelChoice(
+              config.kernels === 'sparse' ? 0 : density,
+              grid.block,
+              l.inFeatures,
+              fitsSparseFormat(grid),
+            );
+      if (!sparse || kernel === 'dense') {
+        for (const part of ['weights', 'weight gradient', 'weight momentum'])
+          add(`${l.name} ${part}`, n);
+        if (sparse) add(`${l.name} mask`, n);
+      } else {
+        // Block-CSR: values and indices for the initial tiles plus the reserve.
+        const bb = grid.block * grid.block;
+        const tiles = sparseCapacity(Math.ceil((density * grid.rows * grid.cols) / bb), grid.units);
+        const stored = tiles * bb * f32;
+        add(
+          `${l.name} weights (${kernel})`,
+          stored + (grid.blockRows + grid.blockCols + 2) * 4 + tiles * 6,
+        );
+        const dense = sparsity.growth === 'momentum';
+        add(`${l.name} weight gradient`, dense ? n : stored);
+        add(`${l.name} weight momentum`, dense ? n : stored);
+        if (sparsity.growth === 'gradient') add(`${l.name} dense gradient (updates)`, n);
+      }
       add(`${l.name} biases (x4)`, 4 * l.outFeatures * f32);
     } else if (l.kind === 'batchnorm') {
       add(`${l.name} state (x5)`, 10 * l.shape.channels * f32);

@@ -8,6 +8,7 @@ import { buildModel, type WeightSpec } from './model';
 import {
   emptyChannels,
   evalBatchSize,
+  kernelChoice,
   Trainer,
   type EpochMetrics,
   type MaskUpdateEvent,
@@ -387,5 +388,60 @@ describe('checkpoints', () => {
     expect([...before, ...after].map(strip)).toEqual(full.map(strip));
     const [sa, sc] = [await a.snapshot(), await c.snapshot()];
     expect(sc).toEqual(sa);
+  });
+});
+
+describe('sparse kernels in training', () => {
+  for (const [method, block] of [
+    ['snfs', 1],
+    ['set', 1],
+    ['rigl', 1],
+    ['static', 1],
+    ['snfs', 4],
+    ['set', 4],
+  ] as const) {
+    it(`${method}, block ${block}: sparse storage trains like dense kernels on masked weights`, async () => {
+      const q = `hidden=16,8&density=0.25&epochs=3&batch=20&lr=0.05&method=${method}&block=${block}`;
+      const sparse = await run(`${q}&kernels=sparse`);
+      const dense = await run(`${q}&kernels=dense`);
+      const want = block === 1 ? 'csr' : `block${block}`;
+      for (const e of sparse.epochs) expect(e.layers.map((l) => l.kernel)).toContain(want);
+      for (const e of dense.epochs)
+        expect(new Set(e.layers.map((l) => l.kernel))).toEqual(new Set(['dense']));
+      sparse.epochs.forEach((e, i) => {
+        expect(e.density).toBeCloseTo(dense.epochs[i].density, 6);
+        expect(Math.abs(e.testAcc - dense.epochs[i].testAcc)).toBeLessThan(0.06);
+      });
+      expect(sparse.epochs[2].testAcc).toBeGreaterThan(0.4); // chance is 0.25
+      // Missing weights stay exactly zero and the masks agree with the reported counts.
+      for (const layer of await sparse.trainer.snapshot()) {
+        for (let i = 0; i < layer.weights.length; i++)
+          if (!layer.mask![i]) expect(layer.weights[i]).toBe(0);
+      }
+      // The stored weights take less device memory than the dense matrices.
+      const bytes = sparse.trainer.weightBytes();
+      expect(bytes.stored).toBeLessThan(bytes.dense);
+    });
+  }
+
+  it('sparse momentum with sparse kernels matches dense kernels closely step for step', async () => {
+    const q = 'hidden=16,8&density=0.1&epochs=1&batch=20&lr=0.05&method=snfs';
+    const a = await run(`${q}&kernels=sparse`);
+    const b = await run(`${q}&kernels=dense`);
+    const sa = await a.trainer.snapshot();
+    const sb = await b.trainer.snapshot();
+    sa.forEach((layer, l) => {
+      expect(layer.mask).toEqual(sb[l].mask);
+      layer.weights.forEach((w, i) => expect(w).toBeCloseTo(sb[l].weights[i], 4));
+      layer.momentum.forEach((v, i) => expect(v).toBeCloseTo(sb[l].momentum[i], 4));
+    });
+  });
+
+  it('chooses sparse kernels only where they are faster', () => {
+    expect(kernelChoice(0.05, 1, 784, true)).toBe('csr');
+    expect(kernelChoice(0.5, 1, 784, true)).toBe('dense');
+    expect(kernelChoice(0.3, 16, 784, true)).toBe('block16');
+    expect(kernelChoice(0.05, 16, 25, true)).toBe('dense');
+    expect(kernelChoice(0.05, 1, 784, false)).toBe('dense');
   });
 });

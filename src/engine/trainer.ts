@@ -5,13 +5,25 @@ import { initialCounts } from '../sparse/init';
 import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
 import { meanActiveMagnitude, normalizeShares, type LayerUpdateReport } from '../sparse/momentum';
 import { maskUpdate, type UpdateLayer } from '../sparse/update';
+import {
+  buildSparseFormat,
+  compactValues,
+  expandValues,
+  fitsSparseFormat,
+  sparseBytes,
+  valuesLength,
+  type SparseFormat,
+} from '../sparse/format';
 import type { ExperimentConfig } from '../url/params';
 import {
   ACCUM_LENGTH,
   type Backend,
   type ConvShape,
+  type KernelArgs,
+  type KernelName,
   type Op,
   type PoolShape,
+  type SparseTensors,
   type Tensor,
 } from './backend';
 import { packAug } from './augment';
@@ -38,6 +50,34 @@ export interface LayerSnapshot {
   momentumShare: number;
   /** Conv layers: output channels whose filter has no active weight (skippable); else null. */
   emptyChannels: number | null;
+  /** Which matmul kernels the layer runs on: dense, csr, or block16 etc. (see `kernelChoice`). */
+  kernel: LayerKernel;
+}
+
+export type LayerKernel = 'dense' | 'csr' | `block${number}`;
+
+/**
+ * Densities up to which the sparse kernels beat the dense ones, per format, from the kernel
+ * benchmark (`npm run bench`) on SwiftShader: CSR forward and input gradient pass dense near
+ * 0.25, block-CSR near 0.5; a margin below keeps the choice on the winning side.
+ */
+export const SPARSE_BELOW = { csr: 0.2, block: 0.4 };
+
+/**
+ * The kernel a masked layer uses at this density: sparse where a sparse kernel exists for its
+ * shape (block a multiple of 4 with rows of a multiple of 4 floats, or single weights) and is
+ * faster, else dense kernels on masked weights.
+ */
+export function kernelChoice(
+  density: number,
+  block: number,
+  inF: number,
+  fits: boolean,
+): LayerKernel {
+  if (!fits) return 'dense';
+  if (block === 1) return density <= SPARSE_BELOW.csr ? 'csr' : 'dense';
+  if (block % 4 !== 0 || inF % 4 !== 0) return 'dense';
+  return density <= SPARSE_BELOW.block ? `block${block}` : 'dense';
 }
 
 export interface EpochMetrics {
@@ -105,9 +145,16 @@ export interface TrainerEvents {
   masks?(m: MaskView): void;
 }
 
+/**
+ * A weight layer. Dense storage: w, dw, vw and the mask are [out][in]. Sparse storage: the
+ * weights live only in `sparse` (block-CSR values and indices); dw and vw are stored like the
+ * values, or dense [out][in] when the method needs the momentum of missing weights
+ * (`denseState`, sparse momentum).
+ */
 interface Param {
   spec: WeightSpec;
-  w: Tensor;
+  /** Dense weights; null while the layer is stored sparse. */
+  w: Tensor | null;
   b: Tensor;
   dw: Tensor;
   db: Tensor;
@@ -117,6 +164,17 @@ interface Param {
   grid: BlockGrid;
   /** Active tiles (single weights when block = 1); null when training dense. */
   unitMask: Uint8Array | null;
+  sparse: SparseParam | null;
+  /** Gradient growth (RigL) reads a dense gradient at its update steps only. */
+  denseGrad: Tensor | null;
+}
+
+interface SparseParam {
+  format: SparseFormat;
+  t: SparseTensors;
+  /** Tiles the index and value buffers can hold before they are reallocated. */
+  capacity: number;
+  denseState: boolean;
 }
 
 /** BatchNorm state: [gamma, beta], their gradient and momentum, batch and running stats. */
@@ -132,9 +190,15 @@ interface NormParam {
 interface Plan {
   batch: number;
   ops: Op[];
+  /** Tensors the plan allocated (activations, gradients), freed with it. */
+  owned: Tensor[];
+  /** Autotunes the plan's matmul ops (run once; the plan is then rebuilt with the winners). */
+  tuners: (() => Promise<void>)[];
   /** The input activations of every weight layer but the first (for activation sparsity). */
   inputs: { name: string; tensor: Tensor }[];
 }
+
+const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && 'id' in v;
 
 /** PyTorch's BatchNorm defaults. */
 const BN_EPS = 1e-5;
@@ -165,6 +229,33 @@ function poolShape(l: MaxPoolSpec, batch: number): PoolShape {
     outHeight: l.outShape.height,
     outWidth: l.outShape.width,
   };
+}
+
+/** Active weights each weight layer starts with (every weight when training dense). */
+export function initialLayerCounts(layers: LayerSpec[], sparsity: SparseSettings): number[] {
+  const linears = weightLayers(layers);
+  if (sparsity.density >= 1) return linears.map((l) => l.inFeatures * l.outFeatures);
+  const shapes = linears.map((l) =>
+    l.kind === 'conv'
+      ? {
+          size: l.inFeatures * l.outFeatures,
+          inFeatures: l.inShape.channels,
+          outFeatures: l.outFeatures,
+          kernel: [l.kernel, l.kernel] as [number, number],
+        }
+      : {
+          size: l.inFeatures * l.outFeatures,
+          inFeatures: l.inFeatures,
+          outFeatures: l.outFeatures,
+        },
+  );
+  return initialCounts(shapes, sparsity.density, sparsity.init);
+}
+
+/** Tiles the sparse buffers of a layer with `nnzBlocks` tiles are allocated for. */
+export function sparseCapacity(nnzBlocks: number, units: number): number {
+  // Room for a quarter more tiles, so most mask updates reuse the buffers.
+  return Math.min(units, Math.ceil(nnzBlocks * 1.25) + 4);
 }
 
 /** Output channels of a conv layer whose whole filter is masked out. */
@@ -251,8 +342,8 @@ export class Trainer {
   private readonly norms: NormParam[] = [];
   private readonly aug: Tensor | null;
   private readonly evalBatch: number;
-  private readonly trainPlans = new Map<number, Plan>();
-  private readonly evalPlans = new Map<number, Plan>();
+  private readonly trainPlans = new Map<string, Plan>();
+  private readonly evalPlans = new Map<string, Plan>();
   private readonly trainData: Record<'images' | 'labels' | 'order', Tensor>;
   private readonly testData: Record<'images' | 'labels' | 'order', Tensor>;
   private readonly cursor: Tensor;
@@ -310,13 +401,16 @@ export class Trainer {
       rng: this.rng.state(),
       lastRate: this.lastRate,
       params: await Promise.all(
-        this.params.map(async (p) => ({
-          w: await f32(p.w),
-          b: await f32(p.b),
-          vw: await f32(p.vw),
-          vb: await f32(p.vb),
-          unitMask: p.unitMask ? p.unitMask.slice() : null,
-        })),
+        this.params.map(async (p) => {
+          const { w, v } = await this.readDense(p);
+          return {
+            w,
+            b: await f32(p.b),
+            vw: v,
+            vb: await f32(p.vb),
+            unitMask: p.unitMask ? p.unitMask.slice() : null,
+          };
+        }),
       ),
       norms: await Promise.all(
         this.norms.map(async (n) => ({
@@ -336,14 +430,9 @@ export class Trainer {
     this.lastRate = c.lastRate;
     this.params.forEach((p, i) => {
       const s = c.params[i];
-      this.backend.write(p.w, s.w);
+      this.writeState(p, s.w, s.vw, s.unitMask ? s.unitMask.slice() : null);
       this.backend.write(p.b, s.b);
-      this.backend.write(p.vw, s.vw);
       this.backend.write(p.vb, s.vb);
-      if (p.mask && s.unitMask) {
-        p.unitMask = s.unitMask.slice();
-        this.backend.write(p.mask, Float32Array.from(expandMask(p.unitMask, p.grid)));
-      }
     });
     this.norms.forEach((n, i) => {
       this.backend.write(n.gb, c.norms[i].gb);
@@ -377,27 +466,12 @@ export class Trainer {
     // PyTorch's Conv2d default init is the Linear one with fan-in = k·k·in channels.
     const inits = linears.map((l) => initLinear(l.inFeatures, l.outFeatures, this.rng));
     const sparse = this.sparsity.density < 1;
-    const shapes = linears.map((l) =>
-      l.kind === 'conv'
-        ? {
-            size: l.inFeatures * l.outFeatures,
-            inFeatures: l.inShape.channels,
-            outFeatures: l.outFeatures,
-            kernel: [l.kernel, l.kernel] as [number, number],
-          }
-        : {
-            size: l.inFeatures * l.outFeatures,
-            inFeatures: l.inFeatures,
-            outFeatures: l.outFeatures,
-          },
-    );
-    const counts = sparse ? initialCounts(shapes, this.sparsity.density, this.sparsity.init) : [];
+    const counts = initialLayerCounts(this.layers, this.sparsity);
     linears.forEach((spec, i) => {
       const n = spec.inFeatures * spec.outFeatures;
       const { weight, bias } = inits[i];
       const grid = blockGrid(spec.outFeatures, spec.inFeatures, this.sparsity.block);
       let unitMask: Uint8Array | null = null;
-      let mask: Tensor | null = null;
       if (sparse) {
         unitMask = new Uint8Array(grid.units);
         if (grid.block === 1) {
@@ -415,23 +489,23 @@ export class Trainer {
         }
         const elementMask = expandMask(unitMask, grid);
         for (let j = 0; j < n; j++) if (!elementMask[j]) weight[j] = 0;
-        mask = this.backend.tensor('f32', n);
-        this.backend.write(mask, Float32Array.from(elementMask));
       }
       const t = (len: number) => this.backend.tensor('f32', len);
       const p: Param = {
         spec,
-        w: t(n),
+        w: null,
         b: t(spec.outFeatures),
-        dw: t(n),
+        dw: t(1),
         db: t(spec.outFeatures),
-        vw: t(n),
+        vw: t(1),
         vb: t(spec.outFeatures),
-        mask,
+        mask: null,
         grid,
-        unitMask,
+        unitMask: null,
+        sparse: null,
+        denseGrad: null,
       };
-      this.backend.write(p.w, weight);
+      this.writeState(p, weight, new Float32Array(n), unitMask);
       this.backend.write(p.b, bias);
       this.params.push(p);
     });
@@ -458,18 +532,170 @@ export class Trainer {
     }
   }
 
-  /** Builds (once per batch size) the ops of a forward pass, and for training the rest. */
-  private plan(batch: number, training: boolean): Plan {
+  /** The layer's kernel for its current mask (see `kernelChoice`). */
+  private kernelOf(p: Param, unitMask: Uint8Array | null): LayerKernel {
+    if (!unitMask || this.config.kernels === 'dense') return 'dense';
+    const n = p.spec.inFeatures * p.spec.outFeatures;
+    const density = this.config.kernels === 'sparse' ? 0 : activeWeights(unitMask, p.grid) / n;
+    return kernelChoice(density, p.grid.block, p.spec.inFeatures, fitsSparseFormat(p.grid));
+  }
+
+  /**
+   * Puts a layer's dense weights, momentum and mask on the device in the storage its density
+   * calls for (dense, or block-CSR rebuilt from the mask), reusing buffers that still fit.
+   * When buffers change, every plan is rebuilt (their ops bind the old buffers).
+   */
+  private writeState(
+    p: Param,
+    weights: Float32Array,
+    momentum: Float32Array,
+    unitMask: Uint8Array | null,
+  ): void {
+    const be = this.backend;
+    const n = p.spec.inFeatures * p.spec.outFeatures;
+    const kernel = this.kernelOf(p, unitMask);
+    const stale: Tensor[] = [];
+    const f32 = (len: number) => be.tensor('f32', len);
+    p.unitMask = unitMask;
+    if (kernel === 'dense') {
+      if (p.sparse || !p.w) {
+        if (p.sparse) stale.push(...Object.values(p.sparse.t).filter(isTensor), p.dw, p.vw);
+        else stale.push(p.dw, p.vw);
+        p.sparse = null;
+        p.w = f32(n);
+        p.dw = f32(n);
+        p.vw = f32(n);
+      }
+      if (unitMask && !p.mask) p.mask = f32(n);
+      if (p.mask && unitMask) be.write(p.mask, Float32Array.from(expandMask(unitMask, p.grid)));
+      be.write(p.w, weights);
+      be.write(p.vw, momentum);
+    } else {
+      const format = buildSparseFormat(unitMask!, p.grid);
+      const denseState = this.sparsity.growth === 'momentum';
+      const old = p.sparse;
+      if (!old || old.capacity < format.nnzBlocks) {
+        if (old) stale.push(...Object.values(old.t).filter(isTensor));
+        if (p.w) stale.push(p.w);
+        if (p.mask) stale.push(p.mask);
+        stale.push(p.dw, p.vw);
+        p.w = null;
+        p.mask = null;
+        const capacity = sparseCapacity(format.nnzBlocks, p.grid.units);
+        const bb = p.grid.block * p.grid.block;
+        const u32 = (len: number) => be.tensor('u32', Math.max(1, len));
+        p.sparse = {
+          format,
+          capacity,
+          denseState,
+          t: {
+            block: p.grid.block,
+            blockRows: format.blockRows,
+            values: f32(capacity * bb),
+            rowPtr: u32(format.rowPtr.length),
+            colIdx: u32(Math.ceil(capacity / 2)),
+            colPtr: u32(format.colPtr.length),
+            tEntry: u32(capacity),
+          },
+        };
+        p.dw = f32(denseState ? n : capacity * bb);
+        p.vw = f32(denseState ? n : capacity * bb);
+        if (this.sparsity.growth === 'gradient' && !p.denseGrad) p.denseGrad = f32(n);
+      }
+      const sp = p.sparse!;
+      sp.format = format;
+      be.write(sp.t.values, compactValues(weights, format, p.grid));
+      be.write(sp.t.rowPtr, format.rowPtr);
+      be.write(sp.t.colIdx, format.colIdx);
+      be.write(sp.t.colPtr, format.colPtr);
+      be.write(sp.t.tEntry, format.tEntry);
+      be.write(p.vw, sp.denseState ? momentum : compactValues(momentum, format, p.grid));
+    }
+    if (stale.length > 0) {
+      be.release(stale);
+      this.dropPlans();
+    }
+  }
+
+  /** Frees every cached plan (ops and the tensors they own); they are rebuilt on demand. */
+  private dropPlans(): void {
+    for (const cache of [this.trainPlans, this.evalPlans]) {
+      for (const plan of cache.values()) this.backend.release([...plan.ops, ...plan.owned]);
+      cache.clear();
+    }
+    this.lastPlan = null;
+  }
+
+  /** A layer's weights and momentum as dense [out][in] arrays (missing weights 0). */
+  private async readDense(p: Param): Promise<{ w: Float32Array; v: Float32Array }> {
+    const read = async (t: Tensor) => (await this.backend.read(t)) as Float32Array;
+    const sp = p.sparse;
+    if (!sp) return { w: await read(p.w!), v: await read(p.vw) };
+    const values = await read(sp.t.values);
+    const v = await read(p.vw);
+    return {
+      w: expandValues(values.subarray(0, valuesLength(sp.format)), sp.format, p.grid),
+      v: sp.denseState
+        ? v
+        : expandValues(v.subarray(0, valuesLength(sp.format)), sp.format, p.grid),
+    };
+  }
+
+  /** Bytes of weight storage on the device: values and indices, or the dense matrix and mask. */
+  weightBytes(): { dense: number; stored: number } {
+    let dense = 0;
+    let stored = 0;
+    for (const p of this.params) {
+      const n = p.spec.inFeatures * p.spec.outFeatures;
+      dense += 4 * n;
+      stored += p.sparse ? sparseBytes(p.sparse.format) : 4 * n * (p.mask ? 2 : 1);
+    }
+    return { dense, stored };
+  }
+
+  /** Each weight layer's kernel now. */
+  layerKernels(): { name: string; kernel: LayerKernel }[] {
+    return this.params.map((p) => ({
+      name: p.spec.name,
+      kernel: p.sparse ? (p.grid.block === 1 ? 'csr' : `block${p.grid.block}`) : 'dense',
+    }));
+  }
+
+  /**
+   * Builds (once per batch size) the ops of a forward pass, and for training the rest.
+   * `denseGrad` adds the dense weight gradient of sparse layers (gradient growth at its updates).
+   */
+  private plan(batch: number, training: boolean, denseGrad = false): Plan {
     const cache = training ? this.trainPlans : this.evalPlans;
-    const cached = cache.get(batch);
+    const cacheKey = `${batch}:${denseGrad}`;
+    const cached = cache.get(cacheKey);
     if (cached) return cached;
     const be = this.backend;
     const data = training ? this.trainData : this.testData;
     const ds = training ? this.train : this.test;
-    const f32 = (n: number) => be.tensor('f32', n);
+    const owned: Tensor[] = [];
+    const f32 = (n: number) => {
+      const t = be.tensor('f32', n);
+      owned.push(t);
+      return t;
+    };
+    const tuners: (() => Promise<void>)[] = [];
+    const matmul = <K extends KernelName>(kernel: K, args: KernelArgs[K]): Op => {
+      const tune = be.tune?.bind(be);
+      if (tune && training) tuners.push(() => tune(kernel, args));
+      return be.op(kernel, args);
+    };
+    /** Forward of a weight layer on rows of `inF` inputs, dense or sparse. */
+    const forward = (param: Param, x: Tensor, y: Tensor, rows: number): Op => {
+      const dims = { batch: rows, inF: param.spec.inFeatures, outF: param.spec.outFeatures };
+      return param.sparse
+        ? matmul('sparseForward', { x, w: param.sparse.t, b: param.b, y, ...dims })
+        : matmul('linearForward', { x, w: param.w!, b: param.b, y, ...dims });
+    };
     const acts: Tensor[] = [f32(batch * ds.features)];
     const widths: number[] = [ds.features];
     const labels = be.tensor('u32', batch);
+    owned.push(labels);
     const ops: Op[] = [
       be.op('gatherBatch', {
         data: data.images,
@@ -507,17 +733,7 @@ export class Trainer {
         param = this.params[p++];
         outWidth = layer.outFeatures;
         y = f32(batch * outWidth);
-        ops.push(
-          be.op('linearForward', {
-            x,
-            w: param.w,
-            b: param.b,
-            y,
-            batch,
-            inF: layer.inFeatures,
-            outF: layer.outFeatures,
-          }),
-        );
+        ops.push(forward(param, x, y, batch));
       } else if (layer.kind === 'conv') {
         param = this.params[p++];
         outWidth = size(layer.outShape);
@@ -525,21 +741,12 @@ export class Trainer {
         cols = f32(rows * layer.inFeatures);
         y = f32(batch * outWidth);
         ops.push(be.op('im2col', { x, cols, ...convShape(layer, batch) }));
-        ops.push(
-          be.op('linearForward', {
-            x: cols,
-            w: param.w,
-            b: param.b,
-            y,
-            batch: rows,
-            inF: layer.inFeatures,
-            outF: layer.outFeatures,
-          }),
-        );
+        ops.push(forward(param, cols, y, rows));
       } else if (layer.kind === 'maxpool') {
         outWidth = size(layer.outShape);
         y = f32(batch * outWidth);
         idx = be.tensor('u32', batch * outWidth);
+        owned.push(idx);
         ops.push(be.op('maxPoolForward', { x, y, idx, ...poolShape(layer, batch) }));
       } else if (layer.kind === 'batchnorm') {
         norm = this.norms[n++];
@@ -602,28 +809,41 @@ export class Trainer {
         classes,
       }),
     );
+    /** Weight, bias and (when dx is given) input gradients of a weight layer. */
+    const backward = (param: Param, dy: Tensor, x: Tensor, dx: Tensor | null, rows: number) => {
+      const dims = { batch: rows, inF: param.spec.inFeatures, outF: param.spec.outFeatures };
+      const out: Op[] = [];
+      const sp = param.sparse;
+      if (!sp || sp.denseState)
+        out.push(matmul('linearGradWeight', { dy, x, dw: param.dw, ...dims }));
+      else out.push(be.op('sparseGradWeight', { dy, x, w: sp.t, dw: param.dw, ...dims }));
+      if (sp && denseGrad && param.denseGrad)
+        out.push(matmul('linearGradWeight', { dy, x, dw: param.denseGrad, ...dims }));
+      out.push(be.op('biasGrad', { dy, db: param.db, batch: rows, outF: dims.outF }));
+      if (dx)
+        out.push(
+          sp
+            ? matmul('sparseGradInput', { dy, w: sp.t, dx, ...dims })
+            : matmul('linearGradInput', { dy, w: param.w!, dx, ...dims }),
+        );
+      return out;
+    };
     if (training) {
       for (let i = this.layers.length - 1; i >= 0; i--) {
         const layer = this.layers[i];
         const dy = grads[i + 1];
         if (layer.kind === 'linear') {
           const param = paramOf[i]!;
-          const dims = { batch, inF: layer.inFeatures, outF: layer.outFeatures };
-          ops.push(be.op('linearGradWeight', { dy, x: acts[i], dw: param.dw, ...dims }));
-          ops.push(be.op('biasGrad', { dy, db: param.db, batch, outF: layer.outFeatures }));
-          if (i > 0) ops.push(be.op('linearGradInput', { dy, w: param.w, dx: grads[i], ...dims }));
+          ops.push(...backward(param, dy, acts[i], i > 0 ? grads[i] : null, batch));
         } else if (layer.kind === 'conv') {
           const param = paramOf[i]!;
           const cols = colsOf[i]!;
           const rows = batch * layer.outShape.height * layer.outShape.width;
-          const dims = { batch: rows, inF: layer.inFeatures, outF: layer.outFeatures };
-          ops.push(be.op('linearGradWeight', { dy, x: cols, dw: param.dw, ...dims }));
-          ops.push(be.op('biasGrad', { dy, db: param.db, batch: rows, outF: layer.outFeatures }));
-          if (i > 0) {
-            // The patches are no longer needed: their buffer takes the patch gradient.
-            ops.push(be.op('linearGradInput', { dy, w: param.w, dx: cols, ...dims }));
+          // The patches are no longer needed after the weight gradient: their buffer takes
+          // the patch gradient.
+          ops.push(...backward(param, dy, cols, i > 0 ? cols : null, rows));
+          if (i > 0)
             ops.push(be.op('col2im', { dcols: cols, dx: grads[i], ...convShape(layer, batch) }));
-          }
         } else if (layer.kind === 'maxpool') {
           ops.push(
             be.op('maxPoolBackward', {
@@ -654,16 +874,40 @@ export class Trainer {
         nesterov: this.config.nesterov,
       };
       for (const param of this.params) {
-        ops.push(
-          be.op('sgdUpdate', {
-            w: param.w,
-            g: param.dw,
-            v: param.vw,
-            mask: param.mask,
-            n: param.w.length,
-            ...hyper,
-          }),
-        );
+        const sp = param.sparse;
+        const dims = { inF: param.spec.inFeatures, outF: param.spec.outFeatures };
+        if (!sp) {
+          ops.push(
+            be.op('sgdUpdate', {
+              w: param.w!,
+              g: param.dw,
+              v: param.vw,
+              mask: param.mask,
+              n: param.dw.length,
+              ...hyper,
+            }),
+          );
+        } else {
+          if (sp.denseState)
+            ops.push(
+              be.op('momentumUpdate', {
+                v: param.vw,
+                g: param.dw,
+                n: param.dw.length,
+                momentum: hyper.momentum,
+              }),
+            );
+          ops.push(
+            be.op('sparseSgdUpdate', {
+              w: sp.t,
+              g: param.dw,
+              v: param.vw,
+              denseState: sp.denseState,
+              ...dims,
+              ...hyper,
+            }),
+          );
+        }
         ops.push(
           be.op('sgdUpdate', {
             w: param.b,
@@ -694,8 +938,8 @@ export class Trainer {
         ? [{ name: l.name, tensor: acts[i] }]
         : [],
     );
-    const plan = { batch, ops, inputs };
-    cache.set(batch, plan);
+    const plan = { batch, ops, inputs, owned, tuners };
+    cache.set(cacheKey, plan);
     return plan;
   }
 
@@ -733,7 +977,11 @@ export class Trainer {
     const offset = this.stepInEpoch * this.config.batch;
     const batch = Math.min(this.config.batch, this.train.count - offset);
     this.backend.write(this.cursor, Uint32Array.of(offset));
-    this.lastPlan = this.plan(batch, true);
+    // Gradient growth needs the dense gradient of the step before its update only.
+    const denseGrad =
+      this.sparsity.growth === 'gradient' &&
+      isUpdateStep(this.sparsity, this.globalStep + 1, this.stepsPerEpoch, this.totalSteps);
+    this.lastPlan = await this.tunedPlan(batch, denseGrad);
     this.backend.run(this.lastPlan.ops);
     this.stepInEpoch++;
     this.windowSamples += batch;
@@ -742,6 +990,19 @@ export class Trainer {
       this.stepInEpoch % READ_EVERY === 0 || endOfEpoch ? await this.reportProgress() : null;
     if (endOfEpoch) await this.endEpoch(accum!);
     else if (this.updateDue()) await this.updateMasks(await this.readLayers());
+  }
+
+  private readonly tunedKeys = new Set<string>();
+
+  /** The training plan, its matmuls autotuned on the first use of each shape. */
+  private async tunedPlan(batch: number, denseGrad: boolean): Promise<Plan> {
+    const plan = this.plan(batch, true, denseGrad);
+    const key = `${batch}:${denseGrad}:${this.params.map((p) => p.sparse?.capacity ?? 0).join()}`;
+    if (plan.tuners.length === 0 || this.tunedKeys.has(key)) return plan;
+    this.tunedKeys.add(key);
+    for (const tune of plan.tuners) await tune();
+    this.dropPlans();
+    return this.plan(batch, true, denseGrad);
   }
 
   /** Reads the running metrics, reports them, and returns them (the epoch sums stay). */
@@ -792,11 +1053,13 @@ export class Trainer {
   }
 
   private async readLayer(p: Param, gradient: boolean): Promise<UpdateLayer> {
+    const { w, v } = await this.readDense(p);
+    const g = p.sparse ? p.denseGrad : p.dw;
     return {
       name: p.spec.name,
-      weights: (await this.backend.read(p.w)) as Float32Array,
-      momentum: (await this.backend.read(p.vw)) as Float32Array,
-      gradient: gradient ? ((await this.backend.read(p.dw)) as Float32Array) : null,
+      weights: w,
+      momentum: v,
+      gradient: gradient && g ? ((await this.backend.read(g)) as Float32Array) : null,
       grid: p.grid,
       unitMask: p.unitMask ?? new Uint8Array(p.grid.units).fill(1),
     };
@@ -814,11 +1077,9 @@ export class Trainer {
       rng: this.rng,
     });
     const before = this.params.map((p) => (p.unitMask ? expandMask(p.unitMask, p.grid) : null));
-    this.params.forEach((p, i) => {
-      p.unitMask = update.unitMasks[i];
-      this.backend.write(p.mask!, Float32Array.from(update.masks[i]));
-      this.backend.write(p.w, update.weights[i]);
-    });
+    this.params.forEach((p, i) =>
+      this.writeState(p, update.weights[i], states[i].momentum, update.unitMasks[i]),
+    );
     if (this.events.masks) this.events.masks(this.maskView(before));
     this.lastRate = rate;
     this.events.maskUpdate?.({
@@ -861,8 +1122,9 @@ export class Trainer {
     );
     const shares = normalizeShares(meanMomentum);
     if (this.updateDue()) await this.updateMasks(states);
+    const kernels = this.layerKernels();
     const layers: LayerSnapshot[] = this.params.map((p, i) => {
-      const size = p.w.length;
+      const size = p.spec.inFeatures * p.spec.outFeatures;
       const active = p.unitMask ? activeWeights(p.unitMask, p.grid) : size;
       return {
         name: p.spec.name,
@@ -872,6 +1134,7 @@ export class Trainer {
         meanMomentum: meanMomentum[i],
         momentumShare: shares[i],
         emptyChannels: emptyChannels(p.spec, p.unitMask ? expandMask(p.unitMask, p.grid) : null),
+        kernel: kernels[i].kernel,
       };
     });
     const totalActive = layers.reduce((n, l) => n + l.active, 0);
@@ -897,15 +1160,26 @@ export class Trainer {
   }
 
   /** Active weights per layer right now (initial densities before the first update). */
-  layerSummary(): { name: string; size: number; active: number; macsPerSample: number }[] {
-    return this.params.map((p) => ({
-      name: p.spec.name,
-      size: p.w.length,
-      active: p.unitMask ? activeWeights(p.unitMask, p.grid) : p.w.length,
-      // A conv layer applies its weights at every output position.
-      macsPerSample:
-        p.w.length * (p.spec.kind === 'conv' ? p.spec.outShape.height * p.spec.outShape.width : 1),
-    }));
+  layerSummary(): {
+    name: string;
+    size: number;
+    active: number;
+    macsPerSample: number;
+    kernel: LayerKernel;
+  }[] {
+    const kernels = this.layerKernels();
+    return this.params.map((p, i) => {
+      const size = p.spec.inFeatures * p.spec.outFeatures;
+      return {
+        name: p.spec.name,
+        size,
+        active: p.unitMask ? activeWeights(p.unitMask, p.grid) : size,
+        // A conv layer applies its weights at every output position.
+        macsPerSample:
+          size * (p.spec.kind === 'conv' ? p.spec.outShape.height * p.spec.outShape.width : 1),
+        kernel: kernels[i].kernel,
+      };
+    });
   }
 
   /** The masks now, marking changes against `before` (the masks before an update). */
@@ -915,7 +1189,7 @@ export class Trainer {
       layers: this.params.map((p, i) => {
         const now = p.unitMask ? expandMask(p.unitMask, p.grid) : null;
         const prev = before[i] ?? now;
-        const state = new Uint8Array(p.w.length);
+        const state = new Uint8Array(p.spec.inFeatures * p.spec.outFeatures);
         for (let j = 0; j < state.length; j++) {
           const a = now ? now[j] : 1;
           const b = prev ? prev[j] : 1;
@@ -938,12 +1212,15 @@ export class Trainer {
     { name: string; weights: Float32Array; momentum: Float32Array; mask: Uint8Array | null }[]
   > {
     return Promise.all(
-      this.params.map(async (p) => ({
-        name: p.spec.name,
-        weights: (await this.backend.read(p.w)) as Float32Array,
-        momentum: (await this.backend.read(p.vw)) as Float32Array,
-        mask: p.unitMask ? expandMask(p.unitMask, p.grid) : null,
-      })),
+      this.params.map(async (p) => {
+        const { w, v } = await this.readDense(p);
+        return {
+          name: p.spec.name,
+          weights: w,
+          momentum: v,
+          mask: p.unitMask ? expandMask(p.unitMask, p.grid) : null,
+        };
+      }),
     );
   }
 }

@@ -191,7 +191,7 @@ export class GpuBackend implements Backend {
       this.run([op]);
       await this.device.queue.onSubmittedWorkDone();
       let reps = 2;
-      let t = 0;
+      let t: number;
       // Grow the repetitions until one timing takes ~20 ms (a short start-up cost).
       for (;;) {
         const t0 = performance.now();

@@ -32,6 +32,7 @@ export interface ExperimentConfig {
   train: number;
   augment: boolean;
   backend: Backend;
+  kernels: 'auto' | 'dense' | 'sparse';
   autorun: boolean;
   /** Controls and panels hidden for a classroom (see HIDEABLE). */
   hide: string[];
@@ -102,7 +103,11 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
     ],
   },
   { id: 'optimizer', title: 'Optimizer', keys: ['lr', 'momentum', 'nesterov', 'wd', 'batch'] },
-  { id: 'run', title: 'Run', keys: ['epochs', 'seed', 'backend', 'autorun', 'hide', 'projector'] },
+  {
+    id: 'run',
+    title: 'Run',
+    keys: ['epochs', 'seed', 'backend', 'kernels', 'autorun', 'hide', 'projector'],
+  },
 ];
 
 /** Panels `hide` can name, besides any parameter (its control) and any group id. */
@@ -298,6 +303,13 @@ export const PARAMS: readonly ParamSpec[] = [
     values: ['auto', 'webgpu', 'cpu'],
     default: 'auto',
     help: 'Where the math runs: WebGPU, the CPU reference, or auto (WebGPU when available).',
+  },
+  {
+    key: 'kernels',
+    type: 'enum',
+    values: ['auto', 'dense', 'sparse'],
+    default: 'auto',
+    help: 'Matrix kernels of sparse layers: auto (sparse where the density makes them faster), always dense on masked weights, or sparse wherever one exists.',
   },
   {
     key: 'hide',
