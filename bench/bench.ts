@@ -2,17 +2,25 @@
 // Sections: per-kernel timings, training-step throughput per model and method, and the same
 // dense MLP step in TensorFlow.js (WebGPU backend) as the peer.
 import { GpuBackend, tuneLog } from '../src/gpu/backend';
-import { kernelBench, type KernelRow } from './kernels';
+import {
+  doubleSparsityBench,
+  kernelBench,
+  type DoubleSparsityRow,
+  type KernelRow,
+} from './kernels';
 import { trainBench, type TrainRow } from './train';
 import { tfjsBench, type PeerResult } from './peer';
+import { profileStep, type ProfileRow } from './profile';
 
 export interface BenchReport {
   adapter: string;
   userAgent: string;
   kernelShape: { batch: number; inF: number; outF: number };
   kernels: KernelRow[];
+  doubleSparsity: DoubleSparsityRow[];
   train: TrainRow[];
   peer: PeerResult | null;
+  profile: ProfileRow[];
   autotune: typeof tuneLog;
 }
 
@@ -40,7 +48,14 @@ async function main(): Promise<BenchReport> {
   const kernels = sections.has('kernels')
     ? await kernelBench(be, kernelShape, DENSITIES.slice(1), log)
     : [];
+  const doubleSparsity = sections.has('kernels')
+    ? await doubleSparsityBench(be, kernelShape, log)
+    : [];
   const train = sections.has('train') ? await trainBench(be, DENSITIES, quick, log) : [];
+  const profile: ProfileRow[] = [];
+  if (sections.has('profile'))
+    for (const q of (params.get('profile') ?? '').split('|').filter(Boolean))
+      profile.push(await profileStep(be, q));
   const adapter = be.adapter;
   be.destroy();
   const peer = sections.has('peer') ? await tfjsBench(kernelShape, log) : null;
@@ -49,8 +64,10 @@ async function main(): Promise<BenchReport> {
     userAgent: navigator.userAgent,
     kernelShape,
     kernels,
+    doubleSparsity,
     train,
     peer,
+    profile,
     autotune: tuneLog,
   };
 }

@@ -1,6 +1,7 @@
 // Per-kernel timings: dense matmul kernels (after autotuning) against the block-CSR and CSR
 // kernels on random masks, and TensorFlow.js's matMul on the same shape.
 import type { Backend, KernelArgs, KernelName, SparseTensors, Tensor } from '../src/engine/backend';
+import type { GpuBackend } from '../src/gpu/backend';
 import { Rng } from '../src/engine/rng';
 import { blockGrid } from '../src/sparse/blocks';
 import { buildSparseFormat, compactValues, sparseBytes } from '../src/sparse/format';
@@ -44,6 +45,53 @@ function upload(be: Backend, data: Float32Array | Uint32Array): Tensor {
   const t = be.tensor(data instanceof Float32Array ? 'f32' : 'u32', data.length);
   be.write(t, data);
   return t;
+}
+
+export interface DoubleSparsityRow {
+  /** Fraction of exact zeros in the output gradient (as behind a ReLU). */
+  zeros: number;
+  denseMs: number;
+  skipMs: number;
+  speedup: number;
+}
+
+/**
+ * Double sparsity: the weight gradient with zero output gradients skipped, against the best
+ * dense variant, on the kernel shape with a given fraction of zeros in dy.
+ */
+export async function doubleSparsityBench(
+  be: GpuBackend,
+  shape: { batch: number; inF: number; outF: number },
+  log: (s: string) => void,
+): Promise<DoubleSparsityRow[]> {
+  const { batch, inF, outF } = shape;
+  const rng = new Rng(11);
+  const x = upload(
+    be,
+    Float32Array.from({ length: batch * inF }, () => rng.uniform(-1, 1)),
+  );
+  const dw = be.tensor('f32', outF * inF);
+  const rows: DoubleSparsityRow[] = [];
+  for (const zeros of [0, 0.5, 0.75, 0.9]) {
+    const dy = upload(
+      be,
+      Float32Array.from({ length: batch * outF }, () =>
+        rng.next() < zeros ? 0 : rng.uniform(-1, 1),
+      ),
+    );
+    const args = { dy, x, dw, batch, inF, outF };
+    be.pin('linearGradWeight', args, { variant: 'vec4x8', constants: { WG_X: 8, WG_Y: 8 } });
+    const denseMs = await timeOps(be, [be.op('linearGradWeight', args)], dw);
+    be.pin('linearGradWeight', args, { variant: 'skip', constants: { WG_X: 8, WG_Y: 8 } });
+    const skipMs = await timeOps(be, [be.op('linearGradWeight', args)], dw);
+    rows.push({ zeros, denseMs, skipMs, speedup: denseMs / skipMs });
+    log(
+      `double sparsity: dy ${zeros * 100}% zeros: dense ${denseMs.toFixed(2)} ms, skipping ${skipMs.toFixed(2)} ms`,
+    );
+    be.release([dy]);
+  }
+  be.release([x, dw]);
+  return rows;
 }
 
 export async function kernelBench(
@@ -118,6 +166,10 @@ export async function kernelBench(
         gradInput: be.op('sparseGradInput', { dy, w: sw, dx, ...dims }),
         gradWeight: be.op('sparseGradWeight', { dy, x, w: sw, dw: sdw, ...dims }),
       };
+      await be.tune?.('sparseForward', { x, w: sw, b: bias, y, ...dims });
+      await be.tune?.('sparseGradInput', { dy, w: sw, dx, ...dims });
+      ops.forward = be.op('sparseForward', { x, w: sw, b: bias, y, ...dims });
+      ops.gradInput = be.op('sparseGradInput', { dy, w: sw, dx, ...dims });
       for (const [kernel, op] of Object.entries(ops)) {
         const ms = await timeOps(be, [op], y);
         rows.push({

@@ -1,16 +1,133 @@
+// Training-step throughput: each model at each density for each method, against the same model
+// trained dense, with the kernels the engine chose and the weight memory they use.
 import type { Backend } from '../src/engine/backend';
+import type { ImageDataset } from '../src/data/dataset';
+import { Rng } from '../src/engine/rng';
+import { Trainer } from '../src/engine/trainer';
+import { decode } from '../src/url/params';
+
 export interface TrainRow {
   model: string;
+  method: string;
+  density: number;
+  samplesPerSec: number;
+  /** samples/s / the dense step's samples/s for the same model. */
+  speedup: number;
+  /** Stored weight bytes / dense weight bytes. */
+  weightMemory: number;
+  /** The kernel of each weight layer, e.g. "fc1 csr, fc2 csr, fc3 dense". */
+  kernels: string;
+  query: string;
 }
+
+/**
+ * Random pixels of a dataset's shape: step time does not depend on the values (the kernels
+ * skip stored zeros in weights, never in activations), and the benchmark needs no download.
+ */
+export function syntheticData(
+  count: number,
+  height: number,
+  width: number,
+  channels: number,
+  seed: number,
+): ImageDataset {
+  const rng = new Rng(seed);
+  const features = height * width * channels;
+  return {
+    name: 'synthetic',
+    count,
+    features,
+    height,
+    width,
+    channels,
+    classes: 10,
+    classNames: Array.from({ length: 10 }, (_, i) => String(i)),
+    pixels: Uint8Array.from({ length: count * features }, () => rng.int(256)),
+    labels: Uint8Array.from({ length: count }, () => rng.int(10)),
+    mean: new Array<number>(channels).fill(0.5),
+    std: new Array<number>(channels).fill(0.25),
+  };
+}
+
+/**
+ * Samples per second of training steps for one configuration: a few warm-up steps (the first
+ * one autotunes), then steps until `budgetMs` has passed, timed to the end of the GPU work.
+ */
+export async function stepRate(
+  be: Backend,
+  query: string,
+  budgetMs: number,
+): Promise<{ samplesPerSec: number; trainer: Trainer }> {
+  const { config, rejected } = decode(query);
+  if (rejected.length > 0) throw new Error(`bad bench query ${query}`);
+  const shape = config.dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1];
+  // Enough samples that no epoch ends (and no end-of-epoch update runs) while timing.
+  const train = syntheticData(config.batch * 400, shape[0], shape[1], shape[2], 1);
+  const test = syntheticData(10, shape[0], shape[1], shape[2], 2);
+  const trainer = new Trainer(be, config, train, test);
+  for (let i = 0; i < 3; i++) await trainer.step();
+  await trainer.sync();
+  let steps = 0;
+  const t0 = performance.now();
+  do {
+    await trainer.step();
+    steps++;
+    if (steps % 5 === 0 || steps >= 3) await trainer.sync();
+  } while (performance.now() - t0 < budgetMs || steps < 3);
+  await trainer.sync();
+  const ms = performance.now() - t0;
+  return { samplesPerSec: (steps * config.batch) / (ms / 1000), trainer };
+}
+
+const METHODS: [string, string][] = [
+  ['snfs', 'method=snfs'],
+  ['set', 'method=set'],
+  ['rigl', 'method=rigl'],
+  ['snfs block 16', 'method=snfs&block=16'],
+  ['set block 16', 'method=set&block=16'],
+];
+
 export async function trainBench(
   be: Backend,
   densities: number[],
   quick: boolean,
   log: (s: string) => void,
 ): Promise<TrainRow[]> {
-  void be;
-  void densities;
-  void quick;
-  log('train: not yet');
-  return [];
+  const models: [string, string, number][] = [
+    ['mlp 784-300-100-10', 'model=mlp&hidden=300,100&batch=100', 1500],
+    ['lenet5', 'model=lenet5&batch=100', 3000],
+  ];
+  if (!quick) models.push(['vgg (cifar10 shape)', 'dataset=cifar10&model=vgg&batch=128', 6000]);
+  const rows: TrainRow[] = [];
+  for (const [model, base, budget] of models) {
+    let denseRate = 0;
+    for (const density of densities) {
+      const methods: [string, string][] = density === 1 ? [['dense', 'method=dense']] : METHODS;
+      for (const [method, m] of methods) {
+        const query = `${base}&${m}&density=${density}`;
+        const { samplesPerSec, trainer } = await stepRate(be, query, budget);
+        if (density === 1) denseRate = samplesPerSec;
+        const bytes = trainer.weightBytes();
+        const row: TrainRow = {
+          model,
+          method,
+          density,
+          samplesPerSec,
+          speedup: samplesPerSec / denseRate,
+          weightMemory: bytes.stored / bytes.dense,
+          kernels: trainer
+            .layerKernels()
+            .map((k) => `${k.name} ${k.kernel}`)
+            .join(', '),
+          query,
+        };
+        trainer.release();
+        rows.push(row);
+        log(
+          `${model} ${method} d=${density}: ${samplesPerSec.toFixed(0)} samples/s (${row.speedup.toFixed(1)}x), ${row.kernels}`,
+        );
+      }
+    }
+  }
+  return rows;
 }

@@ -350,6 +350,29 @@ function cases(): Case[] {
       outputs: ['x', 'y'],
       bound: 1e-5,
     },
+    {
+      name: 'gatherBatch packed words (no augmentation)',
+      kernel: 'gatherBatch',
+      tensors: {
+        data: { dtype: 'u32', data: packed },
+        labels: u(ints(N, 10)),
+        order: u(order.map((o) => Math.min(o, Math.floor((N * F) / 36) - 1))),
+        cursor: u([5]),
+        aug: null,
+        x: zeros(11 * 36),
+        y: u(new Array(11).fill(0)),
+      },
+      params: {
+        batch: 11,
+        height: 3,
+        width: 4,
+        channels: 3,
+        mean: [0.1, 0.5, 0.9],
+        std: [0.3, 0.2, 0.25],
+      },
+      outputs: ['x', 'y'],
+      bound: 1e-5,
+    },
     ...imageCases(),
     ...linearCases('scalar 13x37->19', 13, 37, 19, 1e-5),
     ...linearCases('vec4 edges 13x36->19', 13, 36, 19, 1e-5),
@@ -359,6 +382,16 @@ function cases(): Case[] {
       name: `${c.name} (8x8)`,
       variant: 'vec4x8',
     })),
+    {
+      ...linearCases('zero-skipping 13x52->9', 13, 52, 9, 1e-5)[2],
+      name: 'linearGradWeight zero-skipping 13x52->9 (dy with zeros)',
+      variant: 'skip',
+      tensors: {
+        dy: withZeros(withZeros(f(13 * 9, 0.05), 2), 3),
+        x: f(13 * 52),
+        dw: zeros(9 * 52),
+      },
+    },
     ...sparseCases('block 16 8x8 edges 21x104->44 d=0.5', 21, 104, 44, 16, 0.5, 1e-5)
       .slice(0, 2)
       .map((c) => ({ ...c, name: `${c.name} (8x8)`, variant: 'bsr8' })),

@@ -30,6 +30,21 @@ export function formatReport(r) {
     );
     out.push('');
   }
+  if (r.doubleSparsity?.length > 0) {
+    out.push('Double sparsity: weight gradient skipping zero output gradients (as behind a ReLU)');
+    out.push(
+      table(
+        ['zeros in dy', 'dense ms', 'skipping ms', 'speedup'],
+        r.doubleSparsity.map((d) => [
+          pct(d.zeros),
+          d.denseMs.toFixed(3),
+          d.skipMs.toFixed(3),
+          fx(d.speedup),
+        ]),
+      ),
+    );
+    out.push('');
+  }
   if (r.train.length > 0) {
     out.push('Training steps (samples/s; vs dense = the same model trained dense)');
     out.push(
@@ -44,6 +59,17 @@ export function formatReport(r) {
           pct(t.weightMemory),
           t.kernels,
         ]),
+      ),
+    );
+    out.push('');
+  }
+  for (const p of r.profile ?? []) {
+    const total = p.ops.reduce((s, o) => s + o.ms, 0);
+    out.push(`One training step, op by op: ${p.query} (sum ${total.toFixed(2)} ms)`);
+    out.push(
+      table(
+        ['#', 'kernel', 'ms'],
+        p.ops.map((o, i) => [i, o.kernel, o.ms.toFixed(3)]),
       ),
     );
     out.push('');

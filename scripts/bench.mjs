@@ -17,6 +17,7 @@ const value = (name) => flag(name)?.split('=')[1];
 const query = new URLSearchParams();
 if (flag('quick')) query.set('quick', '1');
 if (value('sections')) query.set('sections', value('sections'));
+if (value('profile')) query.set('profile', args.find((a) => a.startsWith('--profile=')).slice(10));
 
 const log = (s) => process.stderr.write(`${s}\n`);
 const server = await createServer({

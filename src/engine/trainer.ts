@@ -198,6 +198,34 @@ interface Plan {
   inputs: { name: string; tensor: Tensor }[];
 }
 
+/** Wraps a backend so every tensor and op made through it is recorded until released. */
+function tracking(be: Backend, live: Set<Tensor | Op>): Backend {
+  const tune = be.tune?.bind(be);
+  return {
+    kind: be.kind,
+    adapter: be.adapter,
+    tensor: (dtype, length) => {
+      const t = be.tensor(dtype, length);
+      live.add(t);
+      return t;
+    },
+    write: (t, data, offset) => be.write(t, data, offset),
+    read: (t) => be.read(t),
+    op: (kernel, args) => {
+      const o = be.op(kernel, args);
+      live.add(o);
+      return o;
+    },
+    run: (ops) => be.run(ops),
+    ...(tune ? { tune } : {}),
+    release: (items) => {
+      for (const item of items) live.delete(item);
+      be.release(items);
+    },
+    destroy: () => be.destroy(),
+  };
+}
+
 const isTensor = (v: unknown): v is Tensor => typeof v === 'object' && v !== null && 'id' in v;
 
 /** PyTorch's BatchNorm defaults. */
@@ -361,6 +389,7 @@ export class Trainer {
     private readonly events: TrainerEvents = {},
     options: TrainerOptions = {},
   ) {
+    this.dev = tracking(backend, this.allocated);
     this.rng = new Rng(config.seed);
     this.keepCheckpoints = options.keepCheckpoints ?? false;
     this.sparsity = resolveSparsity(config);
@@ -375,18 +404,29 @@ export class Trainer {
     this.totalSteps = this.stepsPerEpoch * config.epochs;
     this.trainData = this.upload(train);
     this.testData = this.upload(test);
-    this.aug = config.augment ? backend.tensor('u32', train.count) : null;
+    this.aug = config.augment ? this.dev.tensor('u32', train.count) : null;
     const identity = new Uint32Array(test.count);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
     backend.write(this.testData.order, identity);
-    this.cursor = backend.tensor('u32', 1);
-    this.trainAccum = backend.tensor('f32', ACCUM_LENGTH);
-    this.evalAccum = backend.tensor('f32', ACCUM_LENGTH);
+    this.cursor = this.dev.tensor('u32', 1);
+    this.trainAccum = this.dev.tensor('f32', ACCUM_LENGTH);
+    this.evalAccum = this.dev.tensor('f32', ACCUM_LENGTH);
     this.initParams();
     if (options.resume) this.restore(options.resume);
   }
 
   private readonly keepCheckpoints: boolean;
+  /** Everything this trainer allocated on the backend and has not released. */
+  private readonly allocated = new Set<Tensor | Op>();
+  /** The backend, counting what this trainer allocates (see `release`). */
+  private readonly dev: Backend;
+
+  /** Frees every buffer and op of this trainer (the backend itself stays usable). */
+  release(): void {
+    this.dev.release([...this.allocated]);
+    this.trainPlans.clear();
+    this.evalPlans.clear();
+  }
   /** Set between epochs: the next step first shuffles and starts the epoch. */
   private epochPending = true;
   /** The state at the last epoch boundary, when `keepCheckpoints` is on. */
@@ -395,7 +435,7 @@ export class Trainer {
   /** Reads everything needed to resume at this epoch boundary onto the CPU. */
   async captureCheckpoint(): Promise<Checkpoint> {
     if (!this.epochPending) throw new Error('checkpoints are taken between epochs');
-    const f32 = async (t: Tensor) => (await this.backend.read(t)) as Float32Array;
+    const f32 = async (t: Tensor) => (await this.dev.read(t)) as Float32Array;
     return {
       epoch: this.epoch,
       rng: this.rng.state(),
@@ -431,13 +471,13 @@ export class Trainer {
     this.params.forEach((p, i) => {
       const s = c.params[i];
       this.writeState(p, s.w, s.vw, s.unitMask ? s.unitMask.slice() : null);
-      this.backend.write(p.b, s.b);
-      this.backend.write(p.vb, s.vb);
+      this.dev.write(p.b, s.b);
+      this.dev.write(p.vb, s.vb);
     });
     this.norms.forEach((n, i) => {
-      this.backend.write(n.gb, c.norms[i].gb);
-      this.backend.write(n.vgb, c.norms[i].vgb);
-      this.backend.write(n.running, c.norms[i].running);
+      this.dev.write(n.gb, c.norms[i].gb);
+      this.dev.write(n.vgb, c.norms[i].vgb);
+      this.dev.write(n.running, c.norms[i].running);
     });
     this.checkpoint = c;
   }
@@ -452,11 +492,11 @@ export class Trainer {
 
   private upload(ds: ImageDataset): Record<'images' | 'labels' | 'order', Tensor> {
     const packed = packBytes(ds.pixels);
-    const images = this.backend.tensor('u32', packed.length);
-    this.backend.write(images, packed);
-    const labels = this.backend.tensor('u32', ds.count);
-    this.backend.write(labels, Uint32Array.from(ds.labels));
-    const order = this.backend.tensor('u32', ds.count);
+    const images = this.dev.tensor('u32', packed.length);
+    this.dev.write(images, packed);
+    const labels = this.dev.tensor('u32', ds.count);
+    this.dev.write(labels, Uint32Array.from(ds.labels));
+    const order = this.dev.tensor('u32', ds.count);
     return { images, labels, order };
   }
 
@@ -490,7 +530,7 @@ export class Trainer {
         const elementMask = expandMask(unitMask, grid);
         for (let j = 0; j < n; j++) if (!elementMask[j]) weight[j] = 0;
       }
-      const t = (len: number) => this.backend.tensor('f32', len);
+      const t = (len: number) => this.dev.tensor('f32', len);
       const p: Param = {
         spec,
         w: null,
@@ -506,13 +546,13 @@ export class Trainer {
         denseGrad: null,
       };
       this.writeState(p, weight, new Float32Array(n), unitMask);
-      this.backend.write(p.b, bias);
+      this.dev.write(p.b, bias);
       this.params.push(p);
     });
     for (const spec of this.layers) {
       if (spec.kind !== 'batchnorm') continue;
       const c = spec.shape.channels;
-      const t = (len: number) => this.backend.tensor('f32', len);
+      const t = (len: number) => this.dev.tensor('f32', len);
       const norm: NormParam = {
         spec,
         gb: t(2 * c),
@@ -524,10 +564,10 @@ export class Trainer {
       // gamma = 1, beta = 0; running mean 0, running variance 1 (PyTorch's defaults).
       const ones = new Float32Array(2 * c);
       ones.fill(1, 0, c);
-      this.backend.write(norm.gb, ones);
+      this.dev.write(norm.gb, ones);
       const running = new Float32Array(2 * c);
       running.fill(1, c);
-      this.backend.write(norm.running, running);
+      this.dev.write(norm.running, running);
       this.norms.push(norm);
     }
   }
@@ -551,7 +591,7 @@ export class Trainer {
     momentum: Float32Array,
     unitMask: Uint8Array | null,
   ): void {
-    const be = this.backend;
+    const be = this.dev;
     const n = p.spec.inFeatures * p.spec.outFeatures;
     const kernel = this.kernelOf(p, unitMask);
     const stale: Tensor[] = [];
@@ -620,7 +660,7 @@ export class Trainer {
   /** Frees every cached plan (ops and the tensors they own); they are rebuilt on demand. */
   private dropPlans(): void {
     for (const cache of [this.trainPlans, this.evalPlans]) {
-      for (const plan of cache.values()) this.backend.release([...plan.ops, ...plan.owned]);
+      for (const plan of cache.values()) this.dev.release([...plan.ops, ...plan.owned]);
       cache.clear();
     }
     this.lastPlan = null;
@@ -628,7 +668,7 @@ export class Trainer {
 
   /** A layer's weights and momentum as dense [out][in] arrays (missing weights 0). */
   private async readDense(p: Param): Promise<{ w: Float32Array; v: Float32Array }> {
-    const read = async (t: Tensor) => (await this.backend.read(t)) as Float32Array;
+    const read = async (t: Tensor) => (await this.dev.read(t)) as Float32Array;
     const sp = p.sparse;
     if (!sp) return { w: await read(p.w!), v: await read(p.vw) };
     const values = await read(sp.t.values);
@@ -670,7 +710,7 @@ export class Trainer {
     const cacheKey = `${batch}:${denseGrad}`;
     const cached = cache.get(cacheKey);
     if (cached) return cached;
-    const be = this.backend;
+    const be = this.dev;
     const data = training ? this.trainData : this.testData;
     const ds = training ? this.train : this.test;
     const owned: Tensor[] = [];
@@ -947,15 +987,15 @@ export class Trainer {
     const order = new Uint32Array(this.train.count);
     for (let i = 0; i < order.length; i++) order[i] = i;
     this.rng.shuffle(order);
-    this.backend.write(this.trainData.order, order);
+    this.dev.write(this.trainData.order, order);
     if (this.aug) {
       // Random crop (4-pixel zero padding) and horizontal flip, drawn per sample per epoch.
       const words = new Uint32Array(this.train.count);
       for (let i = 0; i < words.length; i++)
         words[i] = packAug(this.rng.int(9) - 4, this.rng.int(9) - 4, this.rng.next() < 0.5);
-      this.backend.write(this.aug, words);
+      this.dev.write(this.aug, words);
     }
-    this.backend.write(this.trainAccum, new Float32Array(ACCUM_LENGTH));
+    this.dev.write(this.trainAccum, new Float32Array(ACCUM_LENGTH));
     this.stepInEpoch = 0;
     this.epochStart = performance.now();
     this.windowStart = this.epochStart;
@@ -976,13 +1016,13 @@ export class Trainer {
     }
     const offset = this.stepInEpoch * this.config.batch;
     const batch = Math.min(this.config.batch, this.train.count - offset);
-    this.backend.write(this.cursor, Uint32Array.of(offset));
+    this.dev.write(this.cursor, Uint32Array.of(offset));
     // Gradient growth needs the dense gradient of the step before its update only.
     const denseGrad =
       this.sparsity.growth === 'gradient' &&
       isUpdateStep(this.sparsity, this.globalStep + 1, this.stepsPerEpoch, this.totalSteps);
     this.lastPlan = await this.tunedPlan(batch, denseGrad);
-    this.backend.run(this.lastPlan.ops);
+    this.dev.run(this.lastPlan.ops);
     this.stepInEpoch++;
     this.windowSamples += batch;
     const endOfEpoch = this.stepInEpoch === this.stepsPerEpoch;
@@ -1007,10 +1047,10 @@ export class Trainer {
 
   /** Reads the running metrics, reports them, and returns them (the epoch sums stay). */
   private async reportProgress(): Promise<Float32Array> {
-    const accum = (await this.backend.read(this.trainAccum)) as Float32Array;
+    const accum = (await this.dev.read(this.trainAccum)) as Float32Array;
     if (!Number.isFinite(accum[3]))
       throw new DivergedError(this.globalStep, this.epoch + 1, this.config.lr);
-    this.backend.write(this.trainAccum, new Float32Array(2), 3);
+    this.dev.write(this.trainAccum, new Float32Array(2), 3);
     const now = performance.now();
     const seconds = (now - this.windowStart) / 1000;
     this.events.progress?.({
@@ -1027,15 +1067,25 @@ export class Trainer {
     return accum;
   }
 
+  /** The ops of the last training step, in order (the benchmark times each one). */
+  get stepOps(): readonly Op[] {
+    return this.lastPlan?.ops ?? [];
+  }
+
+  /** Waits until every queued step has run (for timing). */
+  async sync(): Promise<void> {
+    await this.dev.read(this.cursor);
+  }
+
   /** Test-set loss and accuracy with the current weights. */
   async evaluate(): Promise<{ loss: number; acc: number }> {
-    this.backend.write(this.evalAccum, new Float32Array(ACCUM_LENGTH));
+    this.dev.write(this.evalAccum, new Float32Array(ACCUM_LENGTH));
     for (let offset = 0; offset < this.test.count; offset += this.evalBatch) {
       const batch = Math.min(this.evalBatch, this.test.count - offset);
-      this.backend.write(this.cursor, Uint32Array.of(offset));
-      this.backend.run(this.plan(batch, false).ops);
+      this.dev.write(this.cursor, Uint32Array.of(offset));
+      this.dev.run(this.plan(batch, false).ops);
     }
-    const a = (await this.backend.read(this.evalAccum)) as Float32Array;
+    const a = (await this.dev.read(this.evalAccum)) as Float32Array;
     return { loss: a[0] / a[2], acc: a[1] / a[2] };
   }
 
@@ -1059,7 +1109,7 @@ export class Trainer {
       name: p.spec.name,
       weights: w,
       momentum: v,
-      gradient: gradient && g ? ((await this.backend.read(g)) as Float32Array) : null,
+      gradient: gradient && g ? ((await this.dev.read(g)) as Float32Array) : null,
       grid: p.grid,
       unitMask: p.unitMask ?? new Uint8Array(p.grid.units).fill(1),
     };
@@ -1104,7 +1154,7 @@ export class Trainer {
     if (!this.lastPlan) return [];
     return Promise.all(
       this.lastPlan.inputs.map(async ({ name, tensor }) => {
-        const values = await this.backend.read(tensor);
+        const values = await this.dev.read(tensor);
         let zeros = 0;
         for (let i = 0; i < values.length; i++) if (values[i] === 0) zeros++;
         return { name, zeros: zeros / values.length };

@@ -41,6 +41,7 @@ import linearGradInput8 from '../../shaders/linear_grad_input_8x8.wgsl?raw';
 import linearGradWeight8 from '../../shaders/linear_grad_weight_8x8.wgsl?raw';
 import bsrForward8 from '../../shaders/bsr_forward_8x8.wgsl?raw';
 import bsrGradInput8 from '../../shaders/bsr_grad_input_8x8.wgsl?raw';
+import linearGradWeightSkip from '../../shaders/linear_grad_weight_skip.wgsl?raw';
 
 export type Workgroups = [number, number, number];
 
@@ -98,6 +99,11 @@ export function vectorVariant(inF: number): 'vec4' | 'scalar' {
   return inF % 4 === 0 ? 'vec4' : 'scalar';
 }
 const TILE_WG = { WG_X: 8, WG_Y: 8 };
+
+/** The gather reads whole u32 words (four pixels) when no augmentation moves pixels. */
+export function packedGather(a: KernelArgs['gatherBatch']): boolean {
+  return !a.aug && (a.height * a.width * a.channels) % 4 === 0;
+}
 
 /** Up to four per-channel values as a WGSL vec4f (unused lanes 1, so nothing divides by 0). */
 export function channelVec4(values: number[]): Uniform[] {
@@ -174,7 +180,9 @@ export function tuneCandidates<K extends KernelName>(
   args: KernelArgs[K],
 ): TuneCandidate[] {
   const v = KERNELS[kernel].variant(args);
-  if (kernel === 'linearForward' || kernel === 'linearGradInput' || kernel === 'linearGradWeight')
+  if (kernel === 'linearGradWeight')
+    return v === 'vec4' ? candidates(['vec4', 'vec4x8', 'skip']) : [];
+  if (kernel === 'linearForward' || kernel === 'linearGradInput')
     return v === 'vec4' ? candidates(['vec4', 'vec4x8']) : [];
   if (kernel === 'sparseForward' || kernel === 'sparseGradInput') {
     const block = (args as KernelArgs['sparseForward']).w.block;
@@ -197,7 +205,7 @@ export function tuneKey<K extends KernelName>(kernel: K, args: KernelArgs[K]): s
 export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   gatherBatch: {
     ...single(gatherBatch),
-    constants: (a) => ({ WG, HAS_AUG: a.aug ? 1 : 0 }),
+    constants: (a) => ({ WG, HAS_AUG: a.aug ? 1 : 0, PACKED: packedGather(a) ? 1 : 0 }),
     uniforms: (a) => [
       { u32: a.batch },
       { u32: a.height },
@@ -207,7 +215,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       ...channelVec4(a.std),
     ],
     buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y],
-    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
+    dispatch: (a, c) =>
+      dispatch1d((a.batch * a.height * a.width * a.channels) / (c.PACKED ? 4 : 1), c.WG),
   },
   im2col: {
     ...single(im2col),
@@ -284,12 +293,20 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   linearGradWeight: {
-    sources: { scalar: linearGradWeight, vec4: linearGradWeightVec4, vec4x8: linearGradWeight8 },
+    sources: {
+      scalar: linearGradWeight,
+      vec4: linearGradWeightVec4,
+      vec4x8: linearGradWeight8,
+      skip: linearGradWeightSkip,
+    },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
     uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
     buffers: (a) => [a.dy, a.x, a.dw],
-    dispatch: (a, c) => dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y),
+    dispatch: (a, c, v) =>
+      v === 'skip'
+        ? [Math.ceil(a.inF / 16 / c.WG_X), Math.ceil(a.outF / c.WG_Y), 1]
+        : dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseForward: {
     sources: { csr: csrForward, bsr: bsrForward, bsr8: bsrForward8 },
