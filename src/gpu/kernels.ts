@@ -42,6 +42,10 @@ import linearGradWeight8 from '../../shaders/linear_grad_weight_8x8.wgsl?raw';
 import bsrForward8 from '../../shaders/bsr_forward_8x8.wgsl?raw';
 import bsrGradInput8 from '../../shaders/bsr_grad_input_8x8.wgsl?raw';
 import linearGradWeightSkip from '../../shaders/linear_grad_weight_skip.wgsl?raw';
+import reluForwardVec4 from '../../shaders/relu_forward_vec4.wgsl?raw';
+import reluBackwardVec4 from '../../shaders/relu_backward_vec4.wgsl?raw';
+import momentumUpdateVec4 from '../../shaders/momentum_update_vec4.wgsl?raw';
+import sgdUpdateVec4 from '../../shaders/sgd_update_vec4.wgsl?raw';
 
 export type Workgroups = [number, number, number];
 
@@ -93,6 +97,16 @@ const WG = 64;
 function single(code: string) {
   return { sources: { main: code }, variant: () => 'main' };
 }
+
+/** Elementwise kernels: four elements per invocation when n % 4 == 0. */
+function elementwise(scalar: string, vec4: string) {
+  return {
+    sources: { main: scalar, vec4 },
+    variant: (a: { n: number }) => (a.n % 4 === 0 ? 'vec4' : 'main'),
+  };
+}
+
+const perInvocation = (v: string) => (v === 'vec4' ? 4 : 1);
 
 /** Rows of `inF` floats can be read as vec4 only when inF is a multiple of 4. */
 export function vectorVariant(inF: number): 'vec4' | 'scalar' {
@@ -369,11 +383,11 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1],
   },
   momentumUpdate: {
-    ...single(momentumUpdate),
+    ...elementwise(momentumUpdate, momentumUpdateVec4),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.n }, { f32: a.momentum }],
     buffers: (a) => [a.g, a.v],
-    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+    dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   biasGrad: {
     ...single(biasGrad),
@@ -383,18 +397,18 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => dispatch1d(a.outF, c.WG),
   },
   reluForward: {
-    ...single(reluForward),
+    ...elementwise(reluForward, reluForwardVec4),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.n }],
     buffers: (a) => [a.x, a.y],
-    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+    dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   reluBackward: {
-    ...single(reluBackward),
+    ...elementwise(reluBackward, reluBackwardVec4),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.n }],
     buffers: (a) => [a.y, a.dy, a.dx],
-    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+    dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   softmaxXent: {
     ...single(softmaxXent),
@@ -404,12 +418,12 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => dispatch1d(a.batch, c.WG),
   },
   sgdUpdate: {
-    ...single(sgdUpdate),
+    ...elementwise(sgdUpdate, sgdUpdateVec4),
     constants: (a) => ({ WG, NESTEROV: a.nesterov ? 1 : 0, HAS_MASK: a.mask ? 1 : 0 }),
     uniforms: (a) => [{ u32: a.n }, { f32: a.lr }, { f32: a.momentum }, { f32: a.wd }],
     // A null mask is bound to a placeholder; HAS_MASK=0 keeps the shader from reading it.
     buffers: (a) => [a.w, a.g, a.v, a.mask],
-    dispatch: (a, c) => dispatch1d(a.n, c.WG),
+    dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   batchMetrics: {
     ...single(batchMetrics),
