@@ -8,6 +8,7 @@ import type {
   Tensor,
 } from '../engine/backend';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
+import gatherBatchPacked from '../../shaders/gather_batch_packed.wgsl?raw';
 import linearForward from '../../shaders/linear_forward.wgsl?raw';
 import linearForwardVec4 from '../../shaders/linear_forward_vec4.wgsl?raw';
 import linearGradInput from '../../shaders/linear_grad_input.wgsl?raw';
@@ -218,8 +219,10 @@ export function tuneKey<K extends KernelName>(kernel: K, args: KernelArgs[K]): s
 
 export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   gatherBatch: {
-    ...single(gatherBatch),
-    constants: (a) => ({ WG, HAS_AUG: a.aug ? 1 : 0, PACKED: packedGather(a) ? 1 : 0 }),
+    sources: { main: gatherBatch, packed: gatherBatchPacked },
+    variant: (a) => (packedGather(a) ? 'packed' : 'main'),
+    constants: (a): Record<string, number> =>
+      packedGather(a) ? { WG } : { WG, HAS_AUG: a.aug ? 1 : 0 },
     uniforms: (a) => [
       { u32: a.batch },
       { u32: a.height },
@@ -229,8 +232,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       ...channelVec4(a.std),
     ],
     buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y],
-    dispatch: (a, c) =>
-      dispatch1d((a.batch * a.height * a.width * a.channels) / (c.PACKED ? 4 : 1), c.WG),
+    dispatch: (a, c, v) =>
+      dispatch1d((a.batch * a.height * a.width * a.channels) / (v === 'packed' ? 4 : 1), c.WG),
   },
   im2col: {
     ...single(im2col),
