@@ -29,6 +29,9 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
   const fc3 = Number(/fc3 ([\d.]+)/.exec(summary!)![1]);
   expect(fc1).toBeLessThan(0.1);
   expect(fc3).toBeGreaterThan(0.5);
+  // Each layer's kernels follow its density: sparse fc1, dense where it filled up.
+  await expect(page.getByTestId('layer-kernels')).toContainText('fc1 sparse (CSR)');
+  await expect(page.getByTestId('layer-kernels')).toContainText('fc3 dense');
 
   expect(await lineCount(page, 'chart-accuracy')).toBe(2);
   expect(await lineCount(page, 'chart-loss')).toBe(3);

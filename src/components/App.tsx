@@ -12,6 +12,7 @@ import {
   selectCrashed,
   selectData,
   selectEpochs,
+  selectInitialLayers,
   selectError,
   selectGpuMemory,
   selectNotice,
@@ -212,7 +213,29 @@ function ProgressLine() {
         {backend === 'webgpu' ? 'WebGPU' : 'CPU'}: {adapter}
       </label>
       <progress id="run-bar" max={1} value={done} />
+      <LayerKernels />
     </div>
+  );
+}
+
+const KERNEL_WORDS: Record<string, string> = { dense: 'dense', csr: 'sparse (CSR)' };
+
+/** Which kernels each layer runs on now: sparse ones where the density makes them faster. */
+function LayerKernels() {
+  const epochs = useStore(selectEpochs);
+  const initial = useStore(selectInitialLayers);
+  const layers = epochs[epochs.length - 1]?.layers ?? initial;
+  if (layers.length === 0) return null;
+  return (
+    <p className="kernels" data-testid="layer-kernels">
+      Kernels:{' '}
+      {layers
+        .map(
+          (l) =>
+            `${l.name} ${KERNEL_WORDS[l.kernel] ?? `sparse (${l.kernel.replace('block', 'block ')})`}`,
+        )
+        .join(' · ')}
+    </p>
   );
 }
 

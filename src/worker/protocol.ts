@@ -1,3 +1,4 @@
+import type { LayerKernel } from '../engine/trainer';
 import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
 import type { ExperimentConfig } from '../url/params';
 
@@ -40,6 +41,8 @@ export interface InitialLayer {
   active: number;
   /** Multiply-adds per sample in the forward pass when dense. */
   macsPerSample: number;
+  /** The matmul kernels the layer runs on (dense, csr, block16…). */
+  kernel: LayerKernel;
 }
 
 /** Messages the training worker sends back; the store and `npm run experiment` read these. */
