@@ -161,6 +161,9 @@ export async function kernelBench(
         tEntry: upload(be, f.tEntry),
       };
       const sdw = be.tensor('f32', values.length);
+      // CSR reads activations and gradients transposed; the transposes are part of its time.
+      const xt = be.tensor('f32', batch * inF);
+      const dyt = be.tensor('f32', batch * outF);
       const ops: Record<KernelRow['kernel'], ReturnType<Backend['op']>> = {
         forward: be.op('sparseForward', { x, w: sw, b: bias, y, ...dims }),
         gradInput: be.op('sparseGradInput', { dy, w: sw, dx, ...dims }),
@@ -168,10 +171,36 @@ export async function kernelBench(
       };
       await be.tune?.('sparseForward', { x, w: sw, b: bias, y, ...dims });
       await be.tune?.('sparseGradInput', { dy, w: sw, dx, ...dims });
-      ops.forward = be.op('sparseForward', { x, w: sw, b: bias, y, ...dims });
-      ops.gradInput = be.op('sparseGradInput', { dy, w: sw, dx, ...dims });
-      for (const [kernel, op] of Object.entries(ops)) {
-        const ms = await timeOps(be, [op], y);
+      const opLists: Record<KernelRow['kernel'], ReturnType<Backend['op']>[]> =
+        block === 1
+          ? {
+              forward: [
+                be.op('transpose', { src: x, dst: xt, rows: batch, cols: inF }),
+                be.op('sparseForward', { x: xt, w: sw, b: bias, y, transposed: true, ...dims }),
+              ],
+              gradInput: [
+                be.op('transpose', { src: dy, dst: dyt, rows: batch, cols: outF }),
+                be.op('sparseGradInput', { dy: dyt, w: sw, dx, transposed: true, ...dims }),
+              ],
+              gradWeight: [
+                be.op('transpose', { src: dy, dst: dyt, rows: batch, cols: outF }),
+                be.op('sparseGradWeight', {
+                  dy: dyt,
+                  x: xt,
+                  w: sw,
+                  dw: sdw,
+                  transposed: true,
+                  ...dims,
+                }),
+              ],
+            }
+          : {
+              forward: [be.op('sparseForward', { x, w: sw, b: bias, y, ...dims })],
+              gradInput: [be.op('sparseGradInput', { dy, w: sw, dx, ...dims })],
+              gradWeight: [ops.gradWeight],
+            };
+      for (const [kernel, list] of Object.entries(opLists)) {
+        const ms = await timeOps(be, list, y);
         rows.push({
           kernel: kernel as KernelRow['kernel'],
           format,
@@ -193,7 +222,10 @@ export async function kernelBench(
         sw.colPtr,
         sw.tEntry,
         sdw,
+        xt,
+        dyt,
         ...Object.values(ops),
+        ...Object.values(opLists).flat(),
       ]);
     }
   }

@@ -397,6 +397,17 @@ function cases(): Case[] {
       .map((c) => ({ ...c, name: `${c.name} (8x8)`, variant: 'bsr8' })),
     ...sparseCases('CSR 13x37->19 d=0.3', 13, 37, 19, 1, 0.3, 1e-5),
     ...sparseCases('CSR fc1 100x784->300 d=0.05', 100, 784, 300, 1, 0.05, 2e-5),
+    ...sparseCases('CSR transposed 20x37->19 d=0.3', 20, 37, 19, 1, 0.3, 1e-5)
+      .slice(0, 3)
+      .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
+    {
+      name: 'transpose 20x37',
+      kernel: 'transpose',
+      tensors: { src: f(20 * 37), dst: zeros(20 * 37) },
+      params: { rows: 20, cols: 37 },
+      outputs: ['dst'],
+      bound: 0,
+    },
     ...sparseCases('block 4 13x36->19 d=0.4', 13, 36, 19, 4, 0.4, 1e-5),
     ...sparseCases('block 16 edges 21x100->37 d=0.5', 21, 100, 37, 16, 0.5, 1e-5),
     ...sparseCases('block 32 100x784->300 d=0.1', 100, 784, 300, 32, 0.1, 5e-5),

@@ -23,7 +23,9 @@ const log = (s) => process.stderr.write(`${s}\n`);
 const server = await createServer({
   root,
   logLevel: 'warn',
-  server: { port: 0, host: '127.0.0.1' },
+  // No reloads while it runs: editing the project must not restart the page mid-benchmark.
+  server: { port: 0, host: '127.0.0.1', hmr: false, watch: { ignored: ['**/*'] } },
+  optimizeDeps: { entries: ['bench/index.html'] },
 });
 let browser;
 let code = 0;

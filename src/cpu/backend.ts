@@ -45,6 +45,13 @@ export class CpuBackend implements Backend {
   destroy(): void {}
 }
 
+/** [rows][cols] back from the transposed [cols][rows] the CSR kernels read. */
+function untranspose(t: Float32Array, cols: number, rows: number): Float32Array {
+  const out = new Float32Array(rows * cols);
+  k.transpose(t.subarray(0, rows * cols), out, cols, rows);
+  return out;
+}
+
 const f = (t: Tensor) => (t as CpuTensor).data as Float32Array;
 const u = (t: Tensor) => (t as CpuTensor).data as Uint32Array;
 
@@ -124,7 +131,7 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
       const w = p.w;
       return () =>
         k.sparseForward(
-          f(p.x),
+          p.transposed ? untranspose(f(p.x), p.inF, p.batch) : f(p.x),
           f(w.values),
           u(w.rowPtr),
           u(w.colIdx),
@@ -141,7 +148,7 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
       const w = p.w;
       return () =>
         k.sparseGradInput(
-          f(p.dy),
+          p.transposed ? untranspose(f(p.dy), p.outF, p.batch) : f(p.dy),
           f(w.values),
           u(w.rowPtr),
           u(w.colPtr),
@@ -158,8 +165,8 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
       const w = p.w;
       return () =>
         k.sparseGradWeight(
-          f(p.dy),
-          f(p.x),
+          p.transposed ? untranspose(f(p.dy), p.outF, p.batch) : f(p.dy),
+          p.transposed ? untranspose(f(p.x), p.inF, p.batch) : f(p.x),
           u(w.rowPtr),
           u(w.colIdx),
           f(p.dw),
@@ -188,6 +195,10 @@ function makeExec<K extends KernelName>(kernel: K, args: KernelArgs[K]): () => v
           p.wd,
           p.nesterov,
         );
+    }
+    case 'transpose': {
+      const p = a as KernelArgs['transpose'];
+      return () => k.transpose(f(p.src), f(p.dst), p.rows, p.cols);
     }
     case 'momentumUpdate': {
       const p = a as KernelArgs['momentumUpdate'];

@@ -512,3 +512,9 @@ export function momentumUpdate(
 ): void {
   for (let i = 0; i < n; i++) v[i] = momentum * v[i] + g[i];
 }
+
+/** Twin of transpose.wgsl. */
+export function transpose(src: Float32Array, dst: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
+}

@@ -100,12 +100,29 @@ export interface KernelArgs {
   linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
   /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */
   linearGradWeight: { dy: Tensor; x: Tensor; dw: Tensor; batch: number; inF: number; outF: number };
-  /** linearForward with a block-CSR weight matrix: only stored tiles are read. */
-  sparseForward: { x: Tensor; w: SparseTensors; b: Tensor; y: Tensor } & MatDims;
-  /** linearGradInput with a block-CSR weight matrix, walked by tile columns. */
-  sparseGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor } & MatDims;
-  /** The weight gradient of the stored weights only, laid out like `w.values`. */
-  sparseGradWeight: { dy: Tensor; x: Tensor; w: SparseTensors; dw: Tensor } & MatDims;
+  /**
+   * linearForward with a block-CSR weight matrix: only stored tiles are read. With
+   * `transposed` (CSR only, batch % 4 == 0) x is [inF][batch], from `transpose`.
+   */
+  sparseForward: {
+    x: Tensor;
+    w: SparseTensors;
+    b: Tensor;
+    y: Tensor;
+    transposed?: boolean;
+  } & MatDims;
+  /** linearGradInput with a block-CSR weight matrix, walked by tile columns (dy [outF][batch] when transposed). */
+  sparseGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor; transposed?: boolean } & MatDims;
+  /** The weight gradient of the stored weights only, laid out like `w.values` (x and dy transposed when `transposed`). */
+  sparseGradWeight: {
+    dy: Tensor;
+    x: Tensor;
+    w: SparseTensors;
+    dw: Tensor;
+    transposed?: boolean;
+  } & MatDims;
+  /** dst[c][r] = src[r][c] for rows % 4 == 0 (activations batch-contiguous for the CSR kernels). */
+  transpose: { src: Tensor; dst: Tensor; rows: number; cols: number };
   /**
    * SGD on the stored weights. With `denseState`, g and v are dense [out][in] and a
    * momentumUpdate ran first (sparse momentum); otherwise they are laid out like the values.
@@ -232,6 +249,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'sparseGradWeight',
   'sparseSgdUpdate',
   'momentumUpdate',
+  'transpose',
 ];
 
 /** A kernel invocation prepared once and run many times. */

@@ -56,6 +56,8 @@ export function estimateMemory(
   const sparse = sparsity.density < 1;
   const counts = initialLayerCounts(layers, sparsity);
   let w = 0;
+  /** Weight layers on CSR kernels also keep transposed inputs and output gradients. */
+  const csr = new Set<string>();
   for (const l of layers) {
     if (l.kind === 'linear' || l.kind === 'conv') {
       const n = l.inFeatures * l.outFeatures * f32;
@@ -70,6 +72,7 @@ export function estimateMemory(
               l.inFeatures,
               fitsSparseFormat(grid),
             );
+      if (sparse && kernel === 'csr') csr.add(l.name);
       if (!sparse || kernel === 'dense') {
         for (const part of ['weights', 'weight gradient', 'weight momentum'])
           add(`${l.name} ${part}`, n);
@@ -108,6 +111,22 @@ export function estimateMemory(
         add(`${l.name} argmax (${tag})`, batch * width * 4);
       } else if (l.kind === 'linear') {
         width = l.outFeatures;
+      }
+      const rows =
+        l.kind === 'conv'
+          ? batch * l.outShape.height * l.outShape.width
+          : l.kind === 'linear'
+            ? batch
+            : 0;
+      // The transposed CSR kernels run when the rows come in fours.
+      if (
+        csr.has(l.name) &&
+        rows > 0 &&
+        rows % 4 === 0 &&
+        (l.kind === 'linear' || l.kind === 'conv')
+      ) {
+        add(`${l.name} transposed input (${tag})`, rows * l.inFeatures * f32);
+        if (training) add(`${l.name} transposed output gradient`, rows * l.outFeatures * f32);
       }
       const copies = training ? 2 : 1; // output and its gradient
       add(`${l.name} output (${tag})`, copies * batch * width * f32);

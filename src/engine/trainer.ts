@@ -725,12 +725,33 @@ export class Trainer {
       if (tune && training) tuners.push(() => tune(kernel, args));
       return be.op(kernel, args);
     };
+    /**
+     * CSR layers read activations and output gradients transposed (one feature over the
+     * batch contiguous), made by a transpose op: the inputs of each such layer, by layer.
+     */
+    const transposedInput = new Map<Param, Tensor>();
+    const csrT = (param: Param, rows: number) =>
+      param.sparse !== null && param.grid.block === 1 && rows % 4 === 0;
     /** Forward of a weight layer on rows of `inF` inputs, dense or sparse. */
-    const forward = (param: Param, x: Tensor, y: Tensor, rows: number): Op => {
+    const forward = (param: Param, x: Tensor, y: Tensor, rows: number): Op[] => {
       const dims = { batch: rows, inF: param.spec.inFeatures, outF: param.spec.outFeatures };
-      return param.sparse
-        ? matmul('sparseForward', { x, w: param.sparse.t, b: param.b, y, ...dims })
-        : matmul('linearForward', { x, w: param.w!, b: param.b, y, ...dims });
+      if (!param.sparse)
+        return [matmul('linearForward', { x, w: param.w!, b: param.b, y, ...dims })];
+      if (!csrT(param, rows))
+        return [matmul('sparseForward', { x, w: param.sparse.t, b: param.b, y, ...dims })];
+      const xt = f32(rows * dims.inF);
+      transposedInput.set(param, xt);
+      return [
+        be.op('transpose', { src: x, dst: xt, rows, cols: dims.inF }),
+        be.op('sparseForward', {
+          x: xt,
+          w: param.sparse.t,
+          b: param.b,
+          y,
+          transposed: true,
+          ...dims,
+        }),
+      ];
     };
     const acts: Tensor[] = [f32(batch * ds.features)];
     const widths: number[] = [ds.features];
@@ -773,7 +794,7 @@ export class Trainer {
         param = this.params[p++];
         outWidth = layer.outFeatures;
         y = f32(batch * outWidth);
-        ops.push(forward(param, x, y, batch));
+        ops.push(...forward(param, x, y, batch));
       } else if (layer.kind === 'conv') {
         param = this.params[p++];
         outWidth = size(layer.outShape);
@@ -781,7 +802,7 @@ export class Trainer {
         cols = f32(rows * layer.inFeatures);
         y = f32(batch * outWidth);
         ops.push(be.op('im2col', { x, cols, ...convShape(layer, batch) }));
-        ops.push(forward(param, cols, y, rows));
+        ops.push(...forward(param, cols, y, rows));
       } else if (layer.kind === 'maxpool') {
         outWidth = size(layer.outShape);
         y = f32(batch * outWidth);
@@ -854,13 +875,32 @@ export class Trainer {
       const dims = { batch: rows, inF: param.spec.inFeatures, outF: param.spec.outFeatures };
       const out: Op[] = [];
       const sp = param.sparse;
+      const xt = transposedInput.get(param);
+      let dyt: Tensor | null = null;
+      if (sp && xt) {
+        dyt = f32(rows * dims.outF);
+        out.push(be.op('transpose', { src: dy, dst: dyt, rows, cols: dims.outF }));
+      }
       if (!sp || sp.denseState)
         out.push(matmul('linearGradWeight', { dy, x, dw: param.dw, ...dims }));
+      else if (xt && dyt)
+        out.push(
+          be.op('sparseGradWeight', {
+            dy: dyt,
+            x: xt,
+            w: sp.t,
+            dw: param.dw,
+            transposed: true,
+            ...dims,
+          }),
+        );
       else out.push(be.op('sparseGradWeight', { dy, x, w: sp.t, dw: param.dw, ...dims }));
       if (sp && denseGrad && param.denseGrad)
         out.push(matmul('linearGradWeight', { dy, x, dw: param.denseGrad, ...dims }));
       out.push(be.op('biasGrad', { dy, db: param.db, batch: rows, outF: dims.outF }));
-      if (dx)
+      if (dx && sp && dyt)
+        out.push(be.op('sparseGradInput', { dy: dyt, w: sp.t, dx, transposed: true, ...dims }));
+      else if (dx)
         out.push(
           sp
             ? matmul('sparseGradInput', { dy, w: sp.t, dx, ...dims })

@@ -47,6 +47,10 @@ import reluForwardVec4 from '../../shaders/relu_forward_vec4.wgsl?raw';
 import reluBackwardVec4 from '../../shaders/relu_backward_vec4.wgsl?raw';
 import momentumUpdateVec4 from '../../shaders/momentum_update_vec4.wgsl?raw';
 import sgdUpdateVec4 from '../../shaders/sgd_update_vec4.wgsl?raw';
+import transposeKernel from '../../shaders/transpose.wgsl?raw';
+import csrForwardT from '../../shaders/csr_forward_t.wgsl?raw';
+import csrGradInputT from '../../shaders/csr_grad_input_t.wgsl?raw';
+import csrGradWeightT from '../../shaders/csr_grad_weight_t.wgsl?raw';
 
 export type Workgroups = [number, number, number];
 
@@ -155,10 +159,18 @@ export function sparseVariant(block: number, inF: number): 'csr' | 'bsr' | null 
   return block % 4 === 0 && inF % 4 === 0 ? 'bsr' : null;
 }
 
-function sparseKind(w: SparseTensors, inF: number): 'csr' | 'bsr' {
-  const v = sparseVariant(w.block, inF);
-  if (!v) throw new Error(`no sparse kernel for block ${w.block} with ${inF} inputs`);
-  return v;
+function sparseKind(a: {
+  w: SparseTensors;
+  inF: number;
+  batch: number;
+  transposed?: boolean;
+}): 'csr' | 'csrT' | 'bsr' {
+  const v = sparseVariant(a.w.block, a.inF);
+  if (!v) throw new Error(`no sparse kernel for block ${a.w.block} with ${a.inF} inputs`);
+  if (!a.transposed) return v;
+  if (v !== 'csr' || a.batch % 4 !== 0)
+    throw new Error('transposed inputs need CSR and batch % 4 == 0');
+  return 'csrT';
 }
 
 function matUniforms(a: MatDims & { w: SparseTensors }): Uniform[] {
@@ -326,8 +338,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
         : dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseForward: {
-    sources: { csr: csrForward, bsr: bsrForward, bsr8: bsrForward8 },
-    variant: (a) => sparseKind(a.w, a.inF),
+    sources: { csr: csrForward, csrT: csrForwardT, bsr: bsrForward, bsr8: bsrForward8 },
+    variant: sparseKind,
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
     uniforms: matUniforms,
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
@@ -337,8 +349,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
         : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradInput: {
-    sources: { csr: csrGradInput, bsr: bsrGradInput, bsr8: bsrGradInput8 },
-    variant: (a) => sparseKind(a.w, a.inF),
+    sources: { csr: csrGradInput, csrT: csrGradInputT, bsr: bsrGradInput, bsr8: bsrGradInput8 },
+    variant: sparseKind,
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
     uniforms: matUniforms,
     buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
@@ -348,8 +360,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
         : dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradWeight: {
-    sources: { csr: csrGradWeight, bsr: bsrGradWeight },
-    variant: (a) => sparseKind(a.w, a.inF),
+    sources: { csr: csrGradWeight, csrT: csrGradWeightT, bsr: bsrGradWeight },
+    variant: sparseKind,
     constants: (a): Record<string, number> =>
       a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block },
     uniforms: matUniforms,
@@ -384,6 +396,13 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     ],
     buffers: (a) => [a.w.values, a.g, a.v, a.w.rowPtr, a.w.colIdx],
     dispatch: (a, c) => [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1],
+  },
+  transpose: {
+    ...single(transposeKernel),
+    constants: () => ({ WG }),
+    uniforms: (a) => [{ u32: a.rows }, { u32: a.cols }],
+    buffers: (a) => [a.src, a.dst],
+    dispatch: (a, c) => dispatch1d((a.rows / 4) * a.cols, c.WG),
   },
   momentumUpdate: {
     ...elementwise(momentumUpdate, momentumUpdateVec4),
