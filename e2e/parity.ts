@@ -401,6 +401,14 @@ function cases(): Case[] {
       .slice(0, 3)
       .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
     {
+      name: 'transpose 4x4 tiles 20x36',
+      kernel: 'transpose',
+      tensors: { src: f(20 * 36), dst: zeros(20 * 36) },
+      params: { rows: 20, cols: 36 },
+      outputs: ['dst'],
+      bound: 0,
+    },
+    {
       name: 'transpose 20x37',
       kernel: 'transpose',
       tensors: { src: f(20 * 37), dst: zeros(20 * 37) },

@@ -46,33 +46,76 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     let col4 = tile_col(k) * b4;
     // Tile rows r0..r0+3 as vec4 runs of BLOCK/4 each.
     let t = k * BLOCK * b4 + r0 * b4;
-    let n4 = min(b4, k4 - col4);
-    for (var c = 0u; c < n4; c++) {
+    // A constant trip count (unrollable); chunks past the last input read the last chunk
+    // again against the tile's zero padding, adding exact zeros.
+    for (var c = 0u; c < BLOCK / 4u; c++) {
+      let xc = min(col4 + c, k4 - 1u);
       let w0 = vals[t + c];
       let w1 = vals[t + b4 + c];
       let w2 = vals[t + 2u * b4 + c];
       let w3 = vals[t + 3u * b4 + c];
-      let x0 = x[xr.x + col4 + c];
-      let x1 = x[xr.y + col4 + c];
-      let x2 = x[xr.z + col4 + c];
-      let x3 = x[xr.w + col4 + c];
+      let x0 = x[xr.x + xc];
+      let x1 = x[xr.y + xc];
+      let x2 = x[xr.z + xc];
+      let x3 = x[xr.w + xc];
       a0 += vec4f(dot(x0, w0), dot(x0, w1), dot(x0, w2), dot(x0, w3));
       a1 += vec4f(dot(x1, w0), dot(x1, w1), dot(x1, w2), dot(x1, w3));
       a2 += vec4f(dot(x2, w0), dot(x2, w1), dot(x2, w2), dot(x2, w3));
       a3 += vec4f(dot(x3, w0), dot(x3, w1), dot(x3, w2), dot(x3, w3));
     }
   }
-  var acc = array<vec4f, 4>(a0, a1, a2, a3);
-  for (var r = 0u; r < 4u; r++) {
-    let b = b0 + r;
-    if (b >= p.batch) {
-      break;
+  let ob0 = min(vec4u(o0 + 0u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.out_f - 1u));
+  let bv0 = vec4f(bias[ob0.x], bias[ob0.y], bias[ob0.z], bias[ob0.w]);
+  if (b0 + 0u < p.batch) {
+    let row = (b0 + 0u) * p.out_f + o0;
+    y[row] = a0.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a0.y + bv0.y;
     }
-    for (var c = 0u; c < 4u; c++) {
-      let o = o0 + c;
-      if (o < p.out_f) {
-        y[b * p.out_f + o] = acc[r][c] + bias[o];
-      }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a0.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a0.w + bv0.w;
+    }
+  }
+  if (b0 + 1u < p.batch) {
+    let row = (b0 + 1u) * p.out_f + o0;
+    y[row] = a1.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a1.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a1.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a1.w + bv0.w;
+    }
+  }
+  if (b0 + 2u < p.batch) {
+    let row = (b0 + 2u) * p.out_f + o0;
+    y[row] = a2.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a2.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a2.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a2.w + bv0.w;
+    }
+  }
+  if (b0 + 3u < p.batch) {
+    let row = (b0 + 3u) * p.out_f + o0;
+    y[row] = a3.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a3.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a3.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a3.w + bv0.w;
     }
   }
 }

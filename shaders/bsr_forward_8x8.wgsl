@@ -63,8 +63,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   for (var k = row_ptr[tr]; k < end; k++) {
     let col4 = tile_col(k) * b4;
     let t = k * BLOCK * b4 + r0 * b4;
-    let n4 = min(b4, k4 - col4);
-    for (var c = 0u; c < n4; c++) {
+    // A constant trip count (unrollable); chunks past the last input read the last chunk
+    // again against the tile's zero padding, adding exact zeros.
+    for (var c = 0u; c < BLOCK / 4u; c++) {
+      let xc = min(col4 + c, k4 - 1u);
       let w0 = vals[t + 0u * b4 + c];
       let w1 = vals[t + 1u * b4 + c];
       let w2 = vals[t + 2u * b4 + c];
@@ -73,14 +75,14 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       let w5 = vals[t + 5u * b4 + c];
       let w6 = vals[t + 6u * b4 + c];
       let w7 = vals[t + 7u * b4 + c];
-      let x0 = x[xr0 + col4 + c];
-      let x1 = x[xr1 + col4 + c];
-      let x2 = x[xr2 + col4 + c];
-      let x3 = x[xr3 + col4 + c];
-      let x4 = x[xr4 + col4 + c];
-      let x5 = x[xr5 + col4 + c];
-      let x6 = x[xr6 + col4 + c];
-      let x7 = x[xr7 + col4 + c];
+      let x0 = x[xr0 + xc];
+      let x1 = x[xr1 + xc];
+      let x2 = x[xr2 + xc];
+      let x3 = x[xr3 + xc];
+      let x4 = x[xr4 + xc];
+      let x5 = x[xr5 + xc];
+      let x6 = x[xr6 + xc];
+      let x7 = x[xr7 + xc];
       a00 += vec4f(dot(x0, w0), dot(x0, w1), dot(x0, w2), dot(x0, w3));
       a01 += vec4f(dot(x0, w4), dot(x0, w5), dot(x0, w6), dot(x0, w7));
       a10 += vec4f(dot(x1, w0), dot(x1, w1), dot(x1, w2), dot(x1, w3));
@@ -99,17 +101,208 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       a71 += vec4f(dot(x7, w4), dot(x7, w5), dot(x7, w6), dot(x7, w7));
     }
   }
-  let acc = array<vec4f, 16>(a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71);
-  for (var r = 0u; r < 8u; r++) {
-    let b = b0 + r;
-    if (b >= p.batch) {
-      break;
+  let ob0 = min(vec4u(o0 + 0u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.out_f - 1u));
+  let bv0 = vec4f(bias[ob0.x], bias[ob0.y], bias[ob0.z], bias[ob0.w]);
+  let ob1 = min(vec4u(o0 + 4u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.out_f - 1u));
+  let bv1 = vec4f(bias[ob1.x], bias[ob1.y], bias[ob1.z], bias[ob1.w]);
+  if (b0 + 0u < p.batch) {
+    let row = (b0 + 0u) * p.out_f + o0;
+    y[row] = a00.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a00.y + bv0.y;
     }
-    for (var c = 0u; c < 8u; c++) {
-      let o = o0 + c;
-      if (o < p.out_f) {
-        y[b * p.out_f + o] = acc[r * 2u + c / 4u][c % 4u] + bias[o];
-      }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a00.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a00.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a01.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a01.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a01.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a01.w + bv1.w;
+    }
+  }
+  if (b0 + 1u < p.batch) {
+    let row = (b0 + 1u) * p.out_f + o0;
+    y[row] = a10.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a10.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a10.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a10.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a11.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a11.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a11.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a11.w + bv1.w;
+    }
+  }
+  if (b0 + 2u < p.batch) {
+    let row = (b0 + 2u) * p.out_f + o0;
+    y[row] = a20.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a20.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a20.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a20.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a21.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a21.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a21.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a21.w + bv1.w;
+    }
+  }
+  if (b0 + 3u < p.batch) {
+    let row = (b0 + 3u) * p.out_f + o0;
+    y[row] = a30.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a30.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a30.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a30.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a31.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a31.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a31.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a31.w + bv1.w;
+    }
+  }
+  if (b0 + 4u < p.batch) {
+    let row = (b0 + 4u) * p.out_f + o0;
+    y[row] = a40.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a40.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a40.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a40.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a41.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a41.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a41.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a41.w + bv1.w;
+    }
+  }
+  if (b0 + 5u < p.batch) {
+    let row = (b0 + 5u) * p.out_f + o0;
+    y[row] = a50.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a50.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a50.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a50.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a51.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a51.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a51.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a51.w + bv1.w;
+    }
+  }
+  if (b0 + 6u < p.batch) {
+    let row = (b0 + 6u) * p.out_f + o0;
+    y[row] = a60.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a60.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a60.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a60.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a61.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a61.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a61.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a61.w + bv1.w;
+    }
+  }
+  if (b0 + 7u < p.batch) {
+    let row = (b0 + 7u) * p.out_f + o0;
+    y[row] = a70.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a70.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a70.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a70.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a71.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a71.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a71.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a71.w + bv1.w;
     }
   }
 }

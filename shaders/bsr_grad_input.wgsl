@@ -43,23 +43,28 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     let tr = e & 0xffffu;
     let k = row_ptr[tr] + (e >> 16u);
     let o0 = tr * BLOCK;
-    let rows = min(BLOCK, p.out_f - o0);
+    // A constant trip count (unrollable); rows past the last output read the last row of dy
+    // against the tile's zero padding, adding exact zeros.
     let t = k * BLOCK * b4 + c4;
-    for (var r = 0u; r < rows; r++) {
+    for (var r = 0u; r < BLOCK; r++) {
       let wv = vals[t + r * b4];
-      let o = o0 + r;
+      let o = min(o0 + r, p.out_f - 1u);
       a0 += dy[br.x + o] * wv;
       a1 += dy[br.y + o] * wv;
       a2 += dy[br.z + o] * wv;
       a3 += dy[br.w + o] * wv;
     }
   }
-  var acc = array<vec4f, 4>(a0, a1, a2, a3);
-  for (var r = 0u; r < 4u; r++) {
-    let b = b0 + r;
-    if (b >= p.batch) {
-      break;
-    }
-    dx[b * k4 + i4] = acc[r];
+  if (b0 + 0u < p.batch) {
+    dx[(b0 + 0u) * k4 + i4] = a0;
+  }
+  if (b0 + 1u < p.batch) {
+    dx[(b0 + 1u) * k4 + i4] = a1;
+  }
+  if (b0 + 2u < p.batch) {
+    dx[(b0 + 2u) * k4 + i4] = a2;
+  }
+  if (b0 + 3u < p.batch) {
+    dx[(b0 + 3u) * k4 + i4] = a3;
   }
 }

@@ -61,10 +61,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     let tr = e & 0xffffu;
     let k = row_ptr[tr] + (e >> 16u);
     let o0 = tr * BLOCK;
-    let rows = min(BLOCK, p.out_f - o0);
+    // A constant trip count (unrollable); rows past the last output read the last row of dy
+    // against the tile's zero padding, adding exact zeros.
     let t = k * BLOCK * b4 + c4;
-    for (var r = 0u; r < rows; r++) {
-      let o = o0 + r;
+    for (var r = 0u; r < BLOCK; r++) {
+      let o = min(o0 + r, p.out_f - 1u);
       let wa = vals[t + r * b4];
       let wb = vals[t + r * b4 + 1u];
       let d0 = dy[br0 + o];
@@ -93,15 +94,52 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       a71 += d7 * wb;
     }
   }
-  let acc = array<vec4f, 16>(a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71);
-  for (var r = 0u; r < 8u; r++) {
-    let b = b0 + r;
-    if (b >= p.batch) {
-      break;
-    }
-    dx[b * k4 + i4] = acc[r * 2u];
+  if (b0 + 0u < p.batch) {
+    dx[(b0 + 0u) * k4 + i4] = a00;
     if (i4 + 1u < k4) {
-      dx[b * k4 + i4 + 1u] = acc[r * 2u + 1u];
+      dx[(b0 + 0u) * k4 + i4 + 1u] = a01;
+    }
+  }
+  if (b0 + 1u < p.batch) {
+    dx[(b0 + 1u) * k4 + i4] = a10;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 1u) * k4 + i4 + 1u] = a11;
+    }
+  }
+  if (b0 + 2u < p.batch) {
+    dx[(b0 + 2u) * k4 + i4] = a20;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 2u) * k4 + i4 + 1u] = a21;
+    }
+  }
+  if (b0 + 3u < p.batch) {
+    dx[(b0 + 3u) * k4 + i4] = a30;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 3u) * k4 + i4 + 1u] = a31;
+    }
+  }
+  if (b0 + 4u < p.batch) {
+    dx[(b0 + 4u) * k4 + i4] = a40;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 4u) * k4 + i4 + 1u] = a41;
+    }
+  }
+  if (b0 + 5u < p.batch) {
+    dx[(b0 + 5u) * k4 + i4] = a50;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 5u) * k4 + i4 + 1u] = a51;
+    }
+  }
+  if (b0 + 6u < p.batch) {
+    dx[(b0 + 6u) * k4 + i4] = a60;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 6u) * k4 + i4 + 1u] = a61;
+    }
+  }
+  if (b0 + 7u < p.batch) {
+    dx[(b0 + 7u) * k4 + i4] = a70;
+    if (i4 + 1u < k4) {
+      dx[(b0 + 7u) * k4 + i4 + 1u] = a71;
     }
   }
 }

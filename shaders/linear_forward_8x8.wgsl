@@ -93,17 +93,208 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     a70 += vec4f(dot(x7, w0), dot(x7, w1), dot(x7, w2), dot(x7, w3));
     a71 += vec4f(dot(x7, w4), dot(x7, w5), dot(x7, w6), dot(x7, w7));
   }
-  let acc = array<vec4f, 16>(a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71);
-  for (var r = 0u; r < 8u; r++) {
-    let b = b0 + r;
-    if (b >= p.batch) {
-      break;
+  let ob0 = min(vec4u(o0 + 0u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.out_f - 1u));
+  let bv0 = vec4f(bias[ob0.x], bias[ob0.y], bias[ob0.z], bias[ob0.w]);
+  let ob1 = min(vec4u(o0 + 4u) + vec4u(0u, 1u, 2u, 3u), vec4u(p.out_f - 1u));
+  let bv1 = vec4f(bias[ob1.x], bias[ob1.y], bias[ob1.z], bias[ob1.w]);
+  if (b0 + 0u < p.batch) {
+    let row = (b0 + 0u) * p.out_f + o0;
+    y[row] = a00.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a00.y + bv0.y;
     }
-    for (var c = 0u; c < 8u; c++) {
-      let o = o0 + c;
-      if (o < p.out_f) {
-        y[b * p.out_f + o] = acc[r * 2u + c / 4u][c % 4u] + bias[o];
-      }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a00.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a00.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a01.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a01.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a01.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a01.w + bv1.w;
+    }
+  }
+  if (b0 + 1u < p.batch) {
+    let row = (b0 + 1u) * p.out_f + o0;
+    y[row] = a10.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a10.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a10.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a10.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a11.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a11.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a11.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a11.w + bv1.w;
+    }
+  }
+  if (b0 + 2u < p.batch) {
+    let row = (b0 + 2u) * p.out_f + o0;
+    y[row] = a20.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a20.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a20.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a20.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a21.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a21.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a21.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a21.w + bv1.w;
+    }
+  }
+  if (b0 + 3u < p.batch) {
+    let row = (b0 + 3u) * p.out_f + o0;
+    y[row] = a30.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a30.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a30.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a30.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a31.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a31.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a31.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a31.w + bv1.w;
+    }
+  }
+  if (b0 + 4u < p.batch) {
+    let row = (b0 + 4u) * p.out_f + o0;
+    y[row] = a40.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a40.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a40.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a40.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a41.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a41.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a41.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a41.w + bv1.w;
+    }
+  }
+  if (b0 + 5u < p.batch) {
+    let row = (b0 + 5u) * p.out_f + o0;
+    y[row] = a50.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a50.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a50.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a50.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a51.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a51.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a51.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a51.w + bv1.w;
+    }
+  }
+  if (b0 + 6u < p.batch) {
+    let row = (b0 + 6u) * p.out_f + o0;
+    y[row] = a60.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a60.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a60.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a60.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a61.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a61.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a61.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a61.w + bv1.w;
+    }
+  }
+  if (b0 + 7u < p.batch) {
+    let row = (b0 + 7u) * p.out_f + o0;
+    y[row] = a70.x + bv0.x;
+    if (o0 + 1u < p.out_f) {
+      y[row + 1u] = a70.y + bv0.y;
+    }
+    if (o0 + 2u < p.out_f) {
+      y[row + 2u] = a70.z + bv0.z;
+    }
+    if (o0 + 3u < p.out_f) {
+      y[row + 3u] = a70.w + bv0.w;
+    }
+    if (o0 + 4u < p.out_f) {
+      y[row + 4u] = a71.x + bv1.x;
+    }
+    if (o0 + 5u < p.out_f) {
+      y[row + 5u] = a71.y + bv1.y;
+    }
+    if (o0 + 6u < p.out_f) {
+      y[row + 6u] = a71.z + bv1.z;
+    }
+    if (o0 + 7u < p.out_f) {
+      y[row + 7u] = a71.w + bv1.w;
     }
   }
 }

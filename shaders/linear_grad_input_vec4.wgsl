@@ -35,12 +35,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     a2 += dy[br.z + o] * wv;
     a3 += dy[br.w + o] * wv;
   }
-  var acc = array<vec4f, 4>(a0, a1, a2, a3);
-  for (var r = 0u; r < 4u; r++) {
-    let b = b0 + r;
-    if (b >= p.batch) {
-      break;
-    }
-    dx[b * k4 + i4] = acc[r];
+  if (b0 + 0u < p.batch) {
+    dx[(b0 + 0u) * k4 + i4] = a0;
+  }
+  if (b0 + 1u < p.batch) {
+    dx[(b0 + 1u) * k4 + i4] = a1;
+  }
+  if (b0 + 2u < p.batch) {
+    dx[(b0 + 2u) * k4 + i4] = a2;
+  }
+  if (b0 + 3u < p.batch) {
+    dx[(b0 + 3u) * k4 + i4] = a3;
   }
 }

@@ -78,15 +78,52 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     a70 += d7 * xa;
     a71 += d7 * xb;
   }
-  let acc = array<vec4f, 16>(a00, a01, a10, a11, a20, a21, a30, a31, a40, a41, a50, a51, a60, a61, a70, a71);
-  for (var r = 0u; r < 8u; r++) {
-    let o = o0 + r;
-    if (o >= p.out_f) {
-      break;
-    }
-    dw[o * k4 + i4] = acc[r * 2u];
+  if (o0 + 0u < p.out_f) {
+    dw[(o0 + 0u) * k4 + i4] = a00;
     if (i4 + 1u < k4) {
-      dw[o * k4 + i4 + 1u] = acc[r * 2u + 1u];
+      dw[(o0 + 0u) * k4 + i4 + 1u] = a01;
+    }
+  }
+  if (o0 + 1u < p.out_f) {
+    dw[(o0 + 1u) * k4 + i4] = a10;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 1u) * k4 + i4 + 1u] = a11;
+    }
+  }
+  if (o0 + 2u < p.out_f) {
+    dw[(o0 + 2u) * k4 + i4] = a20;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 2u) * k4 + i4 + 1u] = a21;
+    }
+  }
+  if (o0 + 3u < p.out_f) {
+    dw[(o0 + 3u) * k4 + i4] = a30;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 3u) * k4 + i4 + 1u] = a31;
+    }
+  }
+  if (o0 + 4u < p.out_f) {
+    dw[(o0 + 4u) * k4 + i4] = a40;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 4u) * k4 + i4 + 1u] = a41;
+    }
+  }
+  if (o0 + 5u < p.out_f) {
+    dw[(o0 + 5u) * k4 + i4] = a50;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 5u) * k4 + i4 + 1u] = a51;
+    }
+  }
+  if (o0 + 6u < p.out_f) {
+    dw[(o0 + 6u) * k4 + i4] = a60;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 6u) * k4 + i4 + 1u] = a61;
+    }
+  }
+  if (o0 + 7u < p.out_f) {
+    dw[(o0 + 7u) * k4 + i4] = a70;
+    if (i4 + 1u < k4) {
+      dw[(o0 + 7u) * k4 + i4 + 1u] = a71;
     }
   }
 }

@@ -37,12 +37,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     a2 += dy[drow + oc.z] * xv;
     a3 += dy[drow + oc.w] * xv;
   }
-  var acc = array<vec4f, 4>(a0, a1, a2, a3);
-  for (var r = 0u; r < 4u; r++) {
-    let o = o0 + r;
-    if (o >= p.out_f) {
-      break;
-    }
-    dw[o * k4 + i4] = acc[r];
+  if (o0 + 0u < p.out_f) {
+    dw[(o0 + 0u) * k4 + i4] = a0;
+  }
+  if (o0 + 1u < p.out_f) {
+    dw[(o0 + 1u) * k4 + i4] = a1;
+  }
+  if (o0 + 2u < p.out_f) {
+    dw[(o0 + 2u) * k4 + i4] = a2;
+  }
+  if (o0 + 3u < p.out_f) {
+    dw[(o0 + 3u) * k4 + i4] = a3;
   }
 }

@@ -48,6 +48,7 @@ import reluBackwardVec4 from '../../shaders/relu_backward_vec4.wgsl?raw';
 import momentumUpdateVec4 from '../../shaders/momentum_update_vec4.wgsl?raw';
 import sgdUpdateVec4 from '../../shaders/sgd_update_vec4.wgsl?raw';
 import transposeKernel from '../../shaders/transpose.wgsl?raw';
+import transposeTile from '../../shaders/transpose_tile.wgsl?raw';
 import csrForwardT from '../../shaders/csr_forward_t.wgsl?raw';
 import csrGradInputT from '../../shaders/csr_grad_input_t.wgsl?raw';
 import csrGradWeightT from '../../shaders/csr_grad_weight_t.wgsl?raw';
@@ -345,7 +346,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
     dispatch: (a, c, v) =>
       a.w.block === 1
-        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / 16 / c.WG_Y), 1]
+        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / (v === 'csrT' ? 32 : 16) / c.WG_Y), 1]
         : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradInput: {
@@ -356,7 +357,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
     dispatch: (a, c, v) =>
       a.w.block === 1
-        ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / 16 / c.WG_Y), 1]
+        ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / (v === 'csrT' ? 32 : 16) / c.WG_Y), 1]
         : dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradWeight: {
@@ -398,11 +399,12 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c) => [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1],
   },
   transpose: {
-    ...single(transposeKernel),
+    sources: { main: transposeKernel, tile: transposeTile },
+    variant: (a) => (a.cols % 4 === 0 ? 'tile' : 'main'),
     constants: () => ({ WG }),
     uniforms: (a) => [{ u32: a.rows }, { u32: a.cols }],
     buffers: (a) => [a.src, a.dst],
-    dispatch: (a, c) => dispatch1d((a.rows / 4) * a.cols, c.WG),
+    dispatch: (a, c, v) => dispatch1d((a.rows / 4) * (v === 'tile' ? a.cols / 4 : a.cols), c.WG),
   },
   momentumUpdate: {
     ...elementwise(momentumUpdate, momentumUpdateVec4),
