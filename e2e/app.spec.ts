@@ -70,7 +70,7 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
   // Activation sparsity of fc2's and fc3's inputs (ReLU outputs), and the compute estimate.
   expect(await lineCount(page, 'chart-activations')).toBe(2);
   const compute = page.getByTestId('chart-compute');
-  expect(await compute.locator('.recharts-bar-rectangle').count()).toBe(6); // 3 bars x 2 epochs
+  expect(await compute.locator('.recharts-bar-rectangle').count()).toBe(8); // 4 bars x 2 epochs
   expect(await compute.locator('.recharts-line-curve').count()).toBe(1);
   // Mask views: every layer, with the update's pruned (red) and regrown (green) weights.
   const colours = await page.getByTestId('mask-fc1').evaluate((c: HTMLCanvasElement) => {
