@@ -121,7 +121,7 @@ export function ComputeChart() {
           <Tooltip formatter={(v) => Number(v).toPrecision(3)} />
           <Legend />
           <Bar yAxisId="flops" dataKey="dense" fill="#9ca3af" isAnimationActive={false} />
-          <Bar yAxisId="flops" dataKey="this run" fill="#16a34a" isAnimationActive={false} />
+          <Bar yAxisId="flops" dataKey="this run" fill="#ea580c" isAnimationActive={false} />
           <Bar yAxisId="flops" dataKey="weight-sparse" fill="#2563eb" isAnimationActive={false} />
           <Bar
             yAxisId="flops"
