@@ -1072,17 +1072,18 @@ export class Trainer {
     else if (this.updateDue()) await this.updateMasks(await this.readLayers());
   }
 
-  private readonly tunedKeys = new Set<string>();
-
-  /** The training plan, its matmuls autotuned on the first use of each shape. */
+  /**
+   * The training plan, its matmuls autotuned on first use: the tuners run once, then the plan
+   * is rebuilt with the winners (later rebuilds find every shape tuned already).
+   */
   private async tunedPlan(batch: number, denseGrad: boolean): Promise<Plan> {
     const plan = this.plan(batch, true, denseGrad);
-    const key = `${batch}:${denseGrad}:${this.params.map((p) => p.sparse?.capacity ?? 0).join()}`;
-    if (plan.tuners.length === 0 || this.tunedKeys.has(key)) return plan;
-    this.tunedKeys.add(key);
+    if (plan.tuners.length === 0) return plan;
     for (const tune of plan.tuners) await tune();
     this.dropPlans();
-    return this.plan(batch, true, denseGrad);
+    const tunedPlan = this.plan(batch, true, denseGrad);
+    tunedPlan.tuners = [];
+    return tunedPlan;
   }
 
   /** Reads the running metrics, reports them, and returns them (the epoch sums stay). */
