@@ -1,9 +1,10 @@
 import { defineConfig } from '@playwright/test';
 import { BASE_ARGS, CHROMIUM_PATH, WEBGPU_ARGS } from './scripts/chromium.mjs';
 
-const PORT = 5199;
+/** Overridable so two checkouts can run their browser tests side by side. */
+const PORT = Number(process.env.E2E_PORT ?? 5199);
 /** Where e2e/csp.spec.ts finds the production build. */
-export const BUILT_PORT = 5299;
+export const BUILT_PORT = Number(process.env.E2E_BUILT_PORT ?? 5299);
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded one). "webgpu" runs with WebGPU

@@ -1,4 +1,12 @@
-import type { Backend, DType, KernelArgs, KernelName, Op, Tensor } from '../engine/backend';
+import type {
+  Backend,
+  BackendLimits,
+  DType,
+  KernelArgs,
+  KernelName,
+  Op,
+  Tensor,
+} from '../engine/backend';
 import * as k from './kernels';
 
 interface CpuTensor extends Tensor {
@@ -12,7 +20,27 @@ interface CpuOp extends Op {
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
   readonly adapter = 'CPU (JavaScript reference)';
+  readonly recoverable = false;
   private nextId = 1;
+
+  limits(): BackendLimits {
+    // Typed arrays hold up to 2^32 - 1 bytes in Chromium; the app's budget binds first.
+    return {
+      device: 'the CPU backend',
+      maxBufferSize: 2 ** 32 - 1,
+      maxStorageBufferBindingSize: 2 ** 32 - 1,
+    };
+  }
+
+  liveMemory(): null {
+    return null;
+  }
+
+  lostReason(): null {
+    return null;
+  }
+
+  loseDevice(): void {}
 
   tensor(dtype: DType, length: number): Tensor {
     const data = dtype === 'f32' ? new Float32Array(length) : new Uint32Array(length);

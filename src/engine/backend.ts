@@ -259,10 +259,30 @@ export interface Op {
 
 export type TypedArrayOf<D extends DType> = D extends 'f32' ? Float32Array : Uint32Array;
 
+/** The largest allocations a device takes: checked before a run allocates anything. */
+export interface BackendLimits {
+  /** Names the device in a refusal, e.g. "this GPU (google swiftshader)". */
+  device: string;
+  maxBufferSize: number;
+  maxStorageBufferBindingSize: number;
+}
+
 export interface Backend {
   readonly kind: 'webgpu' | 'cpu';
   /** Human-readable device name (GPU adapter, or "CPU (JavaScript)"). */
   readonly adapter: string;
+  /**
+   * True where the device can be lost (a GPU): the worker then keeps a CPU checkpoint each
+   * epoch and resumes from it on a new backend. The CPU backend is never lost.
+   */
+  readonly recoverable: boolean;
+  limits(): BackendLimits;
+  /** Device memory held now (for the leak checks on screen), or null for plain JS memory. */
+  liveMemory(): { buffers: number; bytes: number } | null;
+  /** Why the device was lost, once it is; null while it works (always, on the CPU). */
+  lostReason(): string | null;
+  /** Makes the device fail as a real loss would: the test aid behind device-loss recovery. */
+  loseDevice(): void;
   tensor(dtype: DType, length: number): Tensor;
   /** Writes `data` at element `offset`; ordered with respect to `run`. */
   write(t: Tensor, data: Float32Array | Uint32Array, offset?: number): void;

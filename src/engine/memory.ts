@@ -1,5 +1,5 @@
 import type { ImageDataset } from '../data/dataset';
-import type { ExperimentConfig } from '../url/params';
+import type { TrainingConfig as ExperimentConfig } from '../config/training';
 import { size, type LayerSpec } from './model';
 import { blockGrid } from '../sparse/blocks';
 import { fitsSparseFormat } from '../sparse/format';

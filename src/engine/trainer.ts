@@ -14,7 +14,7 @@ import {
   valuesLength,
   type SparseFormat,
 } from '../sparse/format';
-import type { ExperimentConfig } from '../url/params';
+import type { TrainingConfig as ExperimentConfig } from '../config/training';
 import {
   ACCUM_LENGTH,
   type Backend,
@@ -204,6 +204,11 @@ function tracking(be: Backend, live: Set<Tensor | Op>): Backend {
   return {
     kind: be.kind,
     adapter: be.adapter,
+    recoverable: be.recoverable,
+    limits: () => be.limits(),
+    liveMemory: () => be.liveMemory(),
+    lostReason: () => be.lostReason(),
+    loseDevice: () => be.loseDevice(),
     tensor: (dtype, length) => {
       const t = be.tensor(dtype, length);
       live.add(t);

@@ -1,4 +1,12 @@
-import type { Backend, DType, KernelArgs, KernelName, Op, Tensor } from '../engine/backend';
+import type {
+  Backend,
+  BackendLimits,
+  DType,
+  KernelArgs,
+  KernelName,
+  Op,
+  Tensor,
+} from '../engine/backend';
 import { KERNEL_NAMES } from '../engine/backend';
 import {
   KERNELS,
@@ -57,6 +65,7 @@ function describeAdapter(adapter: GPUAdapter): string {
  */
 export class GpuBackend implements Backend {
   readonly kind = 'webgpu' as const;
+  readonly recoverable = true;
   private nextId = 1;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly staging = new Map<number, GPUBuffer[]>();
@@ -79,6 +88,26 @@ export class GpuBackend implements Backend {
       this.lost = info;
       this.failure ??= new Error(`The GPU device was lost (${info.reason}): ${info.message}`);
     });
+  }
+
+  limits(): BackendLimits {
+    return {
+      device: `this GPU (${this.adapter})`,
+      maxBufferSize: this.device.limits.maxBufferSize,
+      maxStorageBufferBindingSize: this.device.limits.maxStorageBufferBindingSize,
+    };
+  }
+
+  liveMemory(): { buffers: number; bytes: number } {
+    return liveGpuBuffers();
+  }
+
+  lostReason(): string | null {
+    return this.lost ? this.lost.message || this.lost.reason : null;
+  }
+
+  loseDevice(): void {
+    this.device.destroy();
   }
 
   static async create(gpu: GPU | undefined): Promise<GpuBackend> {

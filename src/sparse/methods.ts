@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../url/params';
+import type { TrainingConfig as ExperimentConfig } from '../config/training';
 import type { InitMode } from './init';
 import type { GrowthMode, PruneMode, RedistMode } from './update';
 

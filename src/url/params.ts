@@ -3,41 +3,15 @@
  * `npm run experiment` all go through `decode`/`encode`, so a shared link reproduces a run.
  */
 
-export type Backend = 'auto' | 'webgpu' | 'cpu';
-export type Method = 'snfs' | 'set' | 'rigl' | 'static' | 'dense';
+import type { ExperimentConfig } from '../config';
 
-export interface ExperimentConfig {
-  dataset: 'mnist' | 'cifar10';
-  model: 'mlp' | 'lenet5' | 'vgg';
-  hidden: number[];
-  density: number;
-  prune_rate: number;
-  method: Method;
-  /** The knobs below are 'auto' when the method decides (see src/sparse/methods.ts). */
-  prune: 'auto' | 'magnitude' | 'set' | 'global_magnitude';
-  growth: 'auto' | 'momentum' | 'gradient' | 'random';
-  redist: 'auto' | 'momentum' | 'magnitude' | 'nonzero' | 'none';
-  init: 'auto' | 'uniform' | 'er' | 'erk';
-  schedule: 'auto' | 'cosine' | 'linear' | 'constant';
-  update_every: 'auto' | 'epoch' | number;
-  update_until: 'auto' | number;
-  block: number;
-  lr: number;
-  momentum: number;
-  nesterov: boolean;
-  wd: number;
-  batch: number;
-  epochs: number;
-  seed: number;
-  train: number;
-  augment: boolean;
-  backend: Backend;
-  kernels: 'auto' | 'dense' | 'sparse';
-  autorun: boolean;
-  /** Controls and panels hidden for a classroom (see HIDEABLE). */
-  hide: string[];
-  projector: boolean;
-}
+export type {
+  BackendChoice,
+  ExperimentConfig,
+  Method,
+  TrainingConfig,
+  ViewConfig,
+} from '../config';
 
 export type ParamKey = keyof ExperimentConfig;
 
