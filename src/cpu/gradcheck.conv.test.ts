@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConvShape, PoolShape } from '../engine/backend';
 import { Rng } from '../engine/rng';
 import * as k from './kernels';
+import { cpuTensor as t } from './tensor';
 
 /**
  * Conv -> BatchNorm (training statistics) -> ReLU -> MaxPool -> Linear -> softmax
@@ -74,24 +75,28 @@ type Net = ReturnType<typeof setup>;
 function forward(n: Net) {
   const { g, conv, pool, K, rows, flat, classes, params: p } = n;
   const cols = new Float32Array(rows * K);
-  k.im2col(p.x, cols, conv);
+  k.im2col({ x: t(p.x), cols: t(cols), ...conv });
   const c = new Float32Array(rows * g.outC);
-  k.linearForward(cols, p.w, p.b, c, rows, K, g.outC);
+  k.linearForward({ x: t(cols), w: t(p.w), b: t(p.b), y: t(c), batch: rows, inF: K, outF: g.outC });
   const stats = new Float32Array(2 * g.outC);
   const running = new Float32Array(2 * g.outC);
-  k.bnStats(c, stats, running, rows, g.outC, 1e-5, 0.1, true);
+  const bnDims = { rows, channels: g.outC };
+  const bnArgs = { ...bnDims, eps: 1e-5, momentum: 0.1, training: true };
+  k.bnStats({ x: t(c), stats: t(stats), running: t(running), ...bnArgs });
   const bn = new Float32Array(c.length);
-  k.bnForward(c, stats, p.gb, bn, rows, g.outC);
+  k.bnForward({ x: t(c), stats: t(stats), gb: t(p.gb), y: t(bn), ...bnDims });
   const r = new Float32Array(c.length);
-  k.reluForward(bn, r, r.length);
+  k.reluForward({ x: t(bn), y: t(r), n: r.length });
   const pooled = new Float32Array(g.batch * flat);
   const idx = new Uint32Array(pooled.length);
-  k.maxPoolForward(r, pooled, idx, pool);
+  k.maxPoolForward({ x: t(r), y: t(pooled), idx: t(idx), ...pool });
   const z = new Float32Array(g.batch * classes);
-  k.linearForward(pooled, p.fw, p.fb, z, g.batch, flat, classes);
+  const fc = { batch: g.batch, inF: flat, outF: classes };
+  k.linearForward({ x: t(pooled), w: t(p.fw), b: t(p.fb), y: t(z), ...fc });
   const loss = new Float32Array(g.batch);
   const dz = new Float32Array(z.length);
-  k.softmaxXent(z, n.labels, loss, dz, g.batch, classes);
+  const [logits, labels, dlogits] = [t(z), t(n.labels), t(dz)];
+  k.softmaxXent({ logits, labels, loss: t(loss), dlogits, batch: g.batch, classes });
   const mean = loss.reduce((s, v) => s + v, 0) / g.batch;
   return { cols, c, stats, r, pooled, idx, dz, mean };
 }
@@ -107,22 +112,26 @@ function backward(n: Net) {
     fw: new Float32Array(p.fw.length),
     fb: new Float32Array(p.fb.length),
   };
-  k.linearGradWeight(f.dz, f.pooled, grads.fw, g.batch, flat, classes);
-  k.biasGrad(f.dz, grads.fb, g.batch, classes);
+  const fc = { batch: g.batch, inF: flat, outF: classes };
+  const bnDims = { rows, channels: g.outC };
+  const convDims = { batch: rows, inF: K, outF: g.outC };
+  k.linearGradWeight({ dy: t(f.dz), x: t(f.pooled), dw: t(grads.fw), ...fc });
+  k.biasGrad({ dy: t(f.dz), db: t(grads.fb), batch: g.batch, outF: classes });
   const dpooled = new Float32Array(f.pooled.length);
-  k.linearGradInput(f.dz, p.fw, dpooled, g.batch, flat, classes);
+  k.linearGradInput({ dy: t(f.dz), w: t(p.fw), dx: t(dpooled), ...fc });
   const dr = new Float32Array(f.r.length);
-  k.maxPoolBackward(dpooled, f.idx, dr, pool);
+  k.maxPoolBackward({ dy: t(dpooled), idx: t(f.idx), dx: t(dr), ...pool });
   const dbn = new Float32Array(f.r.length);
-  k.reluBackward(f.r, dr, dbn, dr.length);
-  k.bnGradParams(f.c, dbn, f.stats, grads.gb, rows, g.outC);
+  k.reluBackward({ y: t(f.r), dy: t(dr), dx: t(dbn), n: dr.length });
+  k.bnGradParams({ x: t(f.c), dy: t(dbn), stats: t(f.stats), dgb: t(grads.gb), ...bnDims });
   const dc = new Float32Array(f.c.length);
-  k.bnGradInput(f.c, dbn, f.stats, p.gb, grads.gb, dc, rows, g.outC);
-  k.linearGradWeight(dc, f.cols, grads.w, rows, K, g.outC);
-  k.biasGrad(dc, grads.b, rows, g.outC);
+  const [x, dy, stats, gb, dgb] = [t(f.c), t(dbn), t(f.stats), t(p.gb), t(grads.gb)];
+  k.bnGradInput({ x, dy, stats, gb, dgb, dx: t(dc), ...bnDims });
+  k.linearGradWeight({ dy: t(dc), x: t(f.cols), dw: t(grads.w), ...convDims });
+  k.biasGrad({ dy: t(dc), db: t(grads.b), batch: rows, outF: g.outC });
   const dcols = new Float32Array(f.cols.length);
-  k.linearGradInput(dc, p.w, dcols, rows, K, g.outC);
-  k.col2im(dcols, grads.x, conv);
+  k.linearGradInput({ dy: t(dc), w: t(p.w), dx: t(dcols), ...convDims });
+  k.col2im({ dcols: t(dcols), dx: t(grads.x), ...conv });
   return grads;
 }
 
@@ -176,7 +185,8 @@ describe('conv / pool / batch-norm gradients (CPU kernels)', () => {
     const x = Float32Array.from([1, 10, 3, 20, 5, 30]);
     const stats = new Float32Array(4);
     const running = Float32Array.from([0, 0, 1, 1]);
-    k.bnStats(x, stats, running, 3, 2, 0, 0.1, true);
+    const bn = { x: t(x), running: t(running), rows: 3, channels: 2, eps: 0, momentum: 0.1 };
+    k.bnStats({ ...bn, stats: t(stats), training: true });
     // Batch means 3 and 20; biased variances 8/3 and 200/3; running uses the unbiased ones.
     expect(stats[0]).toBeCloseTo(3, 5);
     expect(stats[1]).toBeCloseTo(20, 5);
@@ -186,7 +196,7 @@ describe('conv / pool / batch-norm gradients (CPU kernels)', () => {
     expect(running[2]).toBeCloseTo(0.9 + 0.1 * 4, 5);
     expect(running[3]).toBeCloseTo(0.9 + 0.1 * 100, 5);
     const evalStats = new Float32Array(4);
-    k.bnStats(x, evalStats, running, 3, 2, 0, 0.1, false);
+    k.bnStats({ ...bn, stats: t(evalStats), training: false });
     expect(evalStats[0]).toBeCloseTo(0.3, 5);
     expect(evalStats[3]).toBeCloseTo(1 / Math.sqrt(10.9), 5);
   });

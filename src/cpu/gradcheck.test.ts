@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../engine/rng';
 import * as k from './kernels';
+import { cpuTensor as t } from './tensor';
 
 /** A two-layer MLP (Linear-ReLU-Linear) with loss computed by the CPU kernels. */
 function setup() {
@@ -30,12 +31,13 @@ function forward(n: Net) {
   const h = new Float32Array(n.B * n.H);
   const a = new Float32Array(n.B * n.H);
   const z = new Float32Array(n.B * n.C);
-  k.linearForward(n.x, n.w1, n.b1, h, n.B, n.I, n.H);
-  k.reluForward(h, a, h.length);
-  k.linearForward(a, n.w2, n.b2, z, n.B, n.H, n.C);
+  k.linearForward({ x: t(n.x), w: t(n.w1), b: t(n.b1), y: t(h), batch: n.B, inF: n.I, outF: n.H });
+  k.reluForward({ x: t(h), y: t(a), n: h.length });
+  k.linearForward({ x: t(a), w: t(n.w2), b: t(n.b2), y: t(z), batch: n.B, inF: n.H, outF: n.C });
   const loss = new Float32Array(n.B);
   const dz = new Float32Array(n.B * n.C);
-  k.softmaxXent(z, n.labels, loss, dz, n.B, n.C);
+  const [logits, labels, dlogits] = [t(z), t(n.labels), t(dz)];
+  k.softmaxXent({ logits, labels, loss: t(loss), dlogits, batch: n.B, classes: n.C });
   const mean = loss.reduce((s, v) => s + v, 0) / n.B;
   return { a, dz, mean };
 }
@@ -48,12 +50,12 @@ function backward(n: Net) {
   const dh = new Float32Array(a.length);
   const dw1 = new Float32Array(n.w1.length);
   const db1 = new Float32Array(n.b1.length);
-  k.linearGradWeight(dz, a, dw2, n.B, n.H, n.C);
-  k.biasGrad(dz, db2, n.B, n.C);
-  k.linearGradInput(dz, n.w2, da, n.B, n.H, n.C);
-  k.reluBackward(a, da, dh, a.length);
-  k.linearGradWeight(dh, n.x, dw1, n.B, n.I, n.H);
-  k.biasGrad(dh, db1, n.B, n.H);
+  k.linearGradWeight({ dy: t(dz), x: t(a), dw: t(dw2), batch: n.B, inF: n.H, outF: n.C });
+  k.biasGrad({ dy: t(dz), db: t(db2), batch: n.B, outF: n.C });
+  k.linearGradInput({ dy: t(dz), w: t(n.w2), dx: t(da), batch: n.B, inF: n.H, outF: n.C });
+  k.reluBackward({ y: t(a), dy: t(da), dx: t(dh), n: a.length });
+  k.linearGradWeight({ dy: t(dh), x: t(n.x), dw: t(dw1), batch: n.B, inF: n.I, outF: n.H });
+  k.biasGrad({ dy: t(dh), db: t(db1), batch: n.B, outF: n.H });
   return { w1: dw1, b1: db1, w2: dw2, b2: db2 };
 }
 
@@ -88,7 +90,8 @@ describe('CPU SGD update', () => {
     const v = new Float32Array(3);
     const mask = Float32Array.of(1, 1, 0);
     const [lr, mu, wd] = [0.1, 0.9, 0.01];
-    k.sgdUpdate(w, g, v, mask, 3, lr, mu, wd, true);
+    const sgd = { w: t(w), g: t(g), v: t(v), n: 3, lr, momentum: mu, wd };
+    k.sgdUpdate({ ...sgd, mask: t(mask), nesterov: true });
     // Step 1: d = g + wd*w; v = d; w -= lr*(d + mu*v)
     const d0 = 0.1 + 0.01 * 1;
     expect(v[0]).toBeCloseTo(d0, 6);
@@ -98,7 +101,7 @@ describe('CPU SGD update', () => {
     // Step 2 (plain momentum, no Nesterov) from the state after step 1.
     const w0 = w[1];
     const v0 = v[1];
-    k.sgdUpdate(w, g, v, null, 3, lr, mu, wd, false);
+    k.sgdUpdate({ ...sgd, mask: null, nesterov: false });
     const d1 = 0.2 + wd * w0;
     expect(v[1]).toBeCloseTo(mu * v0 + d1, 6);
     expect(w[1]).toBeCloseTo(w0 - lr * (mu * v0 + d1), 6);

@@ -1,0 +1,85 @@
+import type { KernelArgs } from '../engine/backend';
+import { f32 } from './tensor';
+
+/**
+ * CPU twins of the dense matrix kernels (linear layers, their gradients, transpose): plain
+ * loops, the reference the WGSL kernels are checked against.
+ */
+
+export function linearForward(a: KernelArgs['linearForward']): void {
+  const { batch, inF, outF } = a;
+  const x = f32(a.x);
+  const w = f32(a.w);
+  const bias = f32(a.b);
+  const y = f32(a.y);
+  for (let b = 0; b < batch; b++) {
+    const xb = b * inF;
+    for (let o = 0; o < outF; o++) {
+      const wo = o * inF;
+      let s = 0;
+      for (let i = 0; i < inF; i++) s += x[xb + i] * w[wo + i];
+      y[b * outF + o] = s + bias[o];
+    }
+  }
+}
+
+export function linearGradInput(a: KernelArgs['linearGradInput']): void {
+  const { batch, inF, outF } = a;
+  const dy = f32(a.dy);
+  const w = f32(a.w);
+  const dx = f32(a.dx);
+  dx.fill(0, 0, batch * inF);
+  for (let b = 0; b < batch; b++) {
+    const xb = b * inF;
+    for (let o = 0; o < outF; o++) {
+      const g = dy[b * outF + o];
+      if (g === 0) continue;
+      const wo = o * inF;
+      for (let i = 0; i < inF; i++) dx[xb + i] += g * w[wo + i];
+    }
+  }
+}
+
+export function linearGradWeight(a: KernelArgs['linearGradWeight']): void {
+  const { batch, inF, outF } = a;
+  const dy = f32(a.dy);
+  const x = f32(a.x);
+  const dw = f32(a.dw);
+  dw.fill(0, 0, inF * outF);
+  for (let b = 0; b < batch; b++) {
+    const xb = b * inF;
+    for (let o = 0; o < outF; o++) {
+      const g = dy[b * outF + o];
+      if (g === 0) continue;
+      const wo = o * inF;
+      for (let i = 0; i < inF; i++) dw[wo + i] += g * x[xb + i];
+    }
+  }
+}
+
+export function biasGrad(a: KernelArgs['biasGrad']): void {
+  const { batch, outF } = a;
+  const dy = f32(a.dy);
+  const db = f32(a.db);
+  for (let o = 0; o < outF; o++) {
+    let s = 0;
+    for (let b = 0; b < batch; b++) s += dy[b * outF + o];
+    db[o] = s;
+  }
+}
+
+/** dst[c][r] = src[r][c] on plain arrays: the loop of `transpose`, shared with `untranspose`. */
+export function transposeArray(
+  src: Float32Array,
+  dst: Float32Array,
+  rows: number,
+  cols: number,
+): void {
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < cols; c++) dst[c * rows + r] = src[r * cols + c];
+}
+
+/** Twin of transpose.wgsl. */
+export function transpose(a: KernelArgs['transpose']): void {
+  transposeArray(f32(a.src), f32(a.dst), a.rows, a.cols);
+}
