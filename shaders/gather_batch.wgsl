@@ -2,7 +2,8 @@
 // u32, each sample H x W x C (HWC); sample b of the batch is order[cursor + b]. Writes
 // per-channel normalised f32 inputs and labels. With HAS_AUG, each sample's word in `aug`
 // shifts the crop (bits 0-3: x + 4, bits 4-7: y + 4) and flips it (bit 8); pixels from
-// outside the image are 0 before normalisation (zero padding).
+// outside the image are 0 before normalisation (zero padding). Without augmentation and with
+// H*W*C % 4 == 0, gather_batch_packed.wgsl runs instead.
 struct Params {
   batch: u32,
   height: u32,
@@ -23,34 +24,11 @@ struct Params {
 
 override WG: u32 = 64u;
 override HAS_AUG: u32 = 0u;
-// Without augmentation and with H*W*C % 4 == 0, each invocation unpacks one whole u32 (four
-// pixels) with no index arithmetic per pixel.
-override PACKED: u32 = 0u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
   let features = p.height * p.width * p.channels;
-  if (PACKED != 0u) {
-    let words = features / 4u;
-    if (i >= p.batch * words) {
-      return;
-    }
-    let b = i / words;
-    let f4 = i % words;
-    let sample = order[cursor[0] + b];
-    let word = data[sample * words + f4];
-    for (var j = 0u; j < 4u; j++) {
-      let f = f4 * 4u + j;
-      let c = f % p.channels;
-      let byte = (word >> (j * 8u)) & 0xffu;
-      x[b * features + f] = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
-    }
-    if (f4 == 0u) {
-      y[b] = labels[sample];
-    }
-    return;
-  }
   if (i >= p.batch * features) {
     return;
   }

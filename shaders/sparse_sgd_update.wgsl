@@ -11,9 +11,6 @@ struct Params {
   lr: f32,
   momentum: f32,
   wd: f32,
-  pad0: u32,
-  pad1: u32,
-  pad2: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;
