@@ -37,9 +37,9 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var a20 = vec4f(0.0);
   var a30 = vec4f(0.0);
   for (var b = 0u; b < p.batch; b++) {
-    let xrow = b * p.in_f;
+    let row = b * p.in_f;
     let drow = b * p.out_f;
-    let v0 = vec4f(x[xrow + ic0], x[xrow + ic1], x[xrow + ic2], x[xrow + ic3]);
+    let v0 = vec4f(x[row + ic0], x[row + ic1], x[row + ic2], x[row + ic3]);
     let s0 = dy[drow + oc0];
     let s1 = dy[drow + oc1];
     let s2 = dy[drow + oc2];

@@ -2,7 +2,13 @@
 // WGSL declares the overrides the descriptor supplies (and needs no other), binds as many
 // buffers as the descriptor passes, and has the uniform struct the descriptor packs.
 import { describe, expect, it } from 'vitest';
-import { KERNEL_NAMES, type KernelArgs, type KernelName, type Tensor } from '../engine/backend';
+import {
+  KERNEL_NAMES,
+  type KernelArgs,
+  type KernelName,
+  type SparseTensors,
+  type Tensor,
+} from '../engine/backend';
 import { KERNELS, packUniforms, tuneCandidates, type KernelDescriptor } from './kernels';
 
 const t: Tensor = { id: 1, dtype: 'f32', length: 1 };
@@ -16,6 +22,11 @@ const w = (block: number) => ({
   tEntry: t,
 });
 const conv = { batch: 2, height: 7, width: 6, channels: 3, kernel: 3, stride: 1, outHeight: 7 };
+/** Sparse-kernel args for each block size, and transposed for CSR (block 1). */
+const sparse = <T>(blocks: number[], make: (w: SparseTensors, transposed: boolean) => T) =>
+  blocks.flatMap((block) =>
+    [false, block === 1].map((transposed) => ({ ...make(w(block), transposed), ...mat(784) })),
+  );
 const mat = (inF: number) => ({ batch: 8, inF, outF: 19 });
 const sgd = { lr: 0.1, momentum: 0.9, wd: 0.0005, nesterov: true };
 const gather = { data: t, labels: t, order: t, cursor: t, x: t, y: t, mean: [0.5], std: [0.2] };
@@ -47,35 +58,9 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
   linearForward: [37, 784].map((inF) => ({ x: t, w: t, b: t, y: t, ...mat(inF) })),
   linearGradInput: [37, 784].map((inF) => ({ dy: t, w: t, dx: t, ...mat(inF) })),
   linearGradWeight: [37, 784].map((inF) => ({ dy: t, x: t, dw: t, ...mat(inF) })),
-  sparseForward: [1, 4, 16].flatMap((block) =>
-    [false, block === 1].map((transposed) => ({
-      x: t,
-      w: w(block),
-      b: t,
-      y: t,
-      transposed,
-      ...mat(784),
-    })),
-  ),
-  sparseGradInput: [1, 4, 16].flatMap((block) =>
-    [false, block === 1].map((transposed) => ({
-      dy: t,
-      w: w(block),
-      dx: t,
-      transposed,
-      ...mat(784),
-    })),
-  ),
-  sparseGradWeight: [1, 16].flatMap((block) =>
-    [false, block === 1].map((transposed) => ({
-      dy: t,
-      x: t,
-      w: w(block),
-      dw: t,
-      transposed,
-      ...mat(784),
-    })),
-  ),
+  sparseForward: sparse([1, 4, 16], (w, transposed) => ({ x: t, w, b: t, y: t, transposed })),
+  sparseGradInput: sparse([1, 4, 16], (w, transposed) => ({ dy: t, w, dx: t, transposed })),
+  sparseGradWeight: sparse([1, 16], (w, transposed) => ({ dy: t, x: t, w, dw: t, transposed })),
   sparseSgdUpdate: [1, 16].flatMap((block) =>
     [true, false].map((denseState) => ({
       w: w(block),

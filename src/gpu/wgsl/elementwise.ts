@@ -1,7 +1,7 @@
 // Templates of the elementwise kernels: one op body written once for f32 and vec4f, emitted as
 // a scalar kernel (any n) and a vec4 kernel (n % 4 == 0, four elements per invocation).
 import { COUNT_PARAMS, MOMENTUM_PARAMS, SGD_PARAMS } from './layouts';
-import { guard, kernel, when, type Binding, type Code, type Override } from './snippets';
+import { guard, kernel, WG, when, type Binding, type Code, type Override } from './snippets';
 import type { UniformLayout } from './uniforms';
 
 /** The element type and its zero, as an op body sees them. */
@@ -13,7 +13,8 @@ interface Elem {
 interface ElementwiseOp {
   doc: string;
   layout: UniformLayout;
-  buffers: readonly (readonly [name: string, access: 'read' | 'read_write'])[];
+  /** Buffer names, `mut name` for read_write; all of the element type. */
+  buffers: readonly string[];
   overrides?: readonly Override[];
   body(e: Elem): Code[];
 }
@@ -22,20 +23,13 @@ const OPS = {
   reluForward: {
     doc: 'y = max(x, 0).',
     layout: COUNT_PARAMS,
-    buffers: [
-      ['x', 'read'],
-      ['y', 'read_write'],
-    ],
+    buffers: ['x', 'mut y'],
     body: (e) => [`y[i] = max(x[i], ${e.zero});`],
   },
   reluBackward: {
     doc: "dx = dy where the ReLU's output y > 0, else 0.",
     layout: COUNT_PARAMS,
-    buffers: [
-      ['y', 'read'],
-      ['dy', 'read'],
-      ['dx', 'read_write'],
-    ],
+    buffers: ['y', 'dy', 'mut dx'],
     body: (e) => [`dx[i] = select(${e.zero}, dy[i], y[i] > ${e.zero});`],
   },
   momentumUpdate: {
@@ -44,10 +38,7 @@ const OPS = {
           momentum reads this dense momentum to decide where to regrow; sparse_sgd_update then
           moves the stored weights.`,
     layout: MOMENTUM_PARAMS,
-    buffers: [
-      ['g', 'read'],
-      ['v', 'read_write'],
-    ],
+    buffers: ['g', 'mut v'],
     body: () => ['v[i] = p.momentum * v[i] + g[i];'],
   },
   sgdUpdate: {
@@ -57,16 +48,8 @@ const OPS = {
 
           The momentum buffer v stays dense: missing weights keep accumulating it (growth reads it).`,
     layout: SGD_PARAMS,
-    buffers: [
-      ['w', 'read_write'],
-      ['g', 'read'],
-      ['v', 'read_write'],
-      ['mask', 'read'],
-    ],
-    overrides: [
-      ['NESTEROV', 'bool', 'true'],
-      ['HAS_MASK', 'bool', 'true'],
-    ],
+    buffers: ['mut w', 'g', 'mut v', 'mask'],
+    overrides: ['NESTEROV: bool = true', 'HAS_MASK: bool = true'],
     body: (e) => [
       'let wi = w[i];',
       'let d = g[i] + p.wd * wi;',
@@ -87,13 +70,13 @@ export type ElementwiseName = keyof typeof OPS;
 export function elementwise(name: ElementwiseName, vec4: boolean): string {
   const op: ElementwiseOp = OPS[name];
   const e: Elem = vec4 ? { ty: 'vec4f', zero: 'vec4f(0.0)' } : { ty: 'f32', zero: '0.0' };
-  const buffers: Binding[] = op.buffers.map(([n, access]) => [n, access, e.ty]);
+  const buffers = op.buffers.map((b): Binding => `${b}: ${e.ty}`);
   return kernel({
     template: 'elementwise',
     doc: vec4 ? `${op.doc}\n\nFour elements per invocation (n % 4 == 0).` : op.doc,
     layout: op.layout,
     buffers,
-    overrides: [['WG', 'u32', '64u'], ...(op.overrides ?? [])],
+    overrides: [WG, ...(op.overrides ?? [])],
     shape: '1d',
     body: [...guard(vec4 ? 'i >= p.n / 4u' : 'i >= p.n'), ...op.body(e)],
   });

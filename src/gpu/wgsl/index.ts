@@ -1,6 +1,17 @@
 // Every generated kernel file under shaders/, by file name: `npm run gen:wgsl` writes them and
 // `npm run gen:wgsl -- --check` (and src/gpu/wgsl/generated.test.ts) fails when one drifts.
 import { elementwise, type ElementwiseName } from './elementwise';
+import {
+  col2im,
+  gatherBatch,
+  gatherBatchPacked,
+  im2col,
+  maxPoolBackward,
+  maxPoolForward,
+} from './image';
+import { batchMetrics, biasGrad, softmaxXent, transpose, transposeTile } from './misc';
+import { bnForward, bnGradInput, bnGradParams, bnStats } from './norm';
+import { sparseSgdUpdate } from './optim';
 import { linearForward, linearGradInput, linearGradWeight } from './matmul';
 import { bsrForward, bsrGradInput, bsrGradWeight, csrGradWeight, csrProduct } from './sparse';
 
@@ -35,6 +46,22 @@ export function generatedShaders(): Record<string, string> {
     'csr_grad_input_t.wgsl': csrProduct('gradInput', true),
     'csr_grad_weight.wgsl': csrGradWeight(false),
     'csr_grad_weight_t.wgsl': csrGradWeight(true),
+    'sparse_sgd_update.wgsl': sparseSgdUpdate(),
+    'gather_batch.wgsl': gatherBatch(),
+    'gather_batch_packed.wgsl': gatherBatchPacked(),
+    'im2col.wgsl': im2col(),
+    'col2im.wgsl': col2im(),
+    'max_pool_forward.wgsl': maxPoolForward(),
+    'max_pool_backward.wgsl': maxPoolBackward(),
+    'bn_stats.wgsl': bnStats(),
+    'bn_forward.wgsl': bnForward(),
+    'bn_grad_params.wgsl': bnGradParams(),
+    'bn_grad_input.wgsl': bnGradInput(),
+    'bias_grad.wgsl': biasGrad(),
+    'softmax_xent.wgsl': softmaxXent(),
+    'batch_metrics.wgsl': batchMetrics(),
+    'transpose.wgsl': transpose(),
+    'transpose_tile.wgsl': transposeTile(),
   };
   for (const [name, file] of ELEMENTWISE) {
     files[`${file}.wgsl`] = elementwise(name, false);

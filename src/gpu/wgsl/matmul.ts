@@ -3,12 +3,18 @@
 // terms in the same order, so the autotuner's choice changes speed, never results.
 import { DENSE_PARAMS } from './layouts';
 import { accumulators, guard, kernel, range, type Binding, type Code } from './snippets';
-import { clampedRows, dotStep, laneStore, outerStep, vecCol, vecCols, vecStore } from './tiles';
+import {
+  clampedRows,
+  dotStep,
+  forwardStore,
+  laneStore,
+  outerStep,
+  vecCol,
+  vecCols,
+  vecStore,
+} from './tiles';
 
-const TILE_WG = [
-  ['WG_X', 'u32', '8u'],
-  ['WG_Y', 'u32', '8u'],
-] as const;
+const TILE_WG = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'] as const;
 
 function dense(doc: string, buffers: readonly Binding[], body: readonly Code[]): string {
   return kernel({
@@ -50,12 +56,7 @@ export function linearForward(mode: 'scalar' | 'vec4', t: 4 | 8): string {
   return dense(
     `y[b,o] = sum_i x[b,i] * w[o,i] + bias[o]. Weights are [out][in] as in PyTorch.
      Each invocation computes ${t} samples x ${t} outputs in registers${vec ? ', reading x and w as vec4 along i (in_f % 4 == 0)' : ''}.`,
-    [
-      ['x', 'read', ty],
-      ['w', 'read', ty],
-      ['bias', 'read', 'f32'],
-      ['y', 'read_write', 'f32'],
-    ],
+    [`x: ${ty}`, `w: ${ty}`, 'bias: f32', 'mut y: f32'],
     [
       `let o0 = gid.x * ${t}u;`,
       `let b0 = gid.y * ${t}u;`,
@@ -68,71 +69,79 @@ export function linearForward(mode: 'scalar' | 'vec4', t: 4 | 8): string {
       ...clampedRows('wr', 'o0', 'last_o', t, stride),
       ...accumulators(t, t / 4),
       ...loop(`var k = 0u; k < ${stride}; k++`, step),
-      ...laneStore({
-        out: 'y',
-        rows: t,
-        cols: t / 4,
-        row0: 'b0',
-        rowEnd: 'p.batch',
-        col0: 'o0',
-        colEnd: 'p.out_f',
-        ld: 'p.out_f',
-        bias: true,
-      }),
+      ...forwardStore(t),
     ],
   );
+}
+
+/**
+ * The tile of the input-gradient kernels (dx and dw): rows x cols outputs over the inputs
+ * i0.. (vec4 columns i4.. when `vec`), a{r}{c} += s_r * v_c with v read from `src` along i.
+ */
+function inputTile(k: {
+  vec: boolean;
+  rows: number;
+  cols: number;
+  out: string;
+  src: string;
+  row0: string;
+  rowEnd: string;
+  setup: readonly string[];
+  loopVar: string;
+  loopEnd: string;
+  pre: readonly string[];
+  s: (r: number) => string;
+  skipZero?: boolean;
+}): Code[] {
+  const { vec, rows, cols, out, row0, rowEnd, loopVar: n } = k;
+  const v = vec
+    ? (c: number) => `${k.src}[${n} * k4 + ${vecCol(c)}]`
+    : () => gather(k.src, (l) => `row + ic${l}`);
+  return [
+    vec ? `let i4 = gid.x * ${cols}u;` : 'let i0 = gid.x * 4u;',
+    `let ${row0} = gid.y * ${rows}u;`,
+    ...(vec
+      ? ['let k4 = p.in_f / 4u;', ...guard(`i4 >= k4 || ${row0} >= ${rowEnd}`), ...vecCols(cols)]
+      : [
+          ...guard(`i0 >= p.in_f || ${row0} >= ${rowEnd}`),
+          'let last_i = p.in_f - 1u;',
+          ...clampedRows('ic', 'i0', 'last_i', 4),
+        ]),
+    ...k.setup,
+    ...accumulators(rows, cols),
+    ...loop(`var ${n} = 0u; ${n} < ${k.loopEnd}; ${n}++`, [
+      ...(vec ? [] : [`let row = ${n} * p.in_f;`]),
+      ...k.pre,
+      ...outerStep({ rows, cols, s: k.s, v, skipZero: k.skipZero }),
+    ]),
+    ...(vec
+      ? vecStore({ out, rows, cols, row0, rowEnd })
+      : laneStore({ out, rows, cols, row0, rowEnd, col0: 'i0', colEnd: 'p.in_f', ld: 'p.in_f' })),
+  ];
 }
 
 /** dx[b,i] = sum_o dy[b,o] * w[o,i]; t x t outputs per invocation. */
 export function linearGradInput(mode: 'scalar' | 'vec4', t: 4 | 8): string {
   const vec = mode === 'vec4';
-  const cols = t / 4;
-  const doc = `dx[b,i] = sum_o dy[b,o] * w[o,i]. Each invocation computes ${t} samples x ${t} inputs${vec ? ',\n reading w and writing dx as vec4 along i (in_f % 4 == 0)' : ''}.`;
-  const buffers: Binding[] = [
-    ['dy', 'read', 'f32'],
-    ['w', 'read', vec ? 'vec4f' : 'f32'],
-    ['dx', 'read_write', vec ? 'vec4f' : 'f32'],
-  ];
-  const rows = ['let last_b = p.batch - 1u;', ...clampedRows('br', 'b0', 'last_b', t, 'p.out_f')];
-  const s = (r: number) => `dy[br${r} + o]`;
-  if (!vec)
-    return dense(doc, buffers, [
-      'let i0 = gid.x * 4u;',
-      'let b0 = gid.y * 4u;',
-      ...guard('i0 >= p.in_f || b0 >= p.batch'),
-      'let last_i = p.in_f - 1u;',
-      ...clampedRows('ic', 'i0', 'last_i', 4),
-      ...rows,
-      ...accumulators(4, 1),
-      ...loop('var o = 0u; o < p.out_f; o++', [
-        'let row = o * p.in_f;',
-        ...outerStep({ rows: 4, cols: 1, s, v: () => gather('w', (l) => `row + ic${l}`) }),
-      ]),
-      ...laneStore({
-        out: 'dx',
-        rows: 4,
-        cols: 1,
-        row0: 'b0',
-        rowEnd: 'p.batch',
-        col0: 'i0',
-        colEnd: 'p.in_f',
-        ld: 'p.in_f',
-      }),
-    ]);
-  return dense(doc, buffers, [
-    `let i4 = gid.x * ${cols}u;`,
-    `let b0 = gid.y * ${t}u;`,
-    'let k4 = p.in_f / 4u;',
-    ...guard('i4 >= k4 || b0 >= p.batch'),
-    ...vecCols(cols),
-    ...rows,
-    ...accumulators(t, cols),
-    ...loop(
-      'var o = 0u; o < p.out_f; o++',
-      outerStep({ rows: t, cols, s, v: (c) => `w[o * k4 + ${vecCol(c)}]` }),
-    ),
-    ...vecStore({ out: 'dx', rows: t, cols, row0: 'b0', rowEnd: 'p.batch' }),
-  ]);
+  const ty = vec ? 'vec4f' : 'f32';
+  return dense(
+    `dx[b,i] = sum_o dy[b,o] * w[o,i]. Each invocation computes ${t} samples x ${t} inputs${vec ? ', reading w and writing dx as vec4 along i (in_f % 4 == 0)' : ''}.`,
+    ['dy: f32', `w: ${ty}`, `mut dx: ${ty}`],
+    inputTile({
+      vec,
+      rows: t,
+      cols: vec ? t / 4 : 1,
+      out: 'dx',
+      src: 'w',
+      row0: 'b0',
+      rowEnd: 'p.batch',
+      setup: ['let last_b = p.batch - 1u;', ...clampedRows('br', 'b0', 'last_b', t, 'p.out_f')],
+      loopVar: 'o',
+      loopEnd: 'p.out_f',
+      pre: [],
+      s: (r) => `dy[br${r} + o]`,
+    }),
+  );
 }
 
 /**
@@ -142,8 +151,8 @@ export function linearGradInput(mode: 'scalar' | 'vec4', t: 4 | 8): string {
 export function linearGradWeight(mode: 'scalar' | 'vec4' | 'skip', t: 4 | 8): string {
   const vec = mode !== 'scalar';
   const skip = mode === 'skip';
+  const ty = vec ? 'vec4f' : 'f32';
   const rows = skip ? 1 : t;
-  const cols = skip ? 4 : t / 4;
   const doc = skip
     ? `linear_grad_weight that skips zero output gradients (double sparsity): behind a ReLU
        most dy[b,o] are exactly 0 and cost only their load. Each invocation computes one output
@@ -153,60 +162,23 @@ export function linearGradWeight(mode: 'scalar' | 'vec4' | 'skip', t: 4 | 8): st
     : `dw[o,i] = sum_b dy[b,o] * x[b,i]: the dense weight gradient (missing weights get one too,
        which is what sparse momentum's growth reads). Each invocation computes ${t} outputs x
        ${t} inputs${vec ? ', reading x and writing dw as vec4 along i (in_f % 4 == 0)' : ''}.`;
-  const buffers: Binding[] = [
-    ['dy', 'read', 'f32'],
-    ['x', 'read', vec ? 'vec4f' : 'f32'],
-    ['dw', 'read_write', vec ? 'vec4f' : 'f32'],
-  ];
-  const outRows = ['let last_o = p.out_f - 1u;', ...clampedRows('oc', 'o0', 'last_o', rows)];
-  if (!vec)
-    return dense(doc, buffers, [
-      'let i0 = gid.x * 4u;',
-      'let o0 = gid.y * 4u;',
-      ...guard('i0 >= p.in_f || o0 >= p.out_f'),
-      'let last_i = p.in_f - 1u;',
-      ...clampedRows('ic', 'i0', 'last_i', 4),
-      ...outRows,
-      ...accumulators(4, 1),
-      ...loop('var b = 0u; b < p.batch; b++', [
-        'let xrow = b * p.in_f;',
-        'let drow = b * p.out_f;',
-        ...outerStep({
-          rows: 4,
-          cols: 1,
-          s: (r) => `dy[drow + oc${r}]`,
-          v: () => gather('x', (l) => `xrow + ic${l}`),
-        }),
-      ]),
-      ...laneStore({
-        out: 'dw',
-        rows: 4,
-        cols: 1,
-        row0: 'o0',
-        rowEnd: 'p.out_f',
-        col0: 'i0',
-        colEnd: 'p.in_f',
-        ld: 'p.in_f',
-      }),
-    ]);
-  return dense(doc, buffers, [
-    `let i4 = gid.x * ${cols}u;`,
-    `let o0 = gid.y * ${rows}u;`,
-    'let k4 = p.in_f / 4u;',
-    ...guard('i4 >= k4 || o0 >= p.out_f'),
-    ...vecCols(cols),
-    ...(skip ? [] : outRows),
-    ...accumulators(rows, cols),
-    ...loop('var b = 0u; b < p.batch; b++', [
-      ...(skip ? [] : ['let drow = b * p.out_f;']),
-      ...outerStep({
-        rows,
-        cols,
-        s: skip ? () => 'dy[b * p.out_f + o0]' : (r) => `dy[drow + oc${r}]`,
-        v: (c) => `x[b * k4 + ${vecCol(c)}]`,
-        skipZero: skip,
-      }),
-    ]),
-    ...vecStore({ out: 'dw', rows, cols, row0: 'o0', rowEnd: 'p.out_f' }),
-  ]);
+  return dense(
+    doc,
+    ['dy: f32', `x: ${ty}`, `mut dw: ${ty}`],
+    inputTile({
+      vec,
+      rows,
+      cols: skip ? 4 : vec ? t / 4 : 1,
+      out: 'dw',
+      src: 'x',
+      row0: 'o0',
+      rowEnd: 'p.out_f',
+      setup: skip ? [] : ['let last_o = p.out_f - 1u;', ...clampedRows('oc', 'o0', 'last_o', rows)],
+      loopVar: 'b',
+      loopEnd: 'p.batch',
+      pre: skip ? [] : ['let drow = b * p.out_f;'],
+      s: skip ? () => 'dy[b * p.out_f + o0]' : (r) => `dy[drow + oc${r}]`,
+      skipZero: skip,
+    }),
+  );
 }

@@ -14,14 +14,11 @@ import {
   type Code,
   type Override,
 } from './snippets';
-import { clampedRows, dotStep, laneStore, outerStep, vecStore } from './tiles';
+import { clampedRows, dotStep, forwardStore, outerStep, vecStore } from './tiles';
 
-const WG_XY: Override[] = [
-  ['WG_X', 'u32', '8u'],
-  ['WG_Y', 'u32', '8u'],
-];
-const BLOCK: Override = ['BLOCK', 'u32', '16u'];
-const SLOTS: Override = ['SLOTS', 'u32', '8u'];
+const WG_XY: Override[] = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'];
+const BLOCK: Override = 'BLOCK: u32 = 16u';
+const SLOTS: Override = 'SLOTS: u32 = 8u';
 
 function sparse(
   doc: string,
@@ -56,14 +53,7 @@ export function bsrForward(t: 4 | 8): string {
      bias[o] (block-CSR; missing tiles cost nothing). Tiles are BLOCK x BLOCK with
      BLOCK % ${t} == 0 and in_f % 4 == 0, so x and the tiles are read as vec4. Each invocation
      computes ${t} samples x ${t} outputs, summing in the same order as linear_forward_vec4.`,
-    [
-      ['x', 'read', 'vec4f'],
-      ['vals', 'read', 'vec4f'],
-      ['row_ptr', 'read', 'u32'],
-      ['col_idx', 'read', 'u32'],
-      ['bias', 'read', 'f32'],
-      ['y', 'read_write', 'f32'],
-    ],
+    ['x: vec4f', 'vals: vec4f', 'row_ptr: u32', 'col_idx: u32', 'bias: f32', 'mut y: f32'],
     [...WG_XY, BLOCK],
     [
       `let o0 = gid.x * ${t}u;`,
@@ -96,17 +86,7 @@ export function bsrForward(t: 4 | 8): string {
         '}',
       ],
       '}',
-      ...laneStore({
-        out: 'y',
-        rows: t,
-        cols: t / 4,
-        row0: 'b0',
-        rowEnd: 'p.batch',
-        col0: 'o0',
-        colEnd: 'p.out_f',
-        ld: 'p.out_f',
-        bias: true,
-      }),
+      ...forwardStore(t),
     ],
     TILE_COL,
   );
@@ -120,14 +100,7 @@ export function bsrGradInput(t: 4 | 8): string {
      only (block-CSR walked through its transposed index; no second copy of the values).
      BLOCK % ${t} == 0 and in_f % 4 == 0. Each invocation computes ${t} samples x ${t} inputs,
      summing over o in ascending order like linear_grad_input_vec4.`,
-    [
-      ['dy', 'read', 'f32'],
-      ['vals', 'read', 'vec4f'],
-      ['row_ptr', 'read', 'u32'],
-      ['col_ptr', 'read', 'u32'],
-      ['t_entry', 'read', 'u32'],
-      ['dx', 'read_write', 'vec4f'],
-    ],
+    ['dy: f32', 'vals: vec4f', 'row_ptr: u32', 'col_ptr: u32', 't_entry: u32', 'mut dx: vec4f'],
     [...WG_XY, BLOCK],
     [
       `let i4 = gid.x * ${cols}u;`,
@@ -172,14 +145,8 @@ export function bsrGradWeight(): string {
      and in_f % 4 == 0. Invocation (x, y) computes a 4 x 4 patch at column group x % (BLOCK/4)
      and rows 4y..4y+3 of every stored tile in that tile row, summing over b like
      linear_grad_weight_vec4.`,
-    [
-      ['dy', 'read', 'f32'],
-      ['x', 'read', 'vec4f'],
-      ['row_ptr', 'read', 'u32'],
-      ['col_idx', 'read', 'u32'],
-      ['dw', 'read_write', 'vec4f'],
-    ],
-    [['WG_X', 'u32', '4u'], ['WG_Y', 'u32', '16u'], BLOCK],
+    ['dy: f32', 'x: vec4f', 'row_ptr: u32', 'col_idx: u32', 'mut dw: vec4f'],
+    ['WG_X: u32 = 4u', 'WG_Y: u32 = 16u', BLOCK],
     [
       'let b4 = BLOCK / 4u;',
       'let c4 = gid.x;',
@@ -278,19 +245,13 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
     `${what} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
      loaded once per ${samples} samples.`,
     [
-      [transposed ? srcT : src, 'read', transposed ? 'vec4f' : 'f32'],
-      ['vals', 'read', 'f32'],
-      ['row_ptr', 'read', 'u32'],
+      transposed ? `${srcT}: vec4f` : `${src}: f32`,
+      'vals: f32',
+      'row_ptr: u32',
       ...(fwd
-        ? ([
-            ['col_idx', 'read', 'u32'],
-            ['bias', 'read', 'f32'],
-          ] as const)
-        : ([
-            ['col_ptr', 'read', 'u32'],
-            ['t_entry', 'read', 'u32'],
-          ] as const)),
-      [out, 'read_write', 'f32'],
+        ? (['col_idx: u32', 'bias: f32'] as const)
+        : (['col_ptr: u32', 't_entry: u32'] as const)),
+      `mut ${out}: f32`,
     ],
     WG_XY,
     [
@@ -311,7 +272,7 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
 
 /** csr_grad_weight: the gradient of the stored weights only, in the values' order. */
 export function csrGradWeight(transposed: boolean): string {
-  const [dy, x] = transposed ? ['dyt', 'xt'] : ['dy', 'x'];
+  const [dy, x, ty] = transposed ? ['dyt', 'xt', 'vec4f'] : ['dy', 'x', 'f32'];
   const sum: Code[] = transposed
     ? [
         'let xrow = tile_col(k) * b4;',
@@ -334,13 +295,7 @@ export function csrGradWeight(transposed: boolean): string {
      gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
      k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}. Invocation (o, s) takes the row's
      weights s, s + SLOTS, ...; each sums over the batch.`,
-    [
-      [dy, 'read', transposed ? 'vec4f' : 'f32'],
-      [x, 'read', transposed ? 'vec4f' : 'f32'],
-      ['row_ptr', 'read', 'u32'],
-      ['col_idx', 'read', 'u32'],
-      ['dw', 'read_write', 'f32'],
-    ],
+    [`${dy}: ${ty}`, `${x}: ${ty}`, 'row_ptr: u32', 'col_idx: u32', 'mut dw: f32'],
     [...WG_XY, SLOTS],
     [
       'let o = gid.x;',

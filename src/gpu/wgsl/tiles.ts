@@ -98,6 +98,20 @@ export function laneStore(s: {
   return [...biases, ...rows];
 }
 
+/** The forward kernels' store: y[b0 + r][o0 + l] = a + bias[o0 + l], t x t per invocation. */
+export const forwardStore = (t: number): Code[] =>
+  laneStore({
+    out: 'y',
+    rows: t,
+    cols: t / 4,
+    row0: 'b0',
+    rowEnd: 'p.batch',
+    col0: 'o0',
+    colEnd: 'p.out_f',
+    ld: 'p.out_f',
+    bias: true,
+  });
+
 /** Stores a tile of vec4 columns: out[(row0 + r) * k4 + i4 + c] = a{r}{c}, within bounds. */
 export function vecStore(s: {
   out: string;
