@@ -28,6 +28,10 @@ override BLOCK: u32 = 1u;
 override NESTEROV: bool = true;
 override DENSE_STATE: bool = false;
 
+fn tile_col(k: u32) -> u32 {
+  return (col_idx[k >> 1u] >> ((k & 1u) * 16u)) & 0xffffu;
+}
+
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
   let o = gid.x;
@@ -39,7 +43,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let r = o % BLOCK;
   let end = row_ptr[tr + 1u];
   for (var k = row_ptr[tr] + s; k < end; k += SLOTS) {
-    let col0 = ((col_idx[k >> 1u] >> ((k & 1u) * 16u)) & 0xffffu) * BLOCK;
+    let col0 = tile_col(k) * BLOCK;
     let cols = min(BLOCK, p.in_f - col0);
     let t = k * BLOCK * BLOCK + r * BLOCK;
     for (var c = 0u; c < cols; c++) {

@@ -1,7 +1,7 @@
 // Template of the sparse SGD kernel (sgd_update and momentum_update are elementwise.ts).
 // The body is WGSL text; the struct, bindings and overrides come from the lists here.
 import { SPARSE_SGD_PARAMS } from './layouts';
-import { kernel } from './snippets';
+import { kernel, TILE_COL } from './snippets';
 
 /** shaders/sparse_sgd_update.wgsl: SGD on the stored weights of a block-CSR matrix only. */
 export const sparseSgdUpdate = (): string =>
@@ -12,9 +12,9 @@ export const sparseSgdUpdate = (): string =>
       dense [out][in] buffers (sparse momentum needs the momentum of missing weights every
       step): a momentum_update pass has already set v = mu*v + g everywhere, and this adds the
       weight-decay term of the stored weights. Otherwise g and v are stored like the values:
-      
+
       d = g + wd*w;  v = mu*v + d;  w -= lr * (nesterov ? d + mu*v : v).
-      
+
       Invocation (o, s) updates row o's tiles s, s + SLOTS, ...; padding is left at 0.`,
     layout: SPARSE_SGD_PARAMS,
     buffers: ['mut w: f32', 'g: f32', 'mut v: f32', 'row_ptr: u32', 'col_idx: u32'],
@@ -27,6 +27,7 @@ export const sparseSgdUpdate = (): string =>
       'DENSE_STATE: bool = false',
     ],
     shape: '2d',
+    helpers: TILE_COL,
     body: `
 let o = gid.x;
 let s = gid.y;
@@ -37,7 +38,7 @@ let tr = o / BLOCK;
 let r = o % BLOCK;
 let end = row_ptr[tr + 1u];
 for (var k = row_ptr[tr] + s; k < end; k += SLOTS) {
-  let col0 = ((col_idx[k >> 1u] >> ((k & 1u) * 16u)) & 0xffffu) * BLOCK;
+  let col0 = tile_col(k) * BLOCK;
   let cols = min(BLOCK, p.in_f - col0);
   let t = k * BLOCK * BLOCK + r * BLOCK;
   for (var c = 0u; c < cols; c++) {
