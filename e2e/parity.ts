@@ -4,6 +4,7 @@ import { CpuBackend } from '../src/cpu/backend';
 import type { Backend, DType, KernelArgs, KernelName, SparseTensors } from '../src/engine/backend';
 import { Rng } from '../src/engine/rng';
 import { GpuBackend } from '../src/gpu/backend';
+import { KERNELS, type KernelDescriptor } from '../src/gpu/kernels';
 import { maxPoolForward } from '../src/cpu/kernels';
 import { packAug } from '../src/engine/augment';
 import { blockGrid } from '../src/sparse/blocks';
@@ -25,6 +26,8 @@ interface Case {
 export interface ParityResult {
   name: string;
   kernel: KernelName;
+  /** The WGSL source variant the GPU ran (pinned, or the descriptor's own pick). */
+  variant: string;
   maxAbsErr: number;
   bound: number;
   compared: number;
@@ -528,7 +531,15 @@ function cases(): Case[] {
   ];
 }
 
-async function runOn(be: Backend, c: Case): Promise<(Float32Array | Uint32Array)[]> {
+function ownVariant<K extends KernelName>(kernel: K, args: KernelArgs[K]): string {
+  const desc: KernelDescriptor<K> = KERNELS[kernel];
+  return desc.variant(args);
+}
+
+async function runOn(
+  be: Backend,
+  c: Case,
+): Promise<{ outputs: (Float32Array | Uint32Array)[]; variant: string }> {
   const args: Record<string, unknown> = { ...c.params };
   const tensors: Record<string, ReturnType<Backend['tensor']>> = {};
   for (const [key, host] of Object.entries(c.tensors)) {
@@ -564,7 +575,10 @@ async function runOn(be: Backend, c: Case): Promise<(Float32Array | Uint32Array)
   if (c.variant && be instanceof GpuBackend)
     be.pin(c.kernel, kernelArgs, { variant: c.variant, constants: { WG_X: 4, WG_Y: 16 } });
   be.run([be.op(c.kernel, kernelArgs)]);
-  return Promise.all(c.outputs.map((o) => be.read(tensors[o])));
+  const variant =
+    (be instanceof GpuBackend ? be.tunedVariant(c.kernel, kernelArgs)?.variant : undefined) ??
+    ownVariant(c.kernel, kernelArgs);
+  return { outputs: await Promise.all(c.outputs.map((o) => be.read(tensors[o]))), variant };
 }
 
 async function runParity(): Promise<ParityResult[]> {
@@ -572,7 +586,8 @@ async function runParity(): Promise<ParityResult[]> {
   const cpu = new CpuBackend();
   const results: ParityResult[] = [];
   for (const c of cases()) {
-    const [want, got] = [await runOn(cpu, c), await runOn(gpu, c)];
+    const want = (await runOn(cpu, c)).outputs;
+    const { outputs: got, variant } = await runOn(gpu, c);
     let maxAbsErr = 0;
     let compared = 0;
     want.forEach((w, i) => {
@@ -585,6 +600,7 @@ async function runParity(): Promise<ParityResult[]> {
     results.push({
       name: c.name,
       kernel: c.kernel,
+      variant,
       maxAbsErr,
       bound: c.bound,
       compared,
@@ -598,8 +614,13 @@ async function runParity(): Promise<ParityResult[]> {
 declare global {
   interface Window {
     parity: Promise<ParityResult[]>;
+    /** Every `kernel:variant` the GPU backend has a WGSL source for. */
+    parityVariants: string[];
   }
 }
+window.parityVariants = Object.entries(KERNELS).flatMap(([name, d]) =>
+  Object.keys(d.sources).map((v) => `${name}:${v}`),
+);
 window.parity = runParity();
 window.parity.then(
   (r) => (document.getElementById('out')!.textContent = JSON.stringify(r, null, 2)),

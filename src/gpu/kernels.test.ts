@@ -8,6 +8,7 @@ import {
   sparseVariant,
   tuneCandidates,
 } from './kernels';
+import { uniformBlock } from './wgsl/uniforms';
 
 describe('kernel descriptors', () => {
   it('cover every kernel, each with a WGSL entry point and its constants declared as overrides', () => {
@@ -85,8 +86,12 @@ describe('kernel descriptors', () => {
     expect(KERNELS.reluForward.variant({ x: t, y: t, n: 5 })).toBe('main');
   });
 
-  it('pack uniforms as u32 and f32 in a 16-byte block', () => {
-    const buf = packUniforms([{ u32: 7 }, { f32: 0.5 }]);
+  it('pack uniforms by name as u32 and f32 in a 16-byte block', () => {
+    const layout = [
+      ['n', 'u32'],
+      ['lr', 'f32'],
+    ] as const;
+    const buf = packUniforms(uniformBlock(layout, { lr: 0.5, n: 7 }));
     expect(buf.byteLength).toBe(16);
     const v = new DataView(buf);
     expect(v.getUint32(0, true)).toBe(7);

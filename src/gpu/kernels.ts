@@ -1,12 +1,4 @@
-import type {
-  ConvShape,
-  KernelArgs,
-  KernelName,
-  MatDims,
-  PoolShape,
-  SparseTensors,
-  Tensor,
-} from '../engine/backend';
+import type { KernelArgs, KernelName, SparseTensors, Tensor } from '../engine/backend';
 import gatherBatch from '../../shaders/gather_batch.wgsl?raw';
 import gatherBatchPacked from '../../shaders/gather_batch_packed.wgsl?raw';
 import linearForward from '../../shaders/linear_forward.wgsl?raw';
@@ -52,11 +44,30 @@ import transposeTile from '../../shaders/transpose_tile.wgsl?raw';
 import csrForwardT from '../../shaders/csr_forward_t.wgsl?raw';
 import csrGradInputT from '../../shaders/csr_grad_input_t.wgsl?raw';
 import csrGradWeightT from '../../shaders/csr_grad_weight_t.wgsl?raw';
+import {
+  BIAS_GRAD_PARAMS,
+  BN_STATS_PARAMS,
+  GATHER_PARAMS,
+  MOMENTUM_PARAMS,
+  SGD_PARAMS,
+  SPARSE_SGD_PARAMS,
+  TRANSPOSE_PARAMS,
+} from './wgsl/layouts';
+import {
+  bnParams,
+  classesParams,
+  convParams,
+  countParams,
+  denseParams,
+  params,
+  poolParams,
+  sparseParams,
+} from './wgsl/params';
+import type { UniformBlock, UniformLayout } from './wgsl/uniforms';
+
+export { packUniforms } from './wgsl/uniforms';
 
 export type Workgroups = [number, number, number];
-
-/** One uniform field: its WGSL type decides how it is packed. */
-export type Uniform = { u32: number } | { f32: number };
 
 /**
  * What the GPU backend needs to run one WGSL kernel: its source, the pipeline-overridable
@@ -68,7 +79,10 @@ export interface KernelDescriptor<K extends KernelName> {
   sources: Record<string, string>;
   variant(args: KernelArgs[K]): string;
   constants(args: KernelArgs[K]): Record<string, number>;
-  uniforms(args: KernelArgs[K]): Uniform[];
+  /** The fields of the kernel's `struct Params` (generated shaders emit it from this). */
+  params: UniformLayout;
+  /** The uniform values by field name, for `packUniforms`. */
+  uniforms(args: KernelArgs[K]): UniformBlock;
   /** Storage tensors for bindings 1..n (binding 0 is the uniform block). */
   buffers(args: KernelArgs[K]): (Tensor | null)[];
   dispatch(args: KernelArgs[K], constants: Record<string, number>, variant: string): Workgroups;
@@ -126,29 +140,9 @@ export function packedGather(a: KernelArgs['gatherBatch']): boolean {
 }
 
 /** Up to four per-channel values as a WGSL vec4f (unused lanes 1, so nothing divides by 0). */
-export function channelVec4(values: number[]): Uniform[] {
+export function channelVec4(values: number[]): number[] {
   if (values.length < 1 || values.length > 4) throw new Error('1 to 4 channels supported');
-  return [0, 1, 2, 3].map((i) => ({ f32: values[i] ?? 1 }));
-}
-
-function convUniforms(a: ConvShape): Uniform[] {
-  return [
-    a.batch,
-    a.height,
-    a.width,
-    a.channels,
-    a.kernel,
-    a.stride,
-    a.pad,
-    a.outHeight,
-    a.outWidth,
-  ].map((v) => ({ u32: v }));
-}
-
-function poolUniforms(a: PoolShape): Uniform[] {
-  return [a.batch, a.height, a.width, a.channels, a.kernel, a.stride, a.outHeight, a.outWidth].map(
-    (v) => ({ u32: v }),
-  );
+  return [0, 1, 2, 3].map((i) => values[i] ?? 1);
 }
 
 /**
@@ -172,10 +166,6 @@ function sparseKind(a: {
   if (v !== 'csr' || a.batch % 4 !== 0)
     throw new Error('transposed inputs need CSR and batch % 4 == 0');
   return 'csrT';
-}
-
-function matUniforms(a: MatDims & { w: SparseTensors }): Uniform[] {
-  return [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: a.w.blockRows }];
 }
 
 /** Invocations of the CSR row kernels: one per row and slot (SLOTS weights of a row at once). */
@@ -236,14 +226,14 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     variant: (a) => (packedGather(a) ? 'packed' : 'main'),
     constants: (a): Record<string, number> =>
       packedGather(a) ? { WG } : { WG, HAS_AUG: a.aug ? 1 : 0 },
-    uniforms: (a) => [
-      { u32: a.batch },
-      { u32: a.height },
-      { u32: a.width },
-      { u32: a.channels },
-      ...channelVec4(a.mean),
-      ...channelVec4(a.std),
-    ],
+    ...params(GATHER_PARAMS, (a: KernelArgs['gatherBatch']) => ({
+      batch: a.batch,
+      height: a.height,
+      width: a.width,
+      channels: a.channels,
+      mean: channelVec4(a.mean),
+      std_dev: channelVec4(a.std),
+    })),
     buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y],
     dispatch: (a, c, v) =>
       dispatch1d((a.batch * a.height * a.width * a.channels) / (v === 'packed' ? 4 : 1), c.WG),
@@ -251,7 +241,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   im2col: {
     ...single(im2col),
     constants: () => ({ WG }),
-    uniforms: convUniforms,
+    ...convParams,
     buffers: (a) => [a.x, a.cols],
     dispatch: (a, c) =>
       dispatch1d(a.batch * a.outHeight * a.outWidth * a.kernel * a.kernel * a.channels, c.WG),
@@ -259,28 +249,33 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   col2im: {
     ...single(col2im),
     constants: () => ({ WG }),
-    uniforms: convUniforms,
+    ...convParams,
     buffers: (a) => [a.dcols, a.dx],
     dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
   },
   maxPoolForward: {
     ...single(maxPoolForward),
     constants: () => ({ WG }),
-    uniforms: poolUniforms,
+    ...poolParams,
     buffers: (a) => [a.x, a.y, a.idx],
     dispatch: (a, c) => dispatch1d(a.batch * a.outHeight * a.outWidth * a.channels, c.WG),
   },
   maxPoolBackward: {
     ...single(maxPoolBackward),
     constants: () => ({ WG }),
-    uniforms: poolUniforms,
+    ...poolParams,
     buffers: (a) => [a.dy, a.idx, a.dx],
     dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
   },
   bnStats: {
     ...single(bnStats),
     constants: (a) => ({ TRAINING: a.training ? 1 : 0 }),
-    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }, { f32: a.eps }, { f32: a.momentum }],
+    ...params(BN_STATS_PARAMS, (a: KernelArgs['bnStats']) => ({
+      rows: a.rows,
+      channels: a.channels,
+      eps: a.eps,
+      momentum: a.momentum,
+    })),
     buffers: (a) => [a.x, a.stats, a.running],
     // One workgroup per channel.
     dispatch: (a) => [a.channels, 1, 1],
@@ -288,21 +283,21 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   bnForward: {
     ...single(bnForward),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }],
+    ...bnParams,
     buffers: (a) => [a.x, a.stats, a.gb, a.y],
     dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
   },
   bnGradParams: {
     ...single(bnGradParams),
     constants: () => ({}),
-    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }],
+    ...bnParams,
     buffers: (a) => [a.x, a.dy, a.stats, a.dgb],
     dispatch: (a) => [a.channels, 1, 1],
   },
   bnGradInput: {
     ...single(bnGradInput),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.rows }, { u32: a.channels }],
+    ...bnParams,
     buffers: (a) => [a.x, a.dy, a.stats, a.gb, a.dgb, a.dx],
     dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
   },
@@ -310,7 +305,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
+    ...denseParams,
     buffers: (a) => [a.x, a.w, a.b, a.y],
     dispatch: (a, c, v) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
@@ -318,7 +313,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { scalar: linearGradInput, vec4: linearGradInputVec4, vec4x8: linearGradInput8 },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
+    ...denseParams,
     buffers: (a) => [a.dy, a.w, a.dx],
     dispatch: (a, c, v) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
@@ -331,7 +326,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     },
     variant: (a) => vectorVariant(a.inF),
     constants: () => TILE_WG,
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.inF }, { u32: a.outF }, { u32: 0 }],
+    ...denseParams,
     buffers: (a) => [a.dy, a.x, a.dw],
     dispatch: (a, c, v) =>
       v === 'skip'
@@ -342,7 +337,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { csr: csrForward, csrT: csrForwardT, bsr: bsrForward, bsr8: bsrForward8 },
     variant: sparseKind,
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
-    uniforms: matUniforms,
+    ...sparseParams,
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
     dispatch: (a, c, v) =>
       a.w.block === 1
@@ -353,7 +348,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { csr: csrGradInput, csrT: csrGradInputT, bsr: bsrGradInput, bsr8: bsrGradInput8 },
     variant: sparseKind,
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
-    uniforms: matUniforms,
+    ...sparseParams,
     buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
     dispatch: (a, c, v) =>
       a.w.block === 1
@@ -365,7 +360,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     variant: sparseKind,
     constants: (a): Record<string, number> =>
       a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block },
-    uniforms: matUniforms,
+    ...sparseParams,
     buffers: (a) => [a.dy, a.x, a.w.rowPtr, a.w.colIdx, a.dw],
     dispatch: (a, c) =>
       a.w.block === 1
@@ -385,16 +380,13 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       NESTEROV: a.nesterov ? 1 : 0,
       DENSE_STATE: a.denseState ? 1 : 0,
     }),
-    uniforms: (a) => [
-      { u32: a.inF },
-      { u32: a.outF },
-      { f32: a.lr },
-      { f32: a.momentum },
-      { f32: a.wd },
-      { u32: 0 },
-      { u32: 0 },
-      { u32: 0 },
-    ],
+    ...params(SPARSE_SGD_PARAMS, (a: KernelArgs['sparseSgdUpdate']) => ({
+      in_f: a.inF,
+      out_f: a.outF,
+      lr: a.lr,
+      momentum: a.momentum,
+      wd: a.wd,
+    })),
     buffers: (a) => [a.w.values, a.g, a.v, a.w.rowPtr, a.w.colIdx],
     dispatch: (a, c) => [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1],
   },
@@ -402,49 +394,60 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { main: transposeKernel, tile: transposeTile },
     variant: (a) => (a.cols % 4 === 0 ? 'tile' : 'main'),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.rows }, { u32: a.cols }],
+    ...params(TRANSPOSE_PARAMS, (a: KernelArgs['transpose']) => ({ rows: a.rows, cols: a.cols })),
     buffers: (a) => [a.src, a.dst],
     dispatch: (a, c, v) => dispatch1d((a.rows / 4) * (v === 'tile' ? a.cols / 4 : a.cols), c.WG),
   },
   momentumUpdate: {
     ...elementwise(momentumUpdate, momentumUpdateVec4),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.n }, { f32: a.momentum }],
+    ...params(MOMENTUM_PARAMS, (a: KernelArgs['momentumUpdate']) => ({
+      n: a.n,
+      momentum: a.momentum,
+    })),
     buffers: (a) => [a.g, a.v],
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   biasGrad: {
     ...single(biasGrad),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.outF }],
+    ...params(BIAS_GRAD_PARAMS, (a: KernelArgs['biasGrad']) => ({
+      batch: a.batch,
+      out_f: a.outF,
+    })),
     buffers: (a) => [a.dy, a.db],
     dispatch: (a, c) => dispatch1d(a.outF, c.WG),
   },
   reluForward: {
     ...elementwise(reluForward, reluForwardVec4),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.n }],
+    ...countParams,
     buffers: (a) => [a.x, a.y],
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   reluBackward: {
     ...elementwise(reluBackward, reluBackwardVec4),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.n }],
+    ...countParams,
     buffers: (a) => [a.y, a.dy, a.dx],
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   softmaxXent: {
     ...single(softmaxXent),
     constants: () => ({ WG }),
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.classes }],
+    ...classesParams,
     buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits],
     dispatch: (a, c) => dispatch1d(a.batch, c.WG),
   },
   sgdUpdate: {
     ...elementwise(sgdUpdate, sgdUpdateVec4),
     constants: (a) => ({ WG, NESTEROV: a.nesterov ? 1 : 0, HAS_MASK: a.mask ? 1 : 0 }),
-    uniforms: (a) => [{ u32: a.n }, { f32: a.lr }, { f32: a.momentum }, { f32: a.wd }],
+    ...params(SGD_PARAMS, (a: KernelArgs['sgdUpdate']) => ({
+      n: a.n,
+      lr: a.lr,
+      momentum: a.momentum,
+      wd: a.wd,
+    })),
     // A null mask is bound to a placeholder; HAS_MASK=0 keeps the shader from reading it.
     buffers: (a) => [a.w, a.g, a.v, a.mask],
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
@@ -452,19 +455,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   batchMetrics: {
     ...single(batchMetrics),
     constants: () => ({}),
-    uniforms: (a) => [{ u32: a.batch }, { u32: a.classes }],
+    ...classesParams,
     buffers: (a) => [a.logits, a.labels, a.loss, a.accum],
     dispatch: () => [1, 1, 1],
   },
 };
-
-/** Packs uniform fields into a 16-byte-aligned block (all fields are 4-byte scalars). */
-export function packUniforms(fields: Uniform[]): ArrayBuffer {
-  const buf = new ArrayBuffer(Math.max(16, Math.ceil((fields.length * 4) / 16) * 16));
-  const view = new DataView(buf);
-  fields.forEach((f, i) => {
-    if ('u32' in f) view.setUint32(i * 4, f.u32, true);
-    else view.setFloat32(i * 4, f.f32, true);
-  });
-  return buf;
-}

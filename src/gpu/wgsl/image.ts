@@ -1,0 +1,261 @@
+// Templates of the image kernels: the batch gather from the resident dataset, convolution
+// patches (im2col and its adjoint) and max pooling. Bodies are WGSL text; the struct, bindings
+// and overrides around them come from the layouts and lists here.
+import { CONV_PARAMS, GATHER_PARAMS, POOL_PARAMS } from './layouts';
+import { type Binding, kernel, WG } from './snippets';
+
+/** Both gathers bind the same buffers (`aug` unused by the packed one); x is f32 or vec4f. */
+const gatherBuffers = (x: string): Binding[] => [
+  'data: u32',
+  'labels: u32',
+  'order: u32',
+  'cursor: u32',
+  'aug: u32',
+  `mut x: ${x}`,
+  'mut y: u32',
+];
+
+/**
+ * shaders/gather_batch.wgsl: One mini-batch gathered on the GPU from the resident dataset (augmentation optional).
+ */
+export const gatherBatch = (): string =>
+  kernel({
+    template: 'image',
+    doc: `Gathers one mini-batch from the dataset kept on the GPU: pixels are bytes packed four to
+      a u32, each sample H x W x C (HWC); sample b of the batch is order[cursor + b]. Writes
+      per-channel normalised f32 inputs and labels. With HAS_AUG, each sample's word in
+      \`aug\` shifts the crop (bits 0-3: x + 4, bits 4-7: y + 4) and flips it (bit 8); pixels
+      from outside the image are 0 before normalisation (zero padding). Without augmentation
+      and with H*W*C % 4 == 0, gather_batch_packed.wgsl runs instead.`,
+    layout: GATHER_PARAMS,
+    buffers: gatherBuffers('f32'),
+    overrides: [WG, 'HAS_AUG: u32 = 0u'],
+    shape: '1d',
+    body: `
+let features = p.height * p.width * p.channels;
+if (i >= p.batch * features) {
+  return;
+}
+let b = i / features;
+let f = i % features;
+let sample = order[cursor[0] + b];
+let c = f % p.channels;
+let px = i32((f / p.channels) % p.width);
+let py = i32(f / (p.channels * p.width));
+var src_x = px;
+var src_y = py;
+if (HAS_AUG != 0u) {
+  let word = aug[sample];
+  if ((word & 0x100u) != 0u) {
+    src_x = i32(p.width) - 1 - px;
+  }
+  src_x += i32(word & 0xfu) - 4;
+  src_y += i32((word >> 4u) & 0xfu) - 4;
+}
+var byte = 0u;
+if (src_x >= 0 && src_x < i32(p.width) && src_y >= 0 && src_y < i32(p.height)) {
+  let idx = sample * features + (u32(src_y) * p.width + u32(src_x)) * p.channels + c;
+  byte = (data[idx >> 2u] >> ((idx & 3u) * 8u)) & 0xffu;
+}
+x[i] = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+if (f == 0u) {
+  y[b] = labels[sample];
+}`,
+  });
+
+/**
+ * shaders/gather_batch_packed.wgsl: The gather when no augmentation moves pixels: whole u32 words, four pixels at a time.
+ */
+export const gatherBatchPacked = (): string =>
+  kernel({
+    template: 'image',
+    doc: `gather_batch without augmentation when H*W*C % 4 == 0: each invocation unpacks one u32
+      of the dataset (four pixels) and writes the four normalised values as one vec4 (see
+      gather_batch.wgsl for the layout).`,
+    layout: GATHER_PARAMS,
+    buffers: gatherBuffers('vec4f'),
+    overrides: [WG],
+    shape: '1d',
+    body: `
+let words = p.height * p.width * p.channels / 4u;
+if (i >= p.batch * words) {
+  return;
+}
+// \`aug\` is bound like in gather_batch but unused here; keep it in the pipeline layout.
+_ = &aug;
+let b = i / words;
+let f4 = i - b * words;
+let sample = order[cursor[0] + b];
+// unpack4x8unorm gives byte / 255 for each of the four bytes, low byte first.
+let pixels = unpack4x8unorm(data[sample * words + f4]);
+var mean = vec4f(p.mean.x);
+var std_dev = vec4f(p.std_dev.x);
+if (p.channels > 1u) {
+  let c = (vec4u(f4 * 4u) + vec4u(0u, 1u, 2u, 3u)) % p.channels;
+  mean = vec4f(p.mean[c.x], p.mean[c.y], p.mean[c.z], p.mean[c.w]);
+  std_dev = vec4f(p.std_dev[c.x], p.std_dev[c.y], p.std_dev[c.z], p.std_dev[c.w]);
+}
+x[i] = (pixels - mean) / std_dev;
+if (f4 == 0u) {
+  y[b] = labels[sample];
+}`,
+  });
+
+/** shaders/im2col.wgsl: Convolution as a matmul: patches unfolded into rows. */
+export const im2col = (): string =>
+  kernel({
+    template: 'image',
+    doc: `Unfolds convolution patches of NHWC activations: cols[(b,oy,ox), (ky,kx,c)] = x[b,
+      oy*stride+ky-pad, ox*stride+kx-pad, c], 0 outside the image. A convolution is then a
+      matmul of cols with the [out, k*k*c] weights (linear_forward).`,
+    layout: CONV_PARAMS,
+    buffers: ['x: f32', 'mut cols: f32'],
+    overrides: [WG],
+    shape: '1d',
+    body: `
+let kk = p.kernel * p.kernel * p.channels;
+let rows = p.batch * p.out_h * p.out_w;
+if (i >= rows * kk) {
+  return;
+}
+let row = i / kk;
+let col = i % kk;
+let c = col % p.channels;
+let kx = (col / p.channels) % p.kernel;
+let ky = col / (p.channels * p.kernel);
+let ox = row % p.out_w;
+let oy = (row / p.out_w) % p.out_h;
+let b = row / (p.out_w * p.out_h);
+let iy = i32(oy * p.stride + ky) - i32(p.pad);
+let ix = i32(ox * p.stride + kx) - i32(p.pad);
+var v = 0.0;
+if (iy >= 0 && iy < i32(p.height) && ix >= 0 && ix < i32(p.width)) {
+  v = x[((b * p.height + u32(iy)) * p.width + u32(ix)) * p.channels + c];
+}
+cols[i] = v;`,
+  });
+
+/**
+ * shaders/col2im.wgsl: The convolution's input gradient: im2col's adjoint, gathered without atomics.
+ */
+export const col2im = (): string =>
+  kernel({
+    template: 'image',
+    doc: `The adjoint of im2col, as a gather (no atomics): each input element sums the entries of
+      dcols that read it, over the kernel positions whose output pixel exists.`,
+    layout: CONV_PARAMS,
+    buffers: ['dcols: f32', 'mut dx: f32'],
+    overrides: [WG],
+    shape: '1d',
+    body: `
+if (i >= p.batch * p.height * p.width * p.channels) {
+  return;
+}
+let c = i % p.channels;
+let ix = i32((i / p.channels) % p.width);
+let iy = i32((i / (p.channels * p.width)) % p.height);
+let b = i / (p.channels * p.width * p.height);
+let kk = p.kernel * p.kernel * p.channels;
+var s = 0.0;
+for (var ky = 0u; ky < p.kernel; ky++) {
+  let ty = iy + i32(p.pad) - i32(ky);
+  if (ty < 0 || ty % i32(p.stride) != 0) {
+    continue;
+  }
+  let oy = u32(ty) / p.stride;
+  if (oy >= p.out_h) {
+    continue;
+  }
+  for (var kx = 0u; kx < p.kernel; kx++) {
+    let tx = ix + i32(p.pad) - i32(kx);
+    if (tx < 0 || tx % i32(p.stride) != 0) {
+      continue;
+    }
+    let ox = u32(tx) / p.stride;
+    if (ox >= p.out_w) {
+      continue;
+    }
+    let row = (b * p.out_h + oy) * p.out_w + ox;
+    s += dcols[row * kk + (ky * p.kernel + kx) * p.channels + c];
+  }
+}
+dx[i] = s;`,
+  });
+
+/**
+ * shaders/max_pool_forward.wgsl: Max pooling, keeping the argmax the backward pass routes through.
+ */
+export const maxPoolForward = (): string =>
+  kernel({
+    template: 'image',
+    doc: `Max over k x k windows of NHWC activations (no padding). idx keeps each output's argmax
+      as an index within the sample (first maximum wins), for the backward pass.`,
+    layout: POOL_PARAMS,
+    buffers: ['x: f32', 'mut y: f32', 'mut idx: u32'],
+    overrides: [WG],
+    shape: {
+      size: 'WG',
+      args: '@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u',
+    },
+    body: `
+let o = gid.x + gid.y * nwg.x * WG;
+if (o >= p.batch * p.out_h * p.out_w * p.channels) {
+  return;
+}
+let c = o % p.channels;
+let ox = (o / p.channels) % p.out_w;
+let oy = (o / (p.channels * p.out_w)) % p.out_h;
+let b = o / (p.channels * p.out_w * p.out_h);
+let base = b * p.height * p.width * p.channels;
+var best = -3.4e38;
+var arg = 0u;
+for (var ky = 0u; ky < p.kernel; ky++) {
+  for (var kx = 0u; kx < p.kernel; kx++) {
+    let i = ((oy * p.stride + ky) * p.width + ox * p.stride + kx) * p.channels + c;
+    let v = x[base + i];
+    if (v > best) {
+      best = v;
+      arg = i;
+    }
+  }
+}
+y[o] = best;
+idx[o] = arg;`,
+  });
+
+/** shaders/max_pool_backward.wgsl: Max pooling's gradient, gathered per input element. */
+export const maxPoolBackward = (): string =>
+  kernel({
+    template: 'image',
+    doc: `Routes each output gradient to its window's argmax, as a gather: an input element sums
+      dy over the windows that contain it and chose it.`,
+    layout: POOL_PARAMS,
+    buffers: ['dy: f32', 'idx: u32', 'mut dx: f32'],
+    overrides: [WG],
+    shape: '1d',
+    body: `
+let in_size = p.height * p.width * p.channels;
+if (i >= p.batch * in_size) {
+  return;
+}
+let b = i / in_size;
+let local = i % in_size;
+let c = local % p.channels;
+let ix = (local / p.channels) % p.width;
+let iy = local / (p.channels * p.width);
+// Windows oy with oy*stride <= iy < oy*stride + kernel.
+let oy_lo = select(0u, (iy - p.kernel + p.stride) / p.stride, iy + 1u > p.kernel);
+let ox_lo = select(0u, (ix - p.kernel + p.stride) / p.stride, ix + 1u > p.kernel);
+let oy_hi = min(iy / p.stride, p.out_h - 1u);
+let ox_hi = min(ix / p.stride, p.out_w - 1u);
+var s = 0.0;
+for (var oy = oy_lo; oy <= oy_hi; oy++) {
+  for (var ox = ox_lo; ox <= ox_hi; ox++) {
+    let o = ((b * p.out_h + oy) * p.out_w + ox) * p.channels + c;
+    if (idx[o] == local) {
+      s += dy[o];
+    }
+  }
+}
+dx[i] = s;`,
+  });

@@ -1,0 +1,73 @@
+// Every generated kernel file under shaders/, by file name: `npm run gen:wgsl` writes them and
+// `npm run gen:wgsl -- --check` (and src/gpu/wgsl/generated.test.ts) fails when one drifts.
+import { elementwise, type ElementwiseName } from './elementwise';
+import {
+  col2im,
+  gatherBatch,
+  gatherBatchPacked,
+  im2col,
+  maxPoolBackward,
+  maxPoolForward,
+} from './image';
+import { batchMetrics, biasGrad, softmaxXent, transpose, transposeTile } from './misc';
+import { bnForward, bnGradInput, bnGradParams, bnStats } from './norm';
+import { sparseSgdUpdate } from './optim';
+import { linearForward, linearGradInput, linearGradWeight } from './matmul';
+import { bsrForward, bsrGradInput, bsrGradWeight, csrGradWeight, csrProduct } from './sparse';
+
+const ELEMENTWISE: [ElementwiseName, string][] = [
+  ['reluForward', 'relu_forward'],
+  ['reluBackward', 'relu_backward'],
+  ['momentumUpdate', 'momentum_update'],
+  ['sgdUpdate', 'sgd_update'],
+];
+
+/** File name (in shaders/) -> WGSL source, for every generated kernel. */
+export function generatedShaders(): Record<string, string> {
+  const files: Record<string, string> = {
+    'linear_forward.wgsl': linearForward('scalar', 4),
+    'linear_forward_vec4.wgsl': linearForward('vec4', 4),
+    'linear_forward_8x8.wgsl': linearForward('vec4', 8),
+    'linear_grad_input.wgsl': linearGradInput('scalar', 4),
+    'linear_grad_input_vec4.wgsl': linearGradInput('vec4', 4),
+    'linear_grad_input_8x8.wgsl': linearGradInput('vec4', 8),
+    'linear_grad_weight.wgsl': linearGradWeight('scalar', 4),
+    'linear_grad_weight_vec4.wgsl': linearGradWeight('vec4', 4),
+    'linear_grad_weight_8x8.wgsl': linearGradWeight('vec4', 8),
+    'linear_grad_weight_skip.wgsl': linearGradWeight('skip', 4),
+    'bsr_forward.wgsl': bsrForward(4),
+    'bsr_forward_8x8.wgsl': bsrForward(8),
+    'bsr_grad_input.wgsl': bsrGradInput(4),
+    'bsr_grad_input_8x8.wgsl': bsrGradInput(8),
+    'bsr_grad_weight.wgsl': bsrGradWeight(),
+    'csr_forward.wgsl': csrProduct('forward', false),
+    'csr_forward_t.wgsl': csrProduct('forward', true),
+    'csr_grad_input.wgsl': csrProduct('gradInput', false),
+    'csr_grad_input_t.wgsl': csrProduct('gradInput', true),
+    'csr_grad_weight.wgsl': csrGradWeight(false),
+    'csr_grad_weight_t.wgsl': csrGradWeight(true),
+    'sparse_sgd_update.wgsl': sparseSgdUpdate(),
+    'gather_batch.wgsl': gatherBatch(),
+    'gather_batch_packed.wgsl': gatherBatchPacked(),
+    'im2col.wgsl': im2col(),
+    'col2im.wgsl': col2im(),
+    'max_pool_forward.wgsl': maxPoolForward(),
+    'max_pool_backward.wgsl': maxPoolBackward(),
+    'bn_stats.wgsl': bnStats(),
+    'bn_forward.wgsl': bnForward(),
+    'bn_grad_params.wgsl': bnGradParams(),
+    'bn_grad_input.wgsl': bnGradInput(),
+    'bias_grad.wgsl': biasGrad(),
+    'softmax_xent.wgsl': softmaxXent(),
+    'batch_metrics.wgsl': batchMetrics(),
+    'transpose.wgsl': transpose(),
+    'transpose_tile.wgsl': transposeTile(),
+  };
+  for (const [name, file] of ELEMENTWISE) {
+    files[`${file}.wgsl`] = elementwise(name, false);
+    files[`${file}_vec4.wgsl`] = elementwise(name, true);
+  }
+  return files;
+}
+
+export { GENERATED_MARK } from './snippets';

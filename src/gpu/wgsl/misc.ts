@@ -1,0 +1,164 @@
+// Templates of the kernels at the edges of the training step: bias gradient, loss, metrics
+// and the transposes the CSR kernels read. Bodies are WGSL text; the struct, bindings and
+// overrides around them come from the lists here.
+import { BIAS_GRAD_PARAMS, CLASSES_PARAMS, TRANSPOSE_PARAMS } from './layouts';
+import { GID, kernel, treeReduce, WG, WG_CONST } from './snippets';
+
+/** shaders/bias_grad.wgsl: The bias gradient: column sums of dy. */
+export const biasGrad = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `db[o] = sum_b dy[b,o].`,
+    layout: BIAS_GRAD_PARAMS,
+    buffers: ['dy: f32', 'mut db: f32'],
+    overrides: [WG],
+    shape: { size: 'WG', args: GID },
+    body: `
+let o = gid.x;
+if (o >= p.out_f) {
+  return;
+}
+var s = 0.0;
+for (var b = 0u; b < p.batch; b++) {
+  s += dy[b * p.out_f + o];
+}
+db[o] = s;`,
+  });
+
+/** shaders/softmax_xent.wgsl: Loss and its gradient in one pass, so the logits are read once. */
+export const softmaxXent = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `Softmax cross-entropy, forward and backward in one pass: per-sample loss, and dlogits =
+      (softmax - onehot) / batch, the gradient of the batch-mean loss.`,
+    layout: CLASSES_PARAMS,
+    buffers: ['logits: f32', 'labels: u32', 'mut loss: f32', 'mut dlogits: f32'],
+    overrides: [WG],
+    shape: { size: 'WG', args: GID },
+    body: `
+let b = gid.x;
+if (b >= p.batch) {
+  return;
+}
+let base = b * p.classes;
+var m = logits[base];
+for (var c = 1u; c < p.classes; c++) {
+  m = max(m, logits[base + c]);
+}
+var s = 0.0;
+for (var c = 0u; c < p.classes; c++) {
+  s += exp(logits[base + c] - m);
+}
+let label = labels[b];
+loss[b] = log(s) - (logits[base + label] - m);
+let inv_batch = 1.0 / f32(p.batch);
+for (var c = 0u; c < p.classes; c++) {
+  let prob = exp(logits[base + c] - m) / s;
+  dlogits[base + c] = (prob - select(0.0, 1.0, c == label)) * inv_batch;
+}`,
+  });
+
+/**
+ * shaders/batch_metrics.wgsl: Loss and accuracy accumulated on the GPU, so no read-back per step.
+ */
+export const batchMetrics = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `Adds a batch's loss sum and correct-prediction count (argmax, first maximum wins) into
+      accum = [epochLoss, epochCorrect, epochCount, windowLoss, windowCount]. One workgroup.`,
+    layout: CLASSES_PARAMS,
+    buffers: ['logits: f32', 'labels: u32', 'loss: f32', 'mut accum: f32'],
+    overrides: [],
+    shape: { size: 'WG', args: '@builtin(local_invocation_id) lid: vec3u' },
+    helpers: `
+${WG_CONST}
+var<workgroup> loss_part: array<f32, WG>;
+var<workgroup> correct_part: array<f32, WG>;`,
+    body: `
+let t = lid.x;
+var l = 0.0;
+var c = 0.0;
+for (var b = t; b < p.batch; b += WG) {
+  l += loss[b];
+  let base = b * p.classes;
+  var best = 0u;
+  for (var k = 1u; k < p.classes; k++) {
+    if (logits[base + k] > logits[base + best]) {
+      best = k;
+    }
+  }
+  c += select(0.0, 1.0, best == labels[b]);
+}
+loss_part[t] = l;
+correct_part[t] = c;
+${treeReduce(['loss_part', 'correct_part'])}
+if (t == 0u) {
+  let n = f32(p.batch);
+  accum[0] += loss_part[0];
+  accum[1] += correct_part[0];
+  accum[2] += n;
+  accum[3] += loss_part[0];
+  accum[4] += n;
+}`,
+  });
+
+/**
+ * shaders/transpose.wgsl: Batch-contiguous activations for the transposed CSR kernels (any width).
+ */
+export const transpose = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `transpose: out[c][r] = in[r][c] for a rows x cols matrix with rows % 4 == 0. Each
+      invocation reads four rows of one column and writes them as one vec4, so the CSR kernels
+      can read a column of activations (one input feature over 16 samples) as four vec4 loads.`,
+    layout: TRANSPOSE_PARAMS,
+    buffers: ['src: f32', 'mut dst: vec4f'],
+    overrides: [WG],
+    shape: '1d',
+    body: `
+let r4 = p.rows / 4u;
+if (i >= r4 * p.cols) {
+  return;
+}
+// Consecutive invocations take consecutive columns of the same rows (contiguous reads).
+let r = (i / p.cols) * 4u;
+let c = i % p.cols;
+let base = r * p.cols + c;
+dst[c * r4 + r / 4u] = vec4f(
+  src[base],
+  src[base + p.cols],
+  src[base + 2u * p.cols],
+  src[base + 3u * p.cols],
+);`,
+  });
+
+/** shaders/transpose_tile.wgsl: The transpose in 4x4 tiles when the width is a multiple of 4. */
+export const transposeTile = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `transpose for rows % 4 == 0 and cols % 4 == 0: dst[c][r] = src[r][c], a 4 x 4 tile per
+      invocation (four vec4 loads, four vec4 stores).`,
+    layout: TRANSPOSE_PARAMS,
+    buffers: ['src: vec4f', 'mut dst: vec4f'],
+    overrides: [WG],
+    shape: '1d',
+    body: `
+let r4 = p.rows / 4u;
+let c4 = p.cols / 4u;
+if (i >= r4 * c4) {
+  return;
+}
+// Consecutive invocations take consecutive column groups of the same rows.
+let rg = i / c4;
+let cg = i - rg * c4;
+let base = rg * 4u * c4 + cg;
+let m0 = src[base];
+let m1 = src[base + c4];
+let m2 = src[base + 2u * c4];
+let m3 = src[base + 3u * c4];
+let out = cg * 4u * r4 + rg;
+dst[out] = vec4f(m0.x, m1.x, m2.x, m3.x);
+dst[out + r4] = vec4f(m0.y, m1.y, m2.y, m3.y);
+dst[out + 2u * r4] = vec4f(m0.z, m1.z, m2.z, m3.z);
+dst[out + 3u * r4] = vec4f(m0.w, m1.w, m2.w, m3.w);`,
+  });

@@ -1,0 +1,312 @@
+// Templates of the sparse linear kernels: block-CSR (bsr_*, BLOCK x BLOCK tiles with
+// BLOCK % 4 == 0, vec4 loads, the dense kernels' tiles and summation order) and CSR (csr_*,
+// single weights; csr_*_t read transposed activations, four samples per vec4).
+import { SPARSE_PARAMS } from './layouts';
+import {
+  accumulators,
+  guard,
+  kernel,
+  LANES,
+  range,
+  TILE_COL,
+  when,
+  type Binding,
+  type Code,
+  type Override,
+} from './snippets';
+import { clampedRows, dotStep, forwardStore, outerStep, vecStore } from './tiles';
+
+const WG_XY: Override[] = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'];
+const BLOCK: Override = 'BLOCK: u32 = 16u';
+const SLOTS: Override = 'SLOTS: u32 = 8u';
+
+function sparse(
+  doc: string,
+  buffers: readonly Binding[],
+  overrides: readonly Override[],
+  body: readonly Code[],
+  helpers?: readonly Code[],
+): string {
+  return kernel({
+    template: 'sparse',
+    doc,
+    layout: SPARSE_PARAMS,
+    buffers,
+    overrides,
+    helpers,
+    shape: '2d',
+    body,
+  });
+}
+
+/** The transposed index: the stored entries of column tc (of tiles or weights), as (row, slot). */
+const byColumn = (col: string, rowVar: string, k: string): Code[] => [
+  `let end = col_ptr[${col} + 1u];`,
+  `for (var j = col_ptr[${col}]; j < end; j++) {`,
+  ['let e = t_entry[j];', `let ${rowVar} = e & 0xffffu;`, k],
+];
+
+/** bsr_forward: y = x w^T + bias over the stored tiles of each tile row; t x t outputs. */
+export function bsrForward(t: 4 | 8): string {
+  return sparse(
+    `bsr_forward: y[b,o] = sum over the stored tiles of o's tile row of x[b,i] * w[o,i], plus
+     bias[o] (block-CSR; missing tiles cost nothing). Tiles are BLOCK x BLOCK with
+     BLOCK % ${t} == 0 and in_f % 4 == 0, so x and the tiles are read as vec4. Each invocation
+     computes ${t} samples x ${t} outputs, summing in the same order as linear_forward_vec4.`,
+    ['x: vec4f', 'vals: vec4f', 'row_ptr: u32', 'col_idx: u32', 'bias: f32', 'mut y: f32'],
+    [...WG_XY, BLOCK],
+    [
+      `let o0 = gid.x * ${t}u;`,
+      `let b0 = gid.y * ${t}u;`,
+      ...guard('o0 >= p.out_f || b0 >= p.batch'),
+      'let tr = o0 / BLOCK;',
+      'let r0 = o0 % BLOCK;',
+      'let k4 = p.in_f / 4u;',
+      'let b4 = BLOCK / 4u;',
+      'let last_b = p.batch - 1u;',
+      ...clampedRows('xr', 'b0', 'last_b', t, 'k4'),
+      ...accumulators(t, t / 4),
+      'let end = row_ptr[tr + 1u];',
+      'for (var k = row_ptr[tr]; k < end; k++) {',
+      [
+        'let col4 = tile_col(k) * b4;',
+        '// Tile rows r0.. as vec4 runs of BLOCK/4 each.',
+        'let t = k * BLOCK * b4 + r0 * b4;',
+        '// A constant trip count (unrollable); chunks past the last input read the last chunk',
+        "// again against the tile's zero padding, adding exact zeros.",
+        'for (var c = 0u; c < BLOCK / 4u; c++) {',
+        [
+          'let xc = min(col4 + c, k4 - 1u);',
+          ...dotStep(
+            t,
+            (j) => `vals[t + ${j}u * b4 + c]`,
+            (r) => `x[xr${r} + xc]`,
+          ),
+        ],
+        '}',
+      ],
+      '}',
+      ...forwardStore(t),
+    ],
+    TILE_COL,
+  );
+}
+
+/** bsr_grad_input: dx = dy w over the stored tiles of each tile column; t x t outputs. */
+export function bsrGradInput(t: 4 | 8): string {
+  const cols = t / 4;
+  return sparse(
+    `bsr_grad_input: dx[b,i] = sum_o dy[b,o] * w[o,i] over the stored tiles of i's tile column
+     only (block-CSR walked through its transposed index; no second copy of the values).
+     BLOCK % ${t} == 0 and in_f % 4 == 0. Each invocation computes ${t} samples x ${t} inputs,
+     summing over o in ascending order like linear_grad_input_vec4.`,
+    ['dy: f32', 'vals: vec4f', 'row_ptr: u32', 'col_ptr: u32', 't_entry: u32', 'mut dx: vec4f'],
+    [...WG_XY, BLOCK],
+    [
+      `let i4 = gid.x * ${cols}u;`,
+      `let b0 = gid.y * ${t}u;`,
+      'let k4 = p.in_f / 4u;',
+      ...guard('i4 >= k4 || b0 >= p.batch'),
+      'let b4 = BLOCK / 4u;',
+      'let tc = i4 / b4;',
+      'let c4 = i4 % b4;',
+      'let last_b = p.batch - 1u;',
+      ...clampedRows('br', 'b0', 'last_b', t, 'p.out_f'),
+      ...accumulators(t, cols),
+      ...byColumn('tc', 'tr', 'let k = row_ptr[tr] + (e >> 16u);'),
+      [
+        'let o0 = tr * BLOCK;',
+        '// A constant trip count (unrollable); rows past the last output read the last row',
+        "// of dy against the tile's zero padding, adding exact zeros.",
+        'let t = k * BLOCK * b4 + c4;',
+        'for (var r = 0u; r < BLOCK; r++) {',
+        [
+          'let o = min(o0 + r, p.out_f - 1u);',
+          ...outerStep({
+            rows: t,
+            cols,
+            s: (r) => `dy[br${r} + o]`,
+            v: (c) => `vals[t + r * b4${c ? ` + ${c}u` : ''}]`,
+          }),
+        ],
+        '}',
+      ],
+      '}',
+      ...vecStore({ out: 'dx', rows: t, cols, row0: 'b0', rowEnd: 'p.batch' }),
+    ],
+  );
+}
+
+/** bsr_grad_weight: the gradient of the stored tiles only, in the tiles' own layout. */
+export function bsrGradWeight(): string {
+  return sparse(
+    `bsr_grad_weight: the weight gradient of the stored tiles only, dw[o,i] = sum_b dy[b,o] *
+     x[b,i], written in the tiles' own layout (padding rows and columns get 0). BLOCK % 4 == 0
+     and in_f % 4 == 0. Invocation (x, y) computes a 4 x 4 patch at column group x % (BLOCK/4)
+     and rows 4y..4y+3 of every stored tile in that tile row, summing over b like
+     linear_grad_weight_vec4.`,
+    ['dy: f32', 'x: vec4f', 'row_ptr: u32', 'col_idx: u32', 'mut dw: vec4f'],
+    ['WG_X: u32 = 4u', 'WG_Y: u32 = 16u', BLOCK],
+    [
+      'let b4 = BLOCK / 4u;',
+      'let c4 = gid.x;',
+      'let o0 = gid.y * 4u;',
+      ...guard('c4 >= b4 || o0 >= p.block_rows * BLOCK'),
+      'let tr = o0 / BLOCK;',
+      'let r0 = o0 % BLOCK;',
+      'let k4 = p.in_f / 4u;',
+      'let last_o = p.out_f - 1u;',
+      ...clampedRows('oc', 'o0', 'last_o', 4),
+      'let end = row_ptr[tr + 1u];',
+      'for (var k = row_ptr[tr]; k < end; k++) {',
+      [
+        'let i4 = tile_col(k) * b4 + c4;',
+        ...accumulators(4, 1),
+        ...when('i4 < k4', [
+          'for (var b = 0u; b < p.batch; b++) {',
+          [
+            'let drow = b * p.out_f;',
+            ...outerStep({
+              rows: 4,
+              cols: 1,
+              s: (r) => `dy[drow + oc${r}]`,
+              v: () => 'x[b * k4 + i4]',
+            }),
+          ],
+          '}',
+        ]),
+        'let t = k * BLOCK * b4 + r0 * b4 + c4;',
+        ...range(4).map(
+          (r) =>
+            `dw[t${r ? ` + ${r}u * b4` : ''}] = select(vec4f(0.0), a${r}0, o0 + ${r}u <= last_o);`,
+        ),
+      ],
+      '}',
+    ],
+    TILE_COL,
+  );
+}
+
+/** Rows (or columns) of 16 or 32 samples per invocation through CSR, either direction. */
+export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): string {
+  const fwd = dir === 'forward';
+  const [unit, unitEnd, src, out, ld] = fwd
+    ? ['o', 'p.out_f', 'x', 'y', 'p.in_f']
+    : ['i', 'p.in_f', 'dy', 'dx', 'p.out_f'];
+  const other = fwd ? 'i' : 'o';
+  const groups = transposed ? 8 : 4;
+  const samples = 4 * groups;
+  const walk: Code[] = fwd
+    ? [
+        'let end = row_ptr[o + 1u];',
+        'for (var k = row_ptr[o]; k < end; k++) {',
+        ['let i = tile_col(k);', 'let w = vals[k];'],
+      ]
+    : byColumn('i', 'o', 'let w = vals[row_ptr[o] + (e >> 16u)];');
+  const srcT = `${src}t`;
+  const sums = transposed
+    ? [
+        `let base = ${other} * b4;`,
+        ...range(groups).map((g) => `a${g}0 += w * ${srcT}[base + g${g}];`),
+      ]
+    : range(groups).map((g) => {
+        const loads = LANES.map((l) => `${src}[r${g}.${l} + ${other}]`).join(', ');
+        return `a${g}0 += w * vec4f(${loads});`;
+      });
+  const setup = transposed
+    ? [
+        'let b4 = p.batch / 4u;',
+        'let g0 = b0 / 4u;',
+        '// Sample groups past the batch read the last group again and are never stored.',
+        ...range(groups - 1).map((g) => `let g${g + 1} = min(g0 + ${g + 1}u, b4 - 1u);`),
+      ]
+    : [
+        '// Samples past the batch read the last sample again and are never stored.',
+        'let last = p.batch - 1u;',
+        'let s = vec4u(0u, 1u, 2u, 3u);',
+        ...range(groups).map(
+          (g) => `let r${g} = min(vec4u(b0 + ${4 * g}u) + s, vec4u(last)) * ${ld};`,
+        ),
+      ];
+  const stores = range(samples).flatMap((n) =>
+    when(
+      `b0 + ${n}u < p.batch`,
+      `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = a${Math.floor(n / 4)}0.${LANES[n % 4]}${fwd ? ' + bo' : ''};`,
+    ),
+  );
+  const what = fwd
+    ? `csr_forward${transposed ? ' on transposed activations xt[i][b] (batch % 4 == 0)' : ''}: y[b,o] = sum over the
+       stored weights of row o of x[b,i] * w[o,i], plus bias[o] (unstructured CSR; missing
+       weights cost nothing).`
+    : `csr_grad_input${transposed ? ' on transposed output gradients dyt[o][b] (batch % 4 == 0)' : ''}: dx[b,i] = sum over
+       the stored weights of column i of dy[b,o] * w[o,i] (CSR walked through its transposed
+       index).`;
+  return sparse(
+    `${what} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
+     loaded once per ${samples} samples.`,
+    [
+      transposed ? `${srcT}: vec4f` : `${src}: f32`,
+      'vals: f32',
+      'row_ptr: u32',
+      ...(fwd
+        ? (['col_idx: u32', 'bias: f32'] as const)
+        : (['col_ptr: u32', 't_entry: u32'] as const)),
+      `mut ${out}: f32`,
+    ],
+    WG_XY,
+    [
+      `let ${unit} = gid.x;`,
+      `let b0 = gid.y * ${samples}u;`,
+      ...guard(`${unit} >= ${unitEnd} || b0 >= p.batch`),
+      ...setup,
+      ...accumulators(groups, 1),
+      ...walk,
+      sums,
+      '}',
+      ...(fwd ? ['let bo = bias[o];'] : []),
+      ...stores,
+    ],
+    fwd ? TILE_COL : undefined,
+  );
+}
+
+/** csr_grad_weight: the gradient of the stored weights only, in the values' order. */
+export function csrGradWeight(transposed: boolean): string {
+  const [dy, x, ty] = transposed ? ['dyt', 'xt', 'vec4f'] : ['dy', 'x', 'f32'];
+  const sum: Code[] = transposed
+    ? [
+        'let xrow = tile_col(k) * b4;',
+        'var acc = vec4f(0.0);',
+        'for (var g = 0u; g < b4; g++) {',
+        ['acc += dyt[drow + g] * xt[xrow + g];'],
+        '}',
+        'dw[k] = acc.x + acc.y + acc.z + acc.w;',
+      ]
+    : [
+        'let i = tile_col(k);',
+        'var acc = 0.0;',
+        'for (var b = 0u; b < p.batch; b++) {',
+        ['acc += dy[b * p.out_f + o] * x[b * p.in_f + i];'],
+        '}',
+        'dw[k] = acc;',
+      ];
+  return sparse(
+    `csr_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
+     gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
+     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}. Invocation (o, s) takes the row's
+     weights s, s + SLOTS, ...; each sums over the batch.`,
+    [`${dy}: ${ty}`, `${x}: ${ty}`, 'row_ptr: u32', 'col_idx: u32', 'mut dw: f32'],
+    [...WG_XY, SLOTS],
+    [
+      'let o = gid.x;',
+      'let s = gid.y;',
+      ...guard('o >= p.out_f || s >= SLOTS'),
+      ...(transposed ? ['let b4 = p.batch / 4u;', 'let drow = o * b4;'] : []),
+      'let end = row_ptr[o + 1u];',
+      'for (var k = row_ptr[o] + s; k < end; k += SLOTS) {',
+      sum,
+      '}',
+    ],
+    TILE_COL,
+  );
+}
