@@ -5,7 +5,7 @@ import type { Backend, DType, KernelArgs, KernelName, SparseTensors } from '../s
 import { Rng } from '../src/engine/rng';
 import { GpuBackend } from '../src/gpu/backend';
 import { KERNELS, type KernelDescriptor } from '../src/gpu/kernels';
-import { maxPoolForward } from '../src/cpu/kernels';
+import { cpuTensor, maxPoolForward } from '../src/cpu/kernels';
 import { packAug } from '../src/engine/augment';
 import { blockGrid } from '../src/sparse/blocks';
 import { buildSparseFormat, compactValues, type SparseFormat } from '../src/sparse/format';
@@ -242,7 +242,8 @@ function imageCases(): Case[] {
     const x = f(B * H * W * C);
     const outLen = B * outHeight * outWidth * C;
     const idx = new Uint32Array(outLen);
-    maxPoolForward(x.data as Float32Array, new Float32Array(outLen), idx, shape);
+    const y = new Float32Array(outLen);
+    maxPoolForward({ x: cpuTensor(x.data), y: cpuTensor(y), idx: cpuTensor(idx), ...shape });
     out.push(
       {
         name: `maxPoolForward ${tag}`,
