@@ -1,3 +1,4 @@
+import { trainingPart } from '../config';
 import type { FromWorker, StopAt, ToWorker } from '../worker/protocol';
 import { epochsCsv, runLink, type RunExport } from './exportRun';
 import { PRESETS } from './presets';
@@ -69,7 +70,7 @@ export function startRun(stopAt: StopAt | null = null): void {
   activeRun = ++runCounter;
   ensureWorker().postMessage({
     type: 'start',
-    config,
+    config: trainingPart(config),
     baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
     run: activeRun,
     stopAt,
