@@ -1,36 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { trainingPart } from '../config';
 import { CpuBackend } from '../cpu/backend';
-import type { ImageDataset } from '../data/dataset';
 import type { Backend } from '../engine/backend';
 import { checkFits, estimateMemory } from '../engine/memory';
 import { buildModel } from '../engine/model';
 import { evalBatchSize } from '../engine/trainer';
-import { Rng } from '../engine/rng';
 import { decode } from '../url/params';
 import { fallbackFactory, type BackendFactory } from './backends';
 import type { FromWorker, StopAt } from './protocol';
+import { toyData } from './toyData';
 import { MAX_RECOVERIES, MEMORY_BUDGET, TrainingSession, type DataLoader } from './session';
 
 type Posted = FromWorker & { run: number };
-
-/** A learnable toy set: the class decides which block of 8 pixels is bright (as trainer.test.ts). */
-function toyData(count: number, seed: number): ImageDataset {
-  const rng = new Rng(seed);
-  const features = 32;
-  const pixels = new Uint8Array(count * features);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    const c = rng.int(4);
-    labels[n] = c;
-    for (let f = 0; f < features; f++)
-      pixels[n * features + f] = Math.floor((Math.floor(f / 8) === c ? 160 : 20) + rng.next() * 80);
-  }
-  return {
-    ...{ name: 'toy', count, features, height: 4, width: 8, channels: 1, classes: 4 },
-    ...{ classNames: ['a', 'b', 'c', 'd'], pixels, labels, mean: [0.3], std: [0.3] },
-  };
-}
 
 /** A CPU backend that can be lost like a GPU device: after `loseDevice` every run and read throws. */
 function losable(inner = new CpuBackend()): Backend & { destroyed: boolean } {
