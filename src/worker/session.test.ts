@@ -181,6 +181,19 @@ describe('TrainingSession', () => {
     expect(t.types().at(-1)).toBe('reset');
   });
 
+  it("a reset in the step that reaches a Step's stopping point stops the run quietly", async () => {
+    const t = setup({
+      onPost: (m) => {
+        if (m.type === 'epoch') t.session.handle({ type: 'reset' });
+      },
+    });
+    t.start(QUERY, 1, 'epoch');
+    await t.until('reset');
+    expect(t.types().slice(-2)).toEqual(['paused', 'reset']);
+    expect(t.types()).not.toContain('error');
+    expect(t.session.state).toBe('idle');
+  });
+
   it('labels every message with its run, so a replaced run is recognisably stale', async () => {
     let replaced = false;
     const t = setup({

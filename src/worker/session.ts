@@ -289,8 +289,9 @@ export class TrainingSession {
             (this.stopAt === 'epoch' && trainer.epoch !== epochAtStart) ||
             (this.stopAt === 'update' && this.updatesSeen !== updatesAtStart)
           ) {
-            this.to('paused');
             this.stopAt = null;
+            // (Unless a start or reset came during the step: the run is stopping anyway.)
+            if (this.current === 'running') this.to('paused');
           }
           if (performance.now() - lastYield > 30) {
             await sleep(0);
