@@ -63,7 +63,9 @@ export default tseslint.config(
   {
     files: ['src/components/**'],
     rules: {
-      'no-restricted-imports': [
+      // The typed twin of the core rule, for `allowTypeImports` below.
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
@@ -80,6 +82,20 @@ export default tseslint.config(
             {
               group: ['**/gpu/**', '**/gpu', '**/cpu/**', '**/cpu', '**/worker/**'],
               message: 'Components talk to training only through the store.',
+            },
+            {
+              // Components draw what the store's selectors computed; they may name its types.
+              group: [
+                '**/engine/**',
+                '**/engine',
+                '**/sparse/**',
+                '**/sparse',
+                '**/config/**',
+                '**/config',
+              ],
+              allowTypeImports: true,
+              message:
+                'Components import the engine, sparse and config modules for types only: derived figures come from selectors in src/state.',
             },
           ],
         },

@@ -10,9 +10,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { stepFlops } from '../engine/flops';
-import { resolveSparsity } from '../sparse/methods';
-import { selectEpochs, selectInitialLayers, selectRunConfig, useStore } from '../state';
+import { selectComputeFigures, selectEpochs, useStore } from '../state';
 import { color, Empty, Panel } from './charts';
 
 /** Fraction of exact zeros in each layer's input, per epoch: the activations' own sparsity. */
@@ -61,10 +59,8 @@ export function ActivationChart() {
  * GPUs measured), with the measured samples/s.
  */
 export function ComputeChart() {
-  const epochs = useStore(selectEpochs);
-  const initial = useStore(selectInitialLayers);
-  const config = useStore(selectRunConfig);
-  if (!config || epochs.length === 0 || initial.length === 0) {
+  const figures = useStore(selectComputeFigures);
+  if (!figures) {
     return (
       <Panel
         title="Compute per training step"
@@ -75,41 +71,11 @@ export function ComputeChart() {
       </Panel>
     );
   }
-  const s = resolveSparsity(config);
-  const denseGradient = s.dynamic && s.growth === 'momentum';
-  const data = epochs.map((e) => {
-    const zeros = new Map(e.inputZeros.map((z) => [z.name, z.zeros]));
-    const f = stepFlops(
-      initial.map((l, i) => ({
-        macsPerSample: l.macsPerSample,
-        density: e.layers[i].density,
-        inputNonZero: 1 - (zeros.get(l.name) ?? 0),
-      })),
-      config.batch,
-      denseGradient,
-    );
-    const executed = stepFlops(
-      initial.map((l, i) => ({
-        macsPerSample: l.macsPerSample,
-        density: e.layers[i].kernel === 'dense' ? 1 : e.layers[i].density,
-        inputNonZero: 1,
-      })),
-      config.batch,
-      denseGradient,
-    );
-    return {
-      epoch: e.epoch,
-      dense: f.dense / 1e9,
-      'this run': executed.weightSparse / 1e9,
-      'weight-sparse': f.weightSparse / 1e9,
-      'weight- and activation-sparse': f.doubleSparse / 1e9,
-      'samples/s': Math.round(e.samplesPerSec),
-    };
-  });
+  const { batch, denseGradient, rows: data } = figures;
   return (
     <Panel
       title="Compute per training step"
-      caption={`GFLOP per step of ${config.batch} samples (bars) and measured samples/s (line).${denseGradient ? ' Sparse momentum needs the dense weight gradient every step (the momentum of missing weights decides regrowth), so that part stays dense.' : ''} "This run" counts each layer on the kernels it used (see Kernels above): dense-kernel layers compute their missing weights too.`}
+      caption={`GFLOP per step of ${batch} samples (bars) and measured samples/s (line).${denseGradient ? ' Sparse momentum needs the dense weight gradient every step (the momentum of missing weights decides regrowth), so that part stays dense.' : ''} "This run" counts each layer on the kernels it used (see Kernels above): dense-kernel layers compute their missing weights too.`}
       testId="chart-compute"
     >
       <ResponsiveContainer width="100%" height="100%">

@@ -12,8 +12,7 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { isUpdateStep, pruneRateAt, resolveSparsity } from '../sparse/methods';
-import { selectMaskUpdates, selectProgress, selectRunConfig, useStore } from '../state';
+import { selectMaskUpdates, selectScheduleFigures, useStore } from '../state';
 import { color, Empty, Panel } from './charts';
 
 /** Per mask update and layer: weights pruned (below zero) and regrown (above), from the engine's reports. */
@@ -80,44 +79,23 @@ export function UpdatesChart() {
  * engine used at past updates (dots), and the updates still to come (hollow).
  */
 export function ScheduleChart() {
-  const config = useStore(selectRunConfig);
-  const progress = useStore(selectProgress);
-  const updates = useStore(selectMaskUpdates);
-  const sparsity = config ? resolveSparsity(config) : null;
-  if (!config || !progress || !sparsity?.dynamic) {
+  const figures = useStore(selectScheduleFigures);
+  if (figures.kind === 'empty') {
     return (
       <Panel
         title="Prune-rate schedule"
         caption="The fraction of active weights each mask update replaces, over training."
         testId="chart-schedule"
       >
-        <Empty
-          text={
-            sparsity && !sparsity.dynamic
-              ? 'This method never updates its mask.'
-              : 'Appears once a sparse run has started.'
-          }
-        />
+        <Empty text={figures.text} />
       </Panel>
     );
   }
-  const { totalSteps, stepsPerEpoch, globalStep } = progress;
-  const rate = (step: number) =>
-    pruneRateAt(sparsity.schedule, step, totalSteps, config.prune_rate);
-  const samples = 60;
-  const curve = Array.from({ length: samples + 1 }, (_, i) => {
-    const step = Math.round((i * totalSteps) / samples);
-    return { step, schedule: rate(step) };
-  });
-  const used = updates.map((u) => ({ step: u.globalStep, used: u.pruneRate }));
-  const planned: { step: number; planned: number }[] = [];
-  for (let step = globalStep + 1; step < totalSteps; step++)
-    if (isUpdateStep(sparsity, step, stepsPerEpoch, totalSteps))
-      planned.push({ step, planned: rate(step) });
+  const { totalSteps, globalStep, curve, used, planned } = figures;
   return (
     <Panel
       title="Prune-rate schedule"
-      caption={`${sparsity.schedule} schedule from prune_rate=${config.prune_rate} to 0.005. Filled dots: rates used at past updates; hollow: updates still to come.`}
+      caption={`${figures.schedule} schedule from prune_rate=${figures.pruneRate} to 0.005. Filled dots: rates used at past updates; hollow: updates still to come.`}
       testId="chart-schedule"
     >
       <ResponsiveContainer width="100%" height="100%">

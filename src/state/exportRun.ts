@@ -1,5 +1,6 @@
 import type { EpochMetrics, MaskUpdateEvent } from '../engine/trainer';
-import { encode, type ExperimentConfig } from '../url/params';
+import type { ExperimentConfig } from '../config';
+import { encode } from '../url/params';
 
 /** What an export holds: the run's configuration, link and every metric the engine reported. */
 export interface RunExport {

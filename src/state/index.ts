@@ -1,6 +1,8 @@
 export { useStore } from './store';
 export type { AppState, RunStatus } from './store';
 export * from './selectors';
+export { selectComputeFigures, selectScheduleFigures } from './derived';
+export type { ComputeFigures, ScheduleFigures } from './derived';
 export {
   startRun,
   pauseRun,

@@ -1,4 +1,4 @@
-import type { ExperimentConfig } from '../url/params';
+import type { ExperimentConfig } from '../config';
 
 /**
  * One-click experiments: each turns the current settings (data, epochs, seed, optimizer) into

@@ -1,5 +1,7 @@
-import type { FromWorker, StopAt, ToWorker } from '../worker/protocol';
+import { trainingPart } from '../config';
+import type { StopAt, ToWorker } from '../worker/protocol';
 import { epochsCsv, runLink, type RunExport } from './exportRun';
+import { applyWorkerMessage, type WorkerMessage } from './inbox';
 import { PRESETS } from './presets';
 import { useStore } from './store';
 
@@ -35,14 +37,9 @@ let activeRun = 0;
 function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
-  w.onmessage = (e: MessageEvent<FromWorker & { run: number }>) => {
+  w.onmessage = (e: MessageEvent<WorkerMessage>) => {
     const m = e.data;
-    if (m.type === 'reset') {
-      useStore.getState().setGpuMemory(m.gpu);
-      return;
-    }
-    if (m.run !== activeRun) return; // from a run that was reset or replaced
-    useStore.getState().receive(m);
+    if (!applyWorkerMessage(m, activeRun)) return;
     forward(m);
     if (m.type === 'done') startQueued();
   };
@@ -69,7 +66,7 @@ export function startRun(stopAt: StopAt | null = null): void {
   activeRun = ++runCounter;
   ensureWorker().postMessage({
     type: 'start',
-    config,
+    config: trainingPart(config),
     baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
     run: activeRun,
     stopAt,

@@ -1,4 +1,5 @@
-import { encode, type ExperimentConfig } from '../url/params';
+import type { ExperimentConfig } from '../config';
+import { encode } from '../url/params';
 import type { AppState } from './store';
 
 /** Module-level selectors: components read the store only through these. */

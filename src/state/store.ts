@@ -1,13 +1,7 @@
 import { create, type StateCreator } from 'zustand';
 import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
-import {
-  decode,
-  encode,
-  rejectionMessage,
-  type ExperimentConfig,
-  type ParamKey,
-  type Rejected,
-} from '../url/params';
+import type { ExperimentConfig } from '../config';
+import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';

@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import type { ExperimentConfig } from '../config';
 import { Rng } from '../engine/rng';
-import {
-  decode,
-  defaultConfig,
-  encode,
-  PARAMS,
-  rejectionMessage,
-  type ExperimentConfig,
-  type ParamSpec,
-} from './params';
+import { decode, defaultConfig, encode, PARAMS, rejectionMessage, type ParamSpec } from './params';
 
 /** True when `v` is a value the table allows for `p` (what the app may ever run with). */
 function allowed(p: ParamSpec, v: unknown): boolean {

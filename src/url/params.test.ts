@@ -1,7 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { trainingPart } from '../config';
 import { decode, defaultConfig, encode, GROUPS, PARAMS, rejectionMessage } from './params';
 
 describe('URL parameters', () => {
+  it('encodes both the training and the view settings; the worker gets the training part', () => {
+    const { config } = decode('density=0.2&projector=1&hide=momentum&autorun=1');
+    expect(decode(encode(config)).config).toEqual(config);
+    const training = trainingPart(config);
+    expect(Object.keys(training)).toEqual(
+      PARAMS.map((p) => p.key).filter((k) => !['autorun', 'hide', 'projector'].includes(k)),
+    );
+    expect(training.density).toBe(0.2);
+  });
+
   it('gives the reference defaults for an empty query', () => {
     const { config, rejected } = decode('');
     expect(rejected).toEqual([]);

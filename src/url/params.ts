@@ -5,14 +5,6 @@
 
 import type { ExperimentConfig } from '../config';
 
-export type {
-  BackendChoice,
-  ExperimentConfig,
-  Method,
-  TrainingConfig,
-  ViewConfig,
-} from '../config';
-
 export type ParamKey = keyof ExperimentConfig;
 
 interface Base<T> {

@@ -1,11 +1,14 @@
 import type { LayerKernel } from '../engine/trainer';
 import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
-import type { ExperimentConfig } from '../url/params';
+import type { TrainingConfig } from '../config';
 
 /** Messages the page sends to the training worker. */
 export type ToWorker =
-  /** `run` numbers the page's runs; every reply carries the run it belongs to. */
-  | { type: 'start'; config: ExperimentConfig; baseUrl: string; run: number; stopAt: StopAt | null }
+  /**
+   * `run` numbers the page's runs; every reply carries the run it belongs to. Only the
+   * training part of the configuration travels: display settings never reach the engine.
+   */
+  | { type: 'start'; config: TrainingConfig; baseUrl: string; run: number; stopAt: StopAt | null }
   /** Stop the run and free its device; the worker stays for the next run. */
   | { type: 'reset' }
   | { type: 'pause' }

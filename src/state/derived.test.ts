@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { stepFlops } from '../engine/flops';
+import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
+import { decode } from '../url/params';
+import type { InitialLayer } from '../worker/protocol';
+import { memoizeLast, selectComputeFigures, selectScheduleFigures } from './derived';
+import type { AppState } from './store';
+
+const epoch = (n: number, density: number, kernel: 'dense' | 'csr'): EpochMetrics => ({
+  ...{ epoch: n, testAcc: 0.9, testLoss: 0.3, trainAcc: 0.9, trainLoss: 0.3, density },
+  layers: [
+    {
+      ...{ name: 'fc1', size: 800, active: 800 * density, density, kernel },
+      ...{ meanMomentum: 0, momentumShare: 1, emptyChannels: null },
+    },
+    {
+      ...{ name: 'fc2', size: 40, active: 40, density: 1, kernel: 'dense' },
+      ...{ meanMomentum: 0, momentumShare: 0, emptyChannels: null },
+    },
+  ],
+  inputZeros: [{ name: 'fc2', zeros: 0.25 }],
+  ...{ pruneRate: null, seconds: 2, samplesPerSec: 1234.4 },
+});
+const layers: InitialLayer[] = [
+  { name: 'fc1', size: 800, active: 80, macsPerSample: 800, kernel: 'csr' },
+  { name: 'fc2', size: 40, active: 40, macsPerSample: 40, kernel: 'dense' },
+];
+const progress = (globalStep: number): StepProgress => ({
+  ...{ epoch: Math.floor(globalStep / 10), step: globalStep % 10, stepsPerEpoch: 10 },
+  ...{ globalStep, totalSteps: 30, trainLoss: 0.5, samplesPerSec: 100 },
+});
+const state = (query: string, s: Partial<AppState>) =>
+  ({
+    runConfig: decode(query).config,
+    epochs: [],
+    initialLayers: layers,
+    progress: null,
+    maskUpdates: [],
+    ...s,
+  }) as unknown as AppState;
+
+describe('memoizeLast', () => {
+  it('computes again only when an input is a different object', () => {
+    let calls = 0;
+    const f = memoizeLast((a: number[], b: number) => (calls++, { sum: a[0] + b }));
+    const a = [1];
+    expect(f(a, 2)).toBe(f(a, 2));
+    expect(calls).toBe(1);
+    expect(f([1], 2)).toEqual({ sum: 3 });
+    expect(f(a, 3)).toEqual({ sum: 4 });
+    expect(calls).toBe(3);
+  });
+});
+
+describe('selectComputeFigures', () => {
+  it('is null before the first epoch, then one row per epoch from stepFlops', () => {
+    expect(selectComputeFigures(state('', {}))).toBeNull();
+    const epochs = [epoch(1, 0.1, 'csr'), epoch(2, 0.1, 'dense')];
+    const s = state('method=snfs&batch=50', { epochs });
+    const figures = selectComputeFigures(s)!;
+    expect(figures).toMatchObject({ batch: 50, denseGradient: true });
+    const weightSparse = stepFlops(
+      [
+        { macsPerSample: 800, density: 0.1, inputNonZero: 1 },
+        { macsPerSample: 40, density: 1, inputNonZero: 0.75 },
+      ],
+      50,
+      true,
+    );
+    const denseFlops = stepFlops(
+      [
+        { macsPerSample: 800, density: 1, inputNonZero: 1 },
+        { macsPerSample: 40, density: 1, inputNonZero: 1 },
+      ],
+      50,
+      true,
+    );
+    expect(figures.rows[0]).toEqual({
+      epoch: 1,
+      dense: weightSparse.dense / 1e9,
+      'this run': weightSparse.weightSparse / 1e9,
+      'weight-sparse': weightSparse.weightSparse / 1e9,
+      'weight- and activation-sparse': weightSparse.doubleSparse / 1e9,
+      'samples/s': 1234,
+    });
+    // Epoch 2 ran fc1 on dense kernels: this run computed its missing weights too.
+    expect(figures.rows[1]['this run']).toBe(denseFlops.weightSparse / 1e9);
+    expect(figures.rows[1]['this run']).toBeGreaterThan(figures.rows[1]['weight-sparse']);
+    // Same inputs, same object: nothing recomputed, and React sees no change.
+    expect(selectComputeFigures({ ...s, status: 'paused' } as AppState)).toBe(figures);
+    expect(selectComputeFigures(state('method=set&batch=50', { epochs }))!.denseGradient).toBe(
+      false,
+    );
+  });
+});
+
+describe('selectScheduleFigures', () => {
+  it('says why there is no schedule', () => {
+    expect(selectScheduleFigures(state('method=static', {}))).toEqual({
+      kind: 'empty',
+      text: 'This method never updates its mask.',
+    });
+    expect(selectScheduleFigures(state('', {}))).toMatchObject({
+      text: 'Appears once a sparse run has started.',
+    });
+  });
+
+  it('draws the curve once, past rates and the updates still to come', () => {
+    const updates: MaskUpdateEvent[] = [{ epoch: 1, globalStep: 10, pruneRate: 0.5, layers: [] }];
+    const base = state('method=snfs&prune_rate=0.5', { maskUpdates: updates });
+    const first = selectScheduleFigures({ ...base, progress: progress(12) } as AppState);
+    if (first.kind !== 'schedule') throw new Error('expected a schedule');
+    expect(first).toMatchObject({ schedule: 'cosine', pruneRate: 0.5, totalSteps: 30 });
+    expect(first.curve).toHaveLength(61);
+    expect(first.curve[0]).toEqual({ step: 0, schedule: 0.5 });
+    expect(first.used).toEqual([{ step: 10, used: 0.5 }]);
+    // Sparse momentum updates at every epoch end but the last: step 20 is still to come.
+    expect(first.planned.map((p) => p.step)).toEqual([20]);
+    expect(first.planned[0].planned).toBeLessThan(0.5);
+    const later = selectScheduleFigures({ ...base, progress: progress(25) } as AppState);
+    if (later.kind !== 'schedule') throw new Error('expected a schedule');
+    expect(later.planned).toEqual([]);
+    expect(later.curve).toBe(first.curve); // the curve does not depend on the step
+    expect(later.used).toBe(first.used);
+  });
+});

@@ -1,0 +1,357 @@
+import type { TrainingConfig } from '../config';
+import type { ImageDataset } from '../data/dataset';
+import { checkFits, estimateMemory, type MemoryLimits } from '../engine/memory';
+import { buildModel } from '../engine/model';
+import { evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
+import type { BackendFactory } from './backends';
+import type { DataProgress } from './fetchAsset';
+import type { FromWorker, GpuMemory, SampleImages, StopAt, ToWorker } from './protocol';
+
+/**
+ * What the session is doing. `idle`: no run (none started, or the last one is being stopped:
+ * its loop may still finish a step before the device is freed). `loading`: a start fetches
+ * data and makes the backend. `running`: the loop trains. `paused`: the trainer waits (after
+ * Pause, a Step's stopping point, the last step, or an error). `recovering`: a lost device is
+ * being replaced from the last checkpoint.
+ */
+export type SessionState = 'idle' | 'loading' | 'running' | 'paused' | 'recovering';
+
+/** Every allowed change of state; anything else is a bug and throws. */
+const TRANSITIONS: Record<SessionState, readonly SessionState[]> = {
+  idle: ['loading'],
+  loading: ['running', 'paused', 'idle'],
+  running: ['paused', 'recovering', 'idle'],
+  paused: ['running', 'idle'],
+  recovering: ['running', 'paused', 'idle'],
+};
+
+/** Training and test sets of a run. */
+export interface RunData {
+  train: ImageDataset;
+  test: ImageDataset;
+}
+
+/** What a loader may ask of the session: report progress, or ask the page for a CIFAR-10 tarball. */
+export interface LoadHooks {
+  progress: DataProgress;
+  askForCifar(problem: string | null): Promise<File>;
+}
+
+export type DataLoader = (
+  config: TrainingConfig,
+  baseUrl: string,
+  hooks: LoadHooks,
+) => Promise<RunData>;
+
+/** What the session needs from its surroundings: injected, so it runs in vitest on the CPU. */
+export interface SessionDeps {
+  /** Sends a message to the page (`postMessage` in the worker). */
+  post(message: FromWorker & { run: number }): void;
+  makeBackend: BackendFactory;
+  loadData: DataLoader;
+  /** Device memory still held by the whole worker, reported after a reset (leak check). */
+  deviceMemory(): GpuMemory;
+}
+
+/**
+ * Memory the app allows itself: WebGPU does not report how much a GPU has, and a browser tab
+ * that asks for too much is killed or stalls the machine.
+ */
+export const MEMORY_BUDGET = 2 ** 30;
+/** Device losses survived in one run; past the limit the error is reported instead. */
+export const MAX_RECOVERIES = 3;
+const SAMPLE_COUNT = 16;
+
+/** A start or reset since the work began: it stops quietly. */
+class Cancelled extends Error {}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+function samplesOf(ds: ImageDataset): SampleImages {
+  const n = Math.min(SAMPLE_COUNT, ds.count);
+  return {
+    height: ds.height,
+    width: ds.width,
+    channels: ds.channels,
+    pixels: ds.pixels.slice(0, n * ds.features),
+    labels: Array.from(ds.labels.subarray(0, n)),
+    classNames: ds.classNames,
+  };
+}
+
+/**
+ * The training worker's whole state: data, backend and trainer of the current run. It trains
+ * until paused, yielding to the message loop regularly so Pause is honoured within a few steps.
+ */
+export class TrainingSession {
+  private current: SessionState = 'idle';
+  /** The run the page asked for last; every message carries it, so the page drops stale ones. */
+  private activeRun = 0;
+  /** Bumped by every start and reset: work begun under an older generation stops. */
+  private generation = 0;
+  /** A Pause (true) or Resume (false) that came while loading, applied once ready. */
+  private holdOnReady = false;
+  /** A Step's stopping point, cleared when reached. */
+  private stopAt: StopAt | null = null;
+  private updatesSeen = 0;
+  private recoveries = 0;
+  private trainer: Trainer | null = null;
+  private run: ({ config: TrainingConfig } & RunData) | null = null;
+  /** The training loop in flight, if any. */
+  private looping: Promise<void> | null = null;
+  private cifarAsk: { resolve(f: File): void; reject(e: Error): void } | null = null;
+  /** Datasets of the last start, reused by the next one (a restart does not reload them). */
+  private dataCache: { key: string; data: RunData } | null = null;
+  /** Start and reset run one after another, each after the previous has let go of the device. */
+  private lifecycle: Promise<void> = Promise.resolve();
+
+  private readonly events: TrainerEvents = {
+    progress: (p) => this.post({ type: 'progress', ...p }),
+    epoch: (metrics) =>
+      this.post({ type: 'epoch', metrics, gpu: this.trainer?.backend.liveMemory() ?? null }),
+    masks: (view) => this.post({ type: 'masks', view }),
+    maskUpdate: (update) => {
+      this.updatesSeen++;
+      this.post({ type: 'maskUpdate', update });
+    },
+  };
+
+  constructor(private readonly deps: SessionDeps) {}
+
+  get state(): SessionState {
+    return this.current;
+  }
+
+  /** Applies one message from the page. */
+  handle(m: ToWorker): void {
+    switch (m.type) {
+      case 'start':
+        this.schedule(async () => {
+          this.activeRun = m.run;
+          this.stopAt = m.stopAt;
+          this.holdOnReady = false;
+          this.to('loading');
+          await this.start(m.config, m.baseUrl);
+        });
+        return;
+      case 'reset':
+        this.schedule(async () => {
+          this.activeRun = 0;
+          this.post({ type: 'reset', gpu: this.deps.deviceMemory() });
+        });
+        return;
+      case 'pause':
+        if (this.current === 'loading') this.holdOnReady = true;
+        else if (this.current === 'running' || this.current === 'recovering') this.to('paused');
+        return;
+      case 'resume':
+        if (this.current === 'idle') return;
+        this.stopAt = m.stopAt;
+        if (this.current === 'loading') this.holdOnReady = false;
+        else if (this.current === 'paused') {
+          this.to('running');
+          this.loop();
+        }
+        return;
+      case 'cifarFile':
+        this.cifarAsk?.resolve(m.file);
+        this.cifarAsk = null;
+        return;
+      case 'loseDevice':
+        this.trainer?.backend.loseDevice();
+        return;
+      case 'crash':
+        throw new Error('the worker was asked to crash (test aid)');
+    }
+  }
+
+  /** The one place the state changes. */
+  private to(next: SessionState): void {
+    if (next === this.current) return;
+    if (!TRANSITIONS[this.current].includes(next))
+      throw new Error(`training session: no transition from ${this.current} to ${next}`);
+    this.current = next;
+  }
+
+  private post(m: FromWorker): void {
+    this.deps.post({ ...m, run: this.activeRun });
+  }
+
+  private schedule(task: () => Promise<void>): void {
+    this.generation++;
+    this.to('idle');
+    this.cifarAsk?.reject(new Cancelled());
+    this.cifarAsk = null;
+    this.lifecycle = this.lifecycle
+      .then(() => this.stopTraining())
+      .then(task)
+      .catch((err: unknown) => {
+        if (this.current === 'loading') this.to('idle');
+        if (err instanceof Cancelled) return;
+        this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+      });
+  }
+
+  /** Stops the current run and frees its device: the session is ready for another. */
+  private async stopTraining(): Promise<void> {
+    await this.looping;
+    const old = this.trainer;
+    this.trainer = null;
+    this.run = null;
+    this.recoveries = 0;
+    old?.backend.destroy();
+  }
+
+  private async start(config: TrainingConfig, baseUrl: string): Promise<void> {
+    const mine = this.generation;
+    const data = await this.loadData(config, baseUrl, mine);
+    if (mine !== this.generation) throw new Cancelled();
+    this.post({ type: 'samples', dataset: config.dataset, samples: samplesOf(data.train) });
+    const { backend, notice } = await this.deps.makeBackend(config.backend);
+    if (mine !== this.generation) {
+      backend.destroy();
+      throw new Cancelled();
+    }
+    // Refuse what does not fit before allocating anything on the device.
+    const layers = buildModel(
+      config.model,
+      { height: data.train.height, width: data.train.width, channels: data.train.channels },
+      config.hidden,
+      data.train.classes,
+    );
+    const evalBatch = evalBatchSize(layers, data.train.features);
+    const limits: MemoryLimits = { ...backend.limits(), budgetBytes: MEMORY_BUDGET };
+    const fits = checkFits(
+      estimateMemory(layers, config, data.train, data.test, evalBatch),
+      limits,
+    );
+    if (fits) {
+      backend.destroy();
+      throw new Error(fits);
+    }
+    this.run = { config, train: data.train, test: data.test };
+    // Where the device can be lost, keep a CPU copy of each epoch's state: a loss costs one epoch.
+    const trainer = new Trainer(backend, config, data.train, data.test, this.events, {
+      keepCheckpoints: backend.recoverable,
+    });
+    this.trainer = trainer;
+    this.post({
+      type: 'ready',
+      backend: backend.kind,
+      adapter: backend.adapter,
+      notice,
+      layers: trainer.layerSummary(),
+      stepsPerEpoch: trainer.stepsPerEpoch,
+      totalSteps: trainer.totalSteps,
+      trainCount: data.train.count,
+      testCount: data.test.count,
+    });
+    this.post({ type: 'masks', view: trainer.maskView() });
+    this.to(this.holdOnReady ? 'paused' : 'running');
+    this.loop();
+  }
+
+  private async loadData(config: TrainingConfig, baseUrl: string, gen: number): Promise<RunData> {
+    const key = `${config.dataset}:${config.train}`;
+    if (this.dataCache?.key === key) return this.dataCache.data;
+    const data = await this.deps.loadData(config, baseUrl, {
+      progress: (p) => this.post({ type: 'data', ...p }),
+      askForCifar: (problem) => this.askForCifar(gen, problem),
+    });
+    this.dataCache = { key, data };
+    return data;
+  }
+
+  /** Asks the page for the tarball; a start or reset since `gen` began cancels the question. */
+  private askForCifar(gen: number, problem: string | null): Promise<File> {
+    if (gen !== this.generation) return Promise.reject(new Cancelled());
+    this.post({ type: 'needCifar', problem });
+    return new Promise((resolve, reject) => (this.cifarAsk = { resolve, reject }));
+  }
+
+  /** Starts the training loop unless it is already going (it then sees the new state itself). */
+  private loop(): void {
+    if (!this.trainer || this.looping) return;
+    this.looping = this.train().finally(() => (this.looping = null));
+  }
+
+  private async train(): Promise<void> {
+    for (;;) {
+      const trainer = this.trainer;
+      if (!trainer) return;
+      try {
+        let lastYield = performance.now();
+        const epochAtStart = trainer.epoch;
+        const updatesAtStart = this.updatesSeen;
+        while (!trainer.finished && this.current === 'running') {
+          await trainer.step();
+          if (
+            (this.stopAt === 'epoch' && trainer.epoch !== epochAtStart) ||
+            (this.stopAt === 'update' && this.updatesSeen !== updatesAtStart)
+          ) {
+            this.stopAt = null;
+            // (Unless a start or reset came during the step: the run is stopping anyway.)
+            if (this.current === 'running') this.to('paused');
+          }
+          if (performance.now() - lastYield > 30) {
+            await sleep(0);
+            lastYield = performance.now();
+          }
+        }
+        if (trainer.finished && this.current === 'running') this.to('paused');
+        this.post(trainer.finished ? { type: 'done' } : { type: 'paused' });
+        return;
+      } catch (e) {
+        // A recovery that fails itself (no new device) reports why instead of the loss.
+        const failure = await this.recoverFromDeviceLoss().then(
+          (recovered) => (recovered ? null : e),
+          (err: unknown) => err,
+        );
+        if (failure !== null) {
+          if (this.current === 'running') this.to('paused');
+          this.post({ type: 'error', message: (failure as Error).message });
+          return;
+        }
+      }
+    }
+  }
+
+  /**
+   * When the device was lost, trains on: a new backend of the same kind, a new trainer from
+   * the last epoch checkpoint (kept on the CPU), and a notice for the person. False when that
+   * is not possible (a backend that cannot be lost, no checkpoint yet, too many losses).
+   */
+  private async recoverFromDeviceLoss(): Promise<boolean> {
+    const old = this.trainer;
+    const run = this.run;
+    if (!old || !run || !old.backend.recoverable) return false;
+    const backend = old.backend;
+    if (this.current === 'running') this.to('recovering');
+    let recovered = false;
+    try {
+      // The loss may be reported a moment after the failing call.
+      for (let i = 0; i < 20 && backend.lostReason() === null; i++) await sleep(25);
+      const reason = backend.lostReason();
+      const checkpoint = old.checkpoint;
+      if (reason === null || !checkpoint || this.recoveries >= MAX_RECOVERIES) return false;
+      this.recoveries++;
+      backend.destroy();
+      const { backend: fresh } = await this.deps.makeBackend(backend.kind);
+      this.trainer = new Trainer(fresh, run.config, run.train, run.test, this.events, {
+        keepCheckpoints: fresh.recoverable,
+        resume: checkpoint,
+      });
+      this.post({
+        type: 'recovered',
+        epoch: checkpoint.epoch,
+        message:
+          `The GPU device was lost (${reason}). Training goes on with a new device from the ` +
+          `checkpoint at the end of epoch ${checkpoint.epoch}; the steps after it are repeated.`,
+      });
+      recovered = true;
+      return true;
+    } finally {
+      if (this.current === 'recovering') this.to(recovered ? 'running' : 'paused');
+    }
+  }
+}
