@@ -43,7 +43,7 @@ export function Panel({
   testId: string;
 }) {
   return (
-    <section className="panel" data-testid={testId} aria-label={title}>
+    <section className="panel" data-testid={testId} data-panel={testId} aria-label={title}>
       <h2>{title}</h2>
       <p className="caption">{caption}</p>
       <div className="chart">{children}</div>

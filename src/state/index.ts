@@ -1,6 +1,9 @@
 export { useStore } from './store';
 export type { AppState, RunStatus } from './store';
 export * from './selectors';
+export { selectNetwork } from './network';
+export { selectRunFigures, type RunFigures } from './runFigures';
+export type { NetworkPicture, NetColumn, NetLayer, NetBundle } from './network';
 export {
   startRun,
   pauseRun,
