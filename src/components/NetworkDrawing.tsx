@@ -152,7 +152,9 @@ function Picture({
               {layer.name} · {percent(layer.density)}
             </text>
             <text className="net-layer-sub" x={(x1 + x2) / 2} y={30} textAnchor="middle">
-              {layer.momentumShare !== null ? `share ${layer.momentumShare.toFixed(2)}` : ''}
+              {layer.momentumShare !== null
+                ? `regrowth share ${layer.momentumShare.toFixed(2)}`
+                : ''}
               {pruned + regrown > 0 ? ` −${count(pruned)} +${count(regrown)}` : ''}
             </text>
           </g>

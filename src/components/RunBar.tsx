@@ -115,6 +115,15 @@ function Figures() {
         <progress className="waiting" aria-label="Preparing" />
       </div>
     );
+  if (!f && status === 'running')
+    // The first steps compile and time the kernels (seconds for a CNN): say so, and show it moves.
+    return (
+      <div className="run-figures" data-testid="first-steps">
+        {statusText}
+        <span>First steps: compiling and timing the kernels…</span>
+        <progress className="waiting" aria-label="First steps" />
+      </div>
+    );
   if (!f) return <div className="run-figures">{statusText}</div>;
   return (
     <div className="run-figures" data-testid="run-progress">

@@ -108,12 +108,14 @@ export function buildNetworkPicture(
         const s = m.state[row + c];
         if (s === 0) continue;
         const at = (from * groupsOut + to) * 3;
-        // 1 active, 2 pruned by the last update, 3 regrown by it (see MASK_* in the engine).
+        // 1 active, 2 pruned by the last update, 3 regrown by it, 4 pruned and regrown in the
+        // same place (see MASK_* in the engine): the update table counts it both ways.
         if (s === 2) counts[at + 1]++;
         else {
           counts[at]++;
           unitActive[r] = 1;
-          if (s === 3) counts[at + 2]++;
+          if (s >= 3) counts[at + 2]++;
+          if (s === 4) counts[at + 1]++;
         }
       }
     }
