@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run screens [-- --out=DIR] [-- --wait=SECONDS] [-- --query=EXTRA]
-// Serves the app on loopback, opens it in headless Chromium with WebGPU at the sizes its users
+// Serves the app (light and dark) on loopback, opens it in headless Chromium with WebGPU at the sizes its users
 // have (a laptop, a projector, a phone), presses Start (or lets autorun start it), waits for the
 // first epoch-free seconds of training, and saves what is on screen, not the whole page: that is
 // what a class sees. Prints, per size, whether the page scrolls sideways and which panels are in
@@ -29,6 +29,7 @@ const SIZES = [
     query: 'projector=1&hide=controls&autorun=1',
   },
   { name: 'phone-390x844', width: 390, height: 844, query: '', mobile: true },
+  { name: 'dark-1366x768', width: 1366, height: 768, query: '', dark: true },
 ];
 
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -54,6 +55,7 @@ try {
       deviceScaleFactor: 1,
       isMobile: size.mobile ?? false,
       hasTouch: size.mobile ?? false,
+      colorScheme: size.dark ? 'dark' : 'light',
     });
     const page = await context.newPage();
     page.on('pageerror', (e) => log(`page error: ${e.message}`));

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { selectNetwork, useStore, type NetworkPicture } from '../state';
 
-const TOP = 46;
+const TOP = 56;
 const BOTTOM = 34;
 const NODE_W = 14;
 /** The widest bundle, in drawing units; every bundle is drawn on this one scale. */
@@ -151,12 +151,17 @@ function Picture({
             <text className="net-layer-label" x={(x1 + x2) / 2} y={14} textAnchor="middle">
               {layer.name} · {percent(layer.density)}
             </text>
-            <text className="net-layer-sub" x={(x1 + x2) / 2} y={30} textAnchor="middle">
-              {layer.momentumShare !== null
-                ? `regrowth share ${layer.momentumShare.toFixed(2)}`
-                : ''}
-              {pruned + regrown > 0 ? ` −${count(pruned)} +${count(regrown)}` : ''}
-            </text>
+            {layer.momentumShare !== null && (
+              <text className="net-layer-sub" x={(x1 + x2) / 2} y={29} textAnchor="middle">
+                regrowth share {layer.momentumShare.toFixed(2)}
+              </text>
+            )}
+            {pruned + regrown > 0 && (
+              <text className="net-layer-sub" x={(x1 + x2) / 2} y={43} textAnchor="middle">
+                <tspan className="net-text-pruned">−{count(pruned)}</tspan>{' '}
+                <tspan className="net-text-regrown">+{count(regrown)}</tspan>
+              </text>
+            )}
           </g>
         );
       })}
