@@ -1,5 +1,5 @@
 import { useState, type KeyboardEvent } from 'react';
-import { selectConfig, selectControlErrors, selectHide, useStore } from '../state';
+import { selectConfig, selectControlErrors, selectHide, selectStatus, useStore } from '../state';
 import { formatValue, GROUPS, PARAMS, type ParamKey, type ParamSpec } from '../url/params';
 
 /** A text field that commits on Enter or when it loses focus (no half-typed values). */
@@ -95,11 +95,24 @@ function Control({ spec }: { spec: ParamSpec }) {
  */
 export function ControlsPanel() {
   const hide = useStore(selectHide);
+  const status = useStore(selectStatus);
   // A shared link that starts by itself opens on the results; the settings are one click away.
-  const [open] = useState(() => !useStore.getState().config.autorun);
+  const [open, setOpen] = useState(() => !useStore.getState().config.autorun);
+  // Start folds the settings, so the run it starts is what fills the window.
+  const [seenStatus, setSeenStatus] = useState(status);
+  if (status !== seenStatus) {
+    setSeenStatus(status);
+    if (status === 'loading') setOpen(false);
+  }
   if (hide.includes('controls')) return null;
   return (
-    <details className="panel controls-panel" open={open} data-testid="controls-panel">
+    <details
+      className="panel controls-panel"
+      open={open}
+      onToggle={(e) => setOpen(e.currentTarget.open)}
+      data-testid="controls-panel"
+      data-panel="settings"
+    >
       <summary>
         <h2>Settings</h2>
         <span className="caption">

@@ -17,8 +17,8 @@ export function MaskUpdateTable() {
         <>
           <p className="caption">
             Update {updates.length} at step {last.globalStep} (epoch {last.epoch}), prune rate{' '}
-            {last.pruneRate.toFixed(4)}. The share decides how many of all freed weights a layer
-            regrows.
+            {last.pruneRate.toFixed(4)}. A layer's regrowth share decides how many of all freed
+            weights it regrows.
           </p>
           <table>
             <thead>
@@ -29,7 +29,7 @@ export function MaskUpdateTable() {
                 <th scope="col">regrown</th>
                 <th scope="col">active after</th>
                 <th scope="col">density</th>
-                <th scope="col">share</th>
+                <th scope="col">regrowth share</th>
                 {conv && <th scope="col">empty channels</th>}
               </tr>
             </thead>

@@ -43,7 +43,7 @@ export function Panel({
   testId: string;
 }) {
   return (
-    <section className="panel" data-testid={testId} aria-label={title}>
+    <section className="panel" data-testid={testId} data-panel={testId} aria-label={title}>
       <h2>{title}</h2>
       <p className="caption">{caption}</p>
       <div className="chart">{children}</div>
@@ -221,29 +221,28 @@ export function DensityChart() {
           {initial.map((l, i) => (
             <Line key={l.name} dataKey={l.name} stroke={color(i)} isAnimationActive={false} />
           ))}
-          <Line dataKey="total" stroke="#111827" strokeDasharray="6 3" isAnimationActive={false} />
+          <Line dataKey="total" stroke="#6b7280" strokeDasharray="6 3" isAnimationActive={false} />
         </LineChart>
       </ResponsiveContainer>
     </Panel>
   );
 }
 
-/** Mean |momentum| per layer and its normalised share, which decides where regrowth goes. */
+/**
+ * Each layer's regrowth share: its normalised mean |momentum|, which under sparse momentum
+ * decides how many of all freed connections it regrows. One question, one axis.
+ */
 export function MomentumChart() {
   const epochs = useStore(selectEpochs);
   const updates = useStore(selectMaskUpdates);
   const names = epochs[0]?.layers.map((l) => l.name) ?? [];
   const data = epochs.map((e) =>
-    Object.fromEntries([
-      ['epoch', e.epoch],
-      ...e.layers.map((l) => [l.name, l.momentumShare]),
-      ...e.layers.map((l) => [`${l.name} mean |momentum|`, l.meanMomentum]),
-    ]),
+    Object.fromEntries([['epoch', e.epoch], ...e.layers.map((l) => [l.name, l.momentumShare])]),
   );
   return (
     <Panel
-      title="Momentum per layer"
-      caption={`Solid, left axis: each layer's share of mean |momentum| at the end of each epoch: under sparse momentum (redist=momentum) the share of freed weights it regrows. Dashed, right axis (log): the mean |momentum| itself (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
+      title="Regrowth share per layer"
+      caption={`Which layers get the regrown connections: each layer's share of the mean |momentum| (how consistently its weights move). Sparse momentum gives a layer that share of all freed connections (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
       testId="chart-momentum"
     >
       {data.length === 0 ? (
@@ -259,46 +258,15 @@ export function MomentumChart() {
               ticks={data.map((d) => d.epoch)}
               label={EPOCH_LABEL}
             />
-            <YAxis
-              yAxisId="share"
-              domain={[0, 1]}
-              width={48}
-              tickFormatter={(v: number) => v.toFixed(2)}
-            />
-            <YAxis
-              yAxisId="mean"
-              orientation="right"
-              scale="log"
-              domain={['dataMin', 'dataMax']}
-              width={64}
-              tickFormatter={(v: number) => v.toExponential(0)}
-            />
-            <Tooltip
-              formatter={(v, name) =>
-                String(name).includes('momentum')
-                  ? Number(v).toExponential(3)
-                  : Number(v).toFixed(3)
-              }
-            />
+            <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+            <Tooltip formatter={(v) => Number(v).toFixed(3)} />
             <Legend />
             {names.map((n, i) => (
               <Line
                 key={n}
-                yAxisId="share"
                 dataKey={n}
-                name={`${n} share`}
+                name={`${n} regrowth share`}
                 stroke={color(i)}
-                isAnimationActive={false}
-              />
-            ))}
-            {names.map((n, i) => (
-              <Line
-                key={`${n}-mean`}
-                yAxisId="mean"
-                dataKey={`${n} mean |momentum|`}
-                stroke={color(i)}
-                strokeDasharray="4 3"
-                dot={false}
                 isAnimationActive={false}
               />
             ))}

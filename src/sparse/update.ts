@@ -36,6 +36,11 @@ export interface UpdateOptions {
 
 export interface UpdateResult {
   unitMasks: Uint8Array[];
+  /**
+   * Unit masks after pruning, before regrowth: a unit off here but on in `unitMasks` was
+   * regrown, possibly where it had just been pruned (the views show such units as both).
+   */
+  afterPrune: Uint8Array[];
   /** Per-weight masks. */
   masks: Uint8Array[];
   /** Weights with pruned positions zeroed and newly grown positions at exactly 0. */
@@ -189,7 +194,7 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
       pruneRate: opts.rate,
     };
   });
-  return { unitMasks, masks, weights, layers: report };
+  return { unitMasks, afterPrune: pruned, masks, weights, layers: report };
 }
 
 export interface SparseLayerState {
@@ -212,7 +217,7 @@ const NO_RANDOM: IndexSampler = {
 export function sparseMomentumUpdate(
   layers: SparseLayerState[],
   rate: number,
-): Omit<UpdateResult, 'unitMasks'> {
+): Omit<UpdateResult, 'unitMasks' | 'afterPrune'> {
   const {
     masks,
     weights,

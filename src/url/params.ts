@@ -79,6 +79,7 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
 /** Panels `hide` can name, besides any parameter (its control) and any group id. */
 export const PANELS = [
   'controls',
+  'network',
   'samples',
   'accuracy',
   'loss',
