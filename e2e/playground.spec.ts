@@ -61,10 +61,10 @@ test('hide hides exactly the controls, groups and panels it names', async ({ pag
 
   await page.goto('/?hide=sparsity,seed,samples');
   await expect(page.getByTestId('controls-panel')).toBeVisible();
-  await expect(page.getByTestId('group-sparsity')).toHaveCount(0);
+  await expect(page.getByTestId('group-sparsity-settings')).toHaveCount(0);
   await expect(page.getByTestId('control-seed')).toHaveCount(0);
   await expect(page.getByTestId('control-epochs')).toBeVisible();
-  await expect(page.getByTestId('group-optimizer')).toBeVisible();
+  await expect(page.getByTestId('group-optimizer-settings')).toBeVisible();
   await expect(page.getByTestId('chart-momentum')).toBeVisible();
 });
 

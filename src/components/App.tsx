@@ -231,9 +231,9 @@ export function App() {
       <LastEpoch />
       <div className="grid">
         {shown('loss') && <LossChart />}
-        {shown('momentum') && <MomentumChart />}
+        {shown('regrowth-chart') && <MomentumChart />}
         {shown('updates') && <UpdatesChart />}
-        {shown('schedule') && <ScheduleChart />}
+        {shown('schedule-chart') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
         {shown('compare') && <Compare />}
         {shown('activations') && <ActivationChart />}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { trainingPart } from '../config';
-import { decode, defaultConfig, encode, GROUPS, PARAMS, rejectionMessage } from './params';
+import { decode, defaultConfig, encode, GROUPS, PANELS, PARAMS, rejectionMessage } from './params';
 
 describe('URL parameters', () => {
   it('encodes both the training and the view settings; the worker gets the training part', () => {
@@ -143,18 +143,37 @@ describe('groups and classroom parameters', () => {
   });
 
   it('decodes hide as a list of known controls, groups and panels', () => {
-    expect(decode('hide=controls,momentum,density').config.hide).toEqual([
+    expect(decode('hide=controls,regrowth-chart,density').config.hide).toEqual([
       'controls',
-      'momentum',
+      'regrowth-chart',
       'density',
     ]);
-    expect(decode('hide=sparsity').config.hide).toEqual(['sparsity']);
+    expect(decode('hide=sparsity-settings').config.hide).toEqual(['sparsity-settings']);
     const bad = decode('hide=controls,<b>');
-    expect(bad.config.hide).toEqual([]);
-    expect(bad.rejected[0].reason).toContain('not a control or panel');
+    // The valid name still applies; the unknown one is reported.
+    expect(bad.config.hide).toEqual(['controls']);
+    expect(bad.rejected).toHaveLength(1);
+    expect(bad.rejected[0].reason).toContain('"<b>", which is not a control, group or panel');
     expect(decode(encode({ ...defaultConfig(), hide: ['loss', 'seed'] })).config.hide).toEqual([
       'loss',
       'seed',
     ]);
+  });
+
+  it('gives panels, groups and parameters distinct hide names; old names still hide what they did', () => {
+    const names = [...PARAMS.map((p) => p.key), ...GROUPS.map((g) => g.id), ...PANELS];
+    expect(new Set(names).size).toBe(names.length);
+    // Before, "momentum" named both the SGD momentum control and the momentum chart.
+    expect(decode('hide=controls,momentum').config.hide).toEqual([
+      'controls',
+      'momentum',
+      'regrowth-chart',
+    ]);
+    expect(decode('hide=sparsity,schedule').config.hide).toEqual([
+      'sparsity-settings',
+      'schedule',
+      'schedule-chart',
+    ]);
+    expect(decode('hide=momentum').rejected).toEqual([]);
   });
 });

@@ -44,15 +44,17 @@ interface IntListParam extends Base<number[]> {
 interface EnumListParam extends Base<string[]> {
   type: 'enumList';
   values: readonly string[];
+  /** Old words and the current names each stands for. */
+  legacyValues?: Readonly<Record<string, readonly string[]>>;
 }
 export type ParamSpec = NumberParam | BoolParam | EnumParam | IntListParam | EnumListParam;
 
 /** The groups the controls panel shows, in order; every parameter is in exactly one. */
 export const GROUPS: readonly { id: string; title: string; keys: readonly ParamKey[] }[] = [
-  { id: 'data', title: 'Data', keys: ['dataset', 'train', 'augment'] },
-  { id: 'model', title: 'Model', keys: ['model', 'hidden'] },
+  { id: 'data-settings', title: 'Data', keys: ['dataset', 'train', 'augment'] },
+  { id: 'model-settings', title: 'Model', keys: ['model', 'hidden'] },
   {
-    id: 'sparsity',
+    id: 'sparsity-settings',
     title: 'Sparsity',
     keys: [
       'method',
@@ -68,9 +70,13 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
       'block',
     ],
   },
-  { id: 'optimizer', title: 'Optimizer', keys: ['lr', 'momentum', 'nesterov', 'wd', 'batch'] },
   {
-    id: 'run',
+    id: 'optimizer-settings',
+    title: 'Optimizer',
+    keys: ['lr', 'momentum', 'nesterov', 'wd', 'batch'],
+  },
+  {
+    id: 'run-settings',
     title: 'Run',
     keys: ['epochs', 'seed', 'backend', 'kernels', 'autorun', 'hide', 'projector'],
   },
@@ -84,11 +90,11 @@ export const PANELS = [
   'accuracy',
   'loss',
   'density-chart',
-  'momentum',
+  'regrowth-chart',
   'activations',
   'compute',
   'updates',
-  'schedule',
+  'schedule-chart',
   'mask-update',
   'compare',
   'masks',
@@ -284,7 +290,7 @@ export const PARAMS: readonly ParamSpec[] = [
     // Filled in below: every parameter, group and panel name.
     values: [],
     default: [],
-    help: 'Classroom mode: controls, groups or panels to hide, comma separated (e.g. controls,momentum).',
+    help: 'Classroom mode: controls, groups or panels to hide, comma separated (e.g. controls,regrowth-chart).',
   },
   {
     key: 'projector',
@@ -300,13 +306,28 @@ export const PARAMS: readonly ParamSpec[] = [
   },
 ];
 
-/** Everything `hide` accepts: any parameter's control, any group, any panel. */
+/** Everything `hide` accepts: any parameter's control, any group, any panel (no name twice). */
 export const HIDEABLE: readonly string[] = [
   ...PARAMS.map((p) => p.key),
   ...GROUPS.map((g) => g.id),
   ...PANELS,
 ];
-(PARAMS.find((p) => p.key === 'hide') as EnumListParam).values = HIDEABLE;
+/**
+ * Names older links used in `hide`, and what they hid then: a panel or group that shared its
+ * name with a parameter hid both, so the alias still hides both and old links look the same.
+ */
+export const HIDE_LEGACY: Readonly<Record<string, readonly string[]>> = {
+  momentum: ['momentum', 'regrowth-chart'],
+  schedule: ['schedule', 'schedule-chart'],
+  model: ['model', 'model-settings'],
+  data: ['data-settings'],
+  sparsity: ['sparsity-settings'],
+  optimizer: ['optimizer-settings'],
+  run: ['run-settings'],
+};
+const hideSpec = PARAMS.find((p) => p.key === 'hide') as EnumListParam;
+hideSpec.values = HIDEABLE;
+hideSpec.legacyValues = HIDE_LEGACY;
 
 export interface Rejected {
   key: string;
@@ -335,7 +356,7 @@ function describeRange(p: NumberParam | IntListParam): string {
 function parseValue(
   p: ParamSpec,
   raw: string,
-): { ok: true; value: unknown } | { ok: false; reason: string } {
+): { ok: true; value: unknown; warning?: string } | { ok: false; reason: string } {
   const s = raw.trim();
   switch (p.type) {
     case 'bool':
@@ -371,10 +392,20 @@ function parseValue(
     case 'enumList': {
       if (s === '') return { ok: true, value: [] };
       const words = s.split(',').map((x) => x.trim());
-      const bad = words.find((w) => !p.values.includes(w));
-      if (bad !== undefined)
-        return { ok: false, reason: `names "${clip(bad, 20)}", which is not a control or panel` };
-      return { ok: true, value: [...new Set(words)] };
+      // The valid words apply even when some are unknown; the unknown ones are reported.
+      const legacy = (w: string) =>
+        p.legacyValues && Object.hasOwn(p.legacyValues, w) ? p.legacyValues[w] : null;
+      const known = words.flatMap((w) => legacy(w) ?? (p.values.includes(w) ? [w] : []));
+      const bad = words.filter((w) => !p.values.includes(w) && !legacy(w));
+      const value = [...new Set(known)];
+      if (bad.length === 0) return { ok: true, value };
+      const names = bad.slice(0, 3).map((b) => `"${clip(b, 20)}"`);
+      const more = bad.length > 3 ? ` and ${bad.length - 3} more` : '';
+      return {
+        ok: true,
+        value,
+        warning: `names ${names.join(', ')}${more}, which ${bad.length === 1 ? 'is' : 'are'} not a control, group or panel (the other names apply)`,
+      };
     }
     case 'intList': {
       const parts = s.split(',').map((x) => x.trim());
@@ -422,8 +453,10 @@ export function decode(search: string): Decoded {
     }
     seen.add(spec.key);
     const parsed = parseValue(spec, raw);
-    if (parsed.ok) config[spec.key] = parsed.value;
-    else rejected.push({ key: name, value: raw, reason: parsed.reason });
+    if (parsed.ok) {
+      config[spec.key] = parsed.value;
+      if (parsed.warning) rejected.push({ key: name, value: raw, reason: parsed.warning });
+    } else rejected.push({ key: name, value: raw, reason: parsed.reason });
   }
   return { config: config as unknown as ExperimentConfig, rejected };
 }
