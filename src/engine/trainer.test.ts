@@ -137,9 +137,8 @@ describe('Trainer on the CPU backend', () => {
     const trainer = new Trainer(backend, config, toyData(300, 1), toyData(200, 2), {
       maskUpdate: (u) => expect(u.globalStep % 5).toBe(0),
     });
-    const gradientIds = new Set(
-      (trainer['params'] as { dw: { id: number } }[]).map((p) => p.dw.id),
-    );
+    const store = trainer['store'];
+    const gradientIds = new Set(store.params.map((p) => store.denseGradient(p)!.id));
     const read = backend.read.bind(backend);
     const gradientReads: number[] = [];
     backend.read = (t) => {
