@@ -1,22 +1,15 @@
 import type { ImageDataset } from '../data/dataset';
-import { packBytes } from '../data/dataset';
 import { expandMask } from '../sparse/blocks';
 import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
 import { meanActiveMagnitude, normalizeShares } from '../sparse/momentum';
 import { maskUpdate, type UpdateLayer } from '../sparse/update';
 import type { TrainingConfig } from '../config/training';
 import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
-import { packAug } from './augment';
 import { captureParams, restoreParams, type Checkpoint } from './checkpoint';
 import { DivergedError, type EpochMetrics, type MaskView, type TrainerEvents } from './events';
 import { buildModel, type LayerSpec } from './model';
 import { ParamStore, type Param } from './params';
 import {
-  accumName,
-  allocate,
-  CURSOR,
-  dataName,
-  dataTensors,
   evalBatchSize,
   hyperOf,
   materialize,
@@ -25,6 +18,7 @@ import {
   type StepModel,
 } from './plan';
 import { Rng } from './rng';
+import { RunData } from './runData';
 import { tracking } from './tracking';
 import { tuneStep } from './tuning';
 import { elementMasks, epochLayers, layerSummary, maskView, updateReport } from './views';
@@ -32,8 +26,7 @@ import { elementMasks, epochLayers, layerSummary, maskView, updateReport } from 
 export type { Checkpoint } from './checkpoint';
 export * from './events';
 export { kernelChoice, SPARSE_BELOW, type LayerKernel } from './kernelPolicy';
-export { initialLayerCounts } from './params';
-export { evalBatchSize, sparseCapacity } from './plan';
+export { evalBatchSize } from './plan';
 export { emptyChannels } from './views';
 
 export interface TrainerOptions {
@@ -70,8 +63,7 @@ export class Trainer {
   private readonly dev: Backend;
   private readonly keepCheckpoints: boolean;
   private readonly store: ParamStore;
-  /** Datasets, cursor and metric sums, by the names the step plans use. */
-  private readonly data: Map<string, Tensor>;
+  private readonly data: RunData;
   private readonly evalBatch: number;
   /** Materialized steps by training/evaluation, batch size and dense-gradient need. */
   private readonly steps = new Map<string, Step>();
@@ -103,17 +95,7 @@ export class Trainer {
     this.evalBatch = evalBatchSize(this.layers, train.features);
     this.stepsPerEpoch = Math.ceil(train.count / config.batch);
     this.totalSteps = this.stepsPerEpoch * config.epochs;
-    this.data = allocate(this.dev, dataTensors(train, test, config.augment));
-    for (const [split, ds] of [
-      ['train', train],
-      ['test', test],
-    ] as const) {
-      this.dev.write(this.data.get(dataName(split, 'images'))!, packBytes(ds.pixels));
-      this.dev.write(this.data.get(dataName(split, 'labels'))!, Uint32Array.from(ds.labels));
-    }
-    const identity = new Uint32Array(test.count);
-    for (let i = 0; i < identity.length; i++) identity[i] = i;
-    this.dev.write(this.data.get(dataName('test', 'order'))!, identity);
+    this.data = new RunData(this.dev, train, test, config.augment);
     this.store = new ParamStore(this.dev, this.layers, this.sparsity, config.kernels, this.rng);
     if (options.resume) this.restore(options.resume);
   }
@@ -148,10 +130,6 @@ export class Trainer {
     return this.epoch * this.stepsPerEpoch + this.stepInEpoch;
   }
 
-  private tensor(name: string): Tensor {
-    return this.data.get(name)!;
-  }
-
   /** Bytes of weight storage on the device: values and indices, or the dense matrix and mask. */
   weightBytes(): { dense: number; stored: number } {
     return this.store.weightBytes();
@@ -176,7 +154,7 @@ export class Trainer {
       hyper: hyperOf(this.config),
     };
     const plan = planStep(model, batch, training, denseGrad);
-    const bound = new Map([...this.data, ...this.store.tensors]);
+    const bound = new Map([...this.data.tensors, ...this.store.tensors]);
     const step = { ...materialize(plan, this.dev, bound), tuned: !training };
     this.steps.set(key, step);
     return step;
@@ -206,24 +184,6 @@ export class Trainer {
     return tuned;
   }
 
-  private startEpoch(): void {
-    const order = new Uint32Array(this.train.count);
-    for (let i = 0; i < order.length; i++) order[i] = i;
-    this.rng.shuffle(order);
-    this.dev.write(this.tensor(dataName('train', 'order')), order);
-    if (this.config.augment) {
-      // Random crop (4-pixel zero padding) and horizontal flip, drawn per sample per epoch.
-      const words = new Uint32Array(this.train.count);
-      for (let i = 0; i < words.length; i++)
-        words[i] = packAug(this.rng.int(9) - 4, this.rng.int(9) - 4, this.rng.next() < 0.5);
-      this.dev.write(this.tensor(dataName('train', 'aug')), words);
-    }
-    this.dev.write(this.tensor(accumName(true)), new Float32Array(ACCUM_LENGTH));
-    this.stepInEpoch = 0;
-    const now = performance.now();
-    this.clock = { epochStart: now, windowStart: now, windowSamples: 0 };
-  }
-
   /**
    * One training step, queued on the device without waiting. Every READ_EVERY steps the
    * running loss is read back; at the end of an epoch it evaluates and updates the masks.
@@ -233,12 +193,15 @@ export class Trainer {
     if (this.epochPending) {
       if (this.keepCheckpoints && this.checkpoint?.epoch !== this.epoch)
         this.checkpoint = await this.captureCheckpoint();
-      this.startEpoch();
+      this.data.startEpoch(this.rng);
+      this.stepInEpoch = 0;
+      const now = performance.now();
+      this.clock = { epochStart: now, windowStart: now, windowSamples: 0 };
       this.epochPending = false;
     }
     const offset = this.stepInEpoch * this.config.batch;
     const batch = Math.min(this.config.batch, this.train.count - offset);
-    this.dev.write(this.tensor(CURSOR), Uint32Array.of(offset));
+    this.data.setCursor(offset);
     // Gradient growth needs the dense gradient of the step before its update only.
     const denseGrad =
       this.sparsity.growth === 'gradient' &&
@@ -256,7 +219,7 @@ export class Trainer {
 
   /** Reads the running metrics, reports them, and returns them (the epoch sums stay). */
   private async reportProgress(): Promise<Float32Array> {
-    const sums = this.tensor(accumName(true));
+    const sums = this.data.sums(true);
     const accum = (await this.dev.read(sums)) as Float32Array;
     if (!Number.isFinite(accum[3]))
       throw new DivergedError(this.globalStep, this.epoch + 1, this.config.lr);
@@ -284,16 +247,16 @@ export class Trainer {
 
   /** Waits until every queued step has run (for timing). */
   async sync(): Promise<void> {
-    await this.dev.read(this.tensor(CURSOR));
+    await this.data.sync();
   }
 
   /** Test-set loss and accuracy with the current weights. */
   async evaluate(): Promise<{ loss: number; acc: number }> {
-    const sums = this.tensor(accumName(false));
+    const sums = this.data.sums(false);
     this.dev.write(sums, new Float32Array(ACCUM_LENGTH));
     for (let offset = 0; offset < this.test.count; offset += this.evalBatch) {
       const batch = Math.min(this.evalBatch, this.test.count - offset);
-      this.dev.write(this.tensor(CURSOR), Uint32Array.of(offset));
+      this.data.setCursor(offset);
       this.dev.run(this.stepFor(batch, false).ops);
     }
     const a = (await this.dev.read(sums)) as Float32Array;

@@ -73,7 +73,8 @@ interface LayerBuilder<S extends LayerSpec> {
 const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
 
-function convShape(l: ConvSpec, batch: number): ConvShape {
+/** The geometry of a window sliding over NHWC activations (a pooling or a convolution). */
+function windowShape(l: ConvSpec | MaxPoolSpec, batch: number): PoolShape {
   return {
     batch,
     height: l.inShape.height,
@@ -81,24 +82,16 @@ function convShape(l: ConvSpec, batch: number): ConvShape {
     channels: l.inShape.channels,
     kernel: l.kernel,
     stride: l.stride,
-    pad: l.pad,
     outHeight: l.outShape.height,
     outWidth: l.outShape.width,
   };
 }
 
-function poolShape(l: MaxPoolSpec, batch: number): PoolShape {
-  return {
-    batch,
-    height: l.inShape.height,
-    width: l.inShape.width,
-    channels: l.inShape.channels,
-    kernel: l.kernel,
-    stride: l.stride,
-    outHeight: l.outShape.height,
-    outWidth: l.outShape.width,
-  };
-}
+const convShape = (l: ConvSpec, batch: number): ConvShape => ({
+  ...windowShape(l, batch),
+  pad: l.pad,
+});
+const poolShape = windowShape;
 
 /** Whether a layer runs the transposed CSR kernels on `rows` rows (they take rows in fours). */
 const csrTransposed = (w: WeightLayer, rows: number) =>
