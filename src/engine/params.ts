@@ -82,7 +82,8 @@ export interface InitialLayout {
  * Each weight layer's initial kernel and tile count, exactly as a Trainer with this seed starts
  * (for the memory estimate, before anything is allocated). Single-weight masks hold exactly
  * the initial count; tile masks depend on the draw, so the seeded stream is replayed past the
- * weight init to draw them.
+ * weight init (`initLinear` draws once per weight and bias) to draw them; the byte-exact
+ * memory test of a block-CSR VGG fails if the two drift apart.
  */
 export function initialLayout(
   layers: LayerSpec[],
@@ -110,7 +111,8 @@ export function initialLayout(
 
 /**
  * The storage a layer's kernel calls for, keeping `prev` while it still fits (dense stays
- * dense; sparse buffers with room for the tiles are reused).
+ * dense; sparse buffers with room for the tiles are reused). `nnzBlocks` is the mask's tile
+ * count, null when the run is dense (no mask).
  */
 export function storageFor(
   kernel: LayerKernel,
