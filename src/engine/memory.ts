@@ -1,10 +1,16 @@
 import type { ImageDataset } from '../data/dataset';
-import type { TrainingConfig as ExperimentConfig } from '../config/training';
-import { size, type LayerSpec } from './model';
-import { blockGrid } from '../sparse/blocks';
-import { fitsSparseFormat } from '../sparse/format';
+import type { TrainingConfig } from '../config/training';
+import type { LayerSpec } from './model';
 import { resolveSparsity } from '../sparse/methods';
-import { initialLayerCounts, kernelChoice, sparseCapacity } from './trainer';
+import { initialLayout, storageFor } from './params';
+import {
+  batchSizes,
+  hyperOf,
+  planStep,
+  stateTensors,
+  type StepModel,
+  type TensorSpecs,
+} from './plan';
 
 /** One device buffer the trainer will allocate. */
 export interface BufferEstimate {
@@ -28,112 +34,84 @@ export interface MemoryLimits {
   budgetBytes: number;
 }
 
-const f32 = 4;
+/** Readable names of the tensors' parts, for a refusal that says which buffer is too large. */
+const PARTS: Record<string, string> = {
+  w: 'weights',
+  b: 'biases',
+  dw: 'weight gradient',
+  db: 'bias gradient',
+  vw: 'weight momentum',
+  vb: 'bias momentum',
+  mask: 'mask',
+  denseGrad: 'dense gradient (updates)',
+  values: 'weights (sparse values)',
+  rowPtr: 'row pointers',
+  colIdx: 'column indices',
+  colPtr: 'column pointers',
+  tEntry: 'transposed index',
+  gb: 'scale and shift',
+  dgb: 'scale and shift gradient',
+  vgb: 'scale and shift momentum',
+  stats: 'batch statistics',
+  running: 'running statistics',
+  y: 'output',
+  dy: 'output gradient',
+  xT: 'transposed input',
+  dyT: 'transposed output gradient',
+  cols: 'patches',
+  argmax: 'argmax',
+  images: 'images',
+  labels: 'labels',
+  order: 'order',
+  aug: 'augmentation',
+  accum: 'metric sums',
+};
+
+const label = (name: string) => {
+  const dot = name.indexOf('.');
+  if (dot < 0) return name;
+  const part = name.slice(dot + 1);
+  return `${name.slice(0, dot)} ${PARTS[part] ?? part}`;
+};
 
 /**
- * The buffers `Trainer` allocates for this experiment (dataset, parameters, gradients,
- * momentum, masks, and the activations of the training and evaluation batches), so an
- * oversized configuration is refused before anything is allocated.
+ * The buffers `Trainer` allocates for this experiment, summed over the same descriptions it
+ * allocates from: the run's state (datasets, parameters in their initial storage, gradients,
+ * momentum, masks, BatchNorm state) and every step it materializes (training and evaluation,
+ * full and last partial batches). So an oversized configuration is refused before anything
+ * is allocated, and the number is the trainer's to the byte.
  */
 export function estimateMemory(
   layers: LayerSpec[],
-  config: ExperimentConfig,
+  config: TrainingConfig,
   train: ImageDataset,
   test: ImageDataset,
   evalBatch: number,
 ): MemoryEstimate {
   const buffers: BufferEstimate[] = [];
-  const add = (name: string, bytes: number) => buffers.push({ name, bytes });
-  for (const [tag, ds] of [
-    ['training', train],
-    ['test', test],
-  ] as const) {
-    add(`${tag} images`, Math.ceil((ds.count * ds.features) / 4) * 4);
-    add(`${tag} labels`, ds.count * 4);
-    add(`${tag} order`, ds.count * 4);
-  }
-  const sparsity = resolveSparsity(config);
-  const sparse = sparsity.density < 1;
-  const counts = initialLayerCounts(layers, sparsity);
-  let w = 0;
-  /** Weight layers on CSR kernels also keep transposed inputs and output gradients. */
-  const csr = new Set<string>();
-  for (const l of layers) {
-    if (l.kind === 'linear' || l.kind === 'conv') {
-      const n = l.inFeatures * l.outFeatures * f32;
-      const grid = blockGrid(l.outFeatures, l.inFeatures, sparsity.block);
-      const density = counts[w++] / (l.inFeatures * l.outFeatures);
-      const kernel =
-        config.kernels === 'dense'
-          ? 'dense'
-          : kernelChoice(
-              config.kernels === 'sparse' ? 0 : density,
-              grid.block,
-              l.inFeatures,
-              fitsSparseFormat(grid),
-            );
-      if (sparse && kernel === 'csr') csr.add(l.name);
-      if (!sparse || kernel === 'dense') {
-        for (const part of ['weights', 'weight gradient', 'weight momentum'])
-          add(`${l.name} ${part}`, n);
-        if (sparse) add(`${l.name} mask`, n);
-      } else {
-        // Block-CSR: values and indices for the initial tiles plus the reserve.
-        const bb = grid.block * grid.block;
-        const tiles = sparseCapacity(Math.ceil((density * grid.rows * grid.cols) / bb), grid.units);
-        const stored = tiles * bb * f32;
-        add(
-          `${l.name} weights (${kernel})`,
-          stored + (grid.blockRows + grid.blockCols + 2) * 4 + tiles * 6,
-        );
-        const dense = sparsity.growth === 'momentum';
-        add(`${l.name} weight gradient`, dense ? n : stored);
-        add(`${l.name} weight momentum`, dense ? n : stored);
-        if (sparsity.growth === 'gradient') add(`${l.name} dense gradient (updates)`, n);
-      }
-      add(`${l.name} biases (x4)`, 4 * l.outFeatures * f32);
-    } else if (l.kind === 'batchnorm') {
-      add(`${l.name} state (x5)`, 10 * l.shape.channels * f32);
-    }
-  }
-  const activations = (batch: number, training: boolean) => {
-    const tag = training ? 'training' : 'evaluation';
-    add(`${tag} batch input`, batch * train.features * f32);
-    let width = train.features;
-    for (const l of layers) {
-      if (l.kind === 'flatten') continue;
-      if (l.kind === 'conv') {
-        const rows = batch * l.outShape.height * l.outShape.width;
-        add(`${l.name} patches (${tag})`, rows * l.inFeatures * f32);
-        width = size(l.outShape);
-      } else if (l.kind === 'maxpool') {
-        width = size(l.outShape);
-        add(`${l.name} argmax (${tag})`, batch * width * 4);
-      } else if (l.kind === 'linear') {
-        width = l.outFeatures;
-      }
-      const rows =
-        l.kind === 'conv'
-          ? batch * l.outShape.height * l.outShape.width
-          : l.kind === 'linear'
-            ? batch
-            : 0;
-      // The transposed CSR kernels run when the rows come in fours.
-      if (
-        csr.has(l.name) &&
-        rows > 0 &&
-        rows % 4 === 0 &&
-        (l.kind === 'linear' || l.kind === 'conv')
-      ) {
-        add(`${l.name} transposed input (${tag})`, rows * l.inFeatures * f32);
-        if (training) add(`${l.name} transposed output gradient`, rows * l.outFeatures * f32);
-      }
-      const copies = training ? 2 : 1; // output and its gradient
-      add(`${l.name} output (${tag})`, copies * batch * width * f32);
-    }
+  const add = (specs: TensorSpecs, tag = '') => {
+    for (const [name, s] of Object.entries(specs))
+      buffers.push({ name: label(name) + tag, bytes: 4 * s.length });
   };
-  activations(config.batch, true);
-  activations(evalBatch, false);
+  const sparsity = resolveSparsity(config);
+  const weights = initialLayout(layers, sparsity, config).map((l) => ({
+    spec: l.spec,
+    grid: l.grid,
+    storage: storageFor(l.kernel, l.grid, l.nnzBlocks, sparsity.growth, null),
+  }));
+  add(stateTensors(layers, weights, train, test, config.augment));
+  const model: StepModel = {
+    layers,
+    weights,
+    train,
+    test,
+    augment: config.augment,
+    hyper: hyperOf(config),
+  };
+  for (const batch of batchSizes(train.count, config.batch))
+    add(planStep(model, batch, true).tensors, ` (training, batch ${batch})`);
+  for (const batch of batchSizes(test.count, evalBatch))
+    add(planStep(model, batch, false).tensors, ` (evaluation, batch ${batch})`);
   const totalBytes = buffers.reduce((n, b) => n + b.bytes, 0);
   const largest = buffers.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   return { buffers, totalBytes, largest };

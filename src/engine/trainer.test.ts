@@ -1,9 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { CpuBackend } from '../cpu/backend';
-import type { ImageDataset } from '../data/dataset';
 import { countActive } from '../sparse/momentum';
 import { decode } from '../url/params';
-import { Rng } from './rng';
+import { toyData, toyImages } from './toyData';
 import { buildModel, type WeightSpec } from './model';
 import {
   emptyChannels,
@@ -13,36 +12,6 @@ import {
   type EpochMetrics,
   type MaskUpdateEvent,
 } from './trainer';
-
-/** A learnable toy set: the class decides which block of 8 pixels is bright. */
-function toyData(count: number, seed: number): ImageDataset {
-  const rng = new Rng(seed);
-  const features = 32;
-  const pixels = new Uint8Array(count * features);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    const c = rng.int(4);
-    labels[n] = c;
-    for (let f = 0; f < features; f++) {
-      const on = Math.floor(f / 8) === c;
-      pixels[n * features + f] = Math.min(255, Math.floor((on ? 160 : 20) + rng.next() * 80));
-    }
-  }
-  return {
-    name: 'toy',
-    count,
-    features,
-    height: features / 8,
-    width: 8,
-    channels: 1,
-    classes: 4,
-    classNames: ['a', 'b', 'c', 'd'],
-    pixels,
-    labels,
-    mean: [0.3],
-    std: [0.3],
-  };
-}
 
 async function run(query: string, backend = new CpuBackend()) {
   const { config, rejected } = decode(query);
@@ -168,9 +137,8 @@ describe('Trainer on the CPU backend', () => {
     const trainer = new Trainer(backend, config, toyData(300, 1), toyData(200, 2), {
       maskUpdate: (u) => expect(u.globalStep % 5).toBe(0),
     });
-    const gradientIds = new Set(
-      (trainer['params'] as { dw: { id: number } }[]).map((p) => p.dw.id),
-    );
+    const store = trainer['store'];
+    const gradientIds = new Set(store.params.map((p) => store.denseGradient(p)!.id));
     const read = backend.read.bind(backend);
     const gradientReads: number[] = [];
     backend.read = (t) => {
@@ -210,42 +178,6 @@ describe('Trainer on the CPU backend', () => {
     expect(epochs[0].trainAcc).toBeGreaterThanOrEqual(0);
   });
 });
-
-/** Colour images whose class is the brightest channel in one quadrant. */
-function toyImages(count: number, seed: number, side: number, channels: number): ImageDataset {
-  const rng = new Rng(seed);
-  const features = side * side * channels;
-  const pixels = new Uint8Array(count * features);
-  const labels = new Uint8Array(count);
-  for (let n = 0; n < count; n++) {
-    const c = rng.int(4);
-    labels[n] = c;
-    for (let y = 0; y < side; y++)
-      for (let x = 0; x < side; x++) {
-        const quadrant = (y < side / 2 ? 0 : 2) + (x < side / 2 ? 0 : 1);
-        for (let ch = 0; ch < channels; ch++) {
-          const on = quadrant === c && ch === c % channels;
-          pixels[n * features + (y * side + x) * channels + ch] = Math.floor(
-            (on ? 150 : 30) + rng.next() * 100,
-          );
-        }
-      }
-  }
-  return {
-    name: 'toy-images',
-    count,
-    features,
-    height: side,
-    width: side,
-    channels,
-    classes: 4,
-    classNames: ['a', 'b', 'c', 'd'],
-    pixels,
-    labels,
-    mean: new Array<number>(channels).fill(0.4),
-    std: new Array<number>(channels).fill(0.3),
-  };
-}
 
 describe('Trainer with convolutional models (CPU backend)', () => {
   it.each([

@@ -1,4 +1,4 @@
-import type { TrainingConfig as ExperimentConfig } from '../config/training';
+import type { TrainingConfig } from '../config/training';
 import type { InitMode } from './init';
 import type { GrowthMode, PruneMode, RedistMode } from './update';
 
@@ -6,7 +6,7 @@ export type Schedule = 'cosine' | 'linear' | 'constant';
 
 /** Everything the trainer needs to know about how the masks evolve. */
 export interface SparseSettings {
-  method: ExperimentConfig['method'];
+  method: TrainingConfig['method'];
   /** Effective density: 1 for the dense method. */
   density: number;
   /** Masks change during training (false for static and dense). */
@@ -31,7 +31,7 @@ type Knobs = Omit<SparseSettings, 'method' | 'density' | 'dynamic' | 'block'>;
  * RigL (Evci et al.: magnitude prune, gradient regrowth every 100 steps until 75% of training,
  * ERK init). Static and dense never update.
  */
-export const METHOD_DEFAULTS: Record<ExperimentConfig['method'], Knobs> = {
+export const METHOD_DEFAULTS: Record<TrainingConfig['method'], Knobs> = {
   snfs: {
     prune: 'magnitude',
     growth: 'momentum',
@@ -82,7 +82,7 @@ export const METHOD_DEFAULTS: Record<ExperimentConfig['method'], Knobs> = {
 const pick = <T>(value: T | 'auto', fallback: T): T => (value === 'auto' ? fallback : value);
 
 /** The method's defaults with every knob the URL set explicitly taking precedence. */
-export function resolveSparsity(config: ExperimentConfig): SparseSettings {
+export function resolveSparsity(config: TrainingConfig): SparseSettings {
   const d = METHOD_DEFAULTS[config.method];
   const density = config.method === 'dense' ? 1 : config.density;
   const frozen = config.method === 'static' || config.method === 'dense' || density >= 1;

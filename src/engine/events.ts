@@ -1,0 +1,97 @@
+import type { LayerUpdateReport } from '../sparse/momentum';
+import type { LayerKernel } from './kernelPolicy';
+
+/**
+ * What a Trainer reports while it runs: the worker forwards these to the UI, the tests and the
+ * benchmarks read them. Plain data, so they cross the worker boundary as they are.
+ */
+
+/** Per-layer state reported at the end of each epoch. */
+export interface LayerSnapshot {
+  name: string;
+  size: number;
+  active: number;
+  density: number;
+  meanMomentum: number;
+  momentumShare: number;
+  /** Conv layers: output channels whose filter has no active weight (skippable); else null. */
+  emptyChannels: number | null;
+  /** Which matmul kernels the layer runs on: dense, csr, or block16 etc. (see `kernelChoice`). */
+  kernel: LayerKernel;
+}
+
+export interface EpochMetrics {
+  epoch: number;
+  testAcc: number;
+  testLoss: number;
+  trainAcc: number;
+  trainLoss: number;
+  /** Total density over all weight matrices (biases are always dense and not counted). */
+  density: number;
+  layers: LayerSnapshot[];
+  /** Per weight layer after the first: fraction of zeros in its input (last training batch). */
+  inputZeros: { name: string; zeros: number }[];
+  /** Prune rate of the last mask update during this epoch; null when none ran. */
+  pruneRate: number | null;
+  seconds: number;
+  samplesPerSec: number;
+}
+
+export interface StepProgress {
+  epoch: number;
+  step: number;
+  stepsPerEpoch: number;
+  globalStep: number;
+  totalSteps: number;
+  /** Mean train loss over the steps since the previous progress event. */
+  trainLoss: number;
+  samplesPerSec: number;
+}
+
+/** Mask element states for the mask views. */
+export const MASK_ABSENT = 0;
+export const MASK_ACTIVE = 1;
+export const MASK_PRUNED = 2;
+export const MASK_REGROWN = 3;
+
+/**
+ * Each layer's mask as a [rows][cols] grid of states (absent, active, pruned by the last update,
+ * regrown by it); conv layers are [out channels][k·k·in channels].
+ */
+export interface MaskView {
+  globalStep: number;
+  layers: {
+    name: string;
+    rows: number;
+    cols: number;
+    kernel: number;
+    inChannels: number;
+    state: Uint8Array;
+  }[];
+}
+
+export interface MaskUpdateEvent {
+  epoch: number;
+  globalStep: number;
+  pruneRate: number;
+  layers: (LayerUpdateReport & { emptyChannels: number | null })[];
+}
+
+export interface TrainerEvents {
+  progress?(p: StepProgress): void;
+  epoch?(m: EpochMetrics): void;
+  maskUpdate?(u: MaskUpdateEvent): void;
+  /** Every layer's mask after an update, with what the update pruned and regrew. */
+  masks?(m: MaskView): void;
+}
+
+/** Raised when the loss stops being a finite number; the message tells a person what to try. */
+export class DivergedError extends Error {
+  constructor(step: number, epoch: number, lr: number) {
+    super(
+      `Training diverged: the loss became NaN or infinite by step ${step} (epoch ${epoch}). ` +
+        `Try a smaller learning rate than lr=${lr}.`,
+    );
+    this.name = 'DivergedError';
+  }
+}

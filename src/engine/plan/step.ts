@@ -1,0 +1,130 @@
+import type { ImageDataset } from '../../data/dataset';
+import { size, type BatchNormSpec, type LayerSpec } from '../model';
+import { builderOf, StepBuilder, type WeightLayer } from './layers';
+import { optimizerOps, type Hyper } from './optimizer';
+import { accumName, CURSOR, dataName } from './state';
+import type { StepPlan } from './types';
+
+/** What a step is planned from: the model, each weight layer's storage, data and SGD. */
+export interface StepModel {
+  layers: LayerSpec[];
+  /** The weight layers in model order. */
+  weights: WeightLayer[];
+  train: ImageDataset;
+  test: ImageDataset;
+  augment: boolean;
+  hyper: Hyper;
+}
+
+/**
+ * The ops of one step on `batch` samples: gather the batch, the forward pass, the loss and
+ * metric sums, and for training the backward pass and the parameter updates. `denseGrad` adds
+ * the dense weight gradient of sparse layers (gradient growth, at its update steps).
+ */
+export function planStep(
+  m: StepModel,
+  batch: number,
+  training: boolean,
+  denseGrad = false,
+): StepPlan {
+  const b = new StepBuilder(
+    batch,
+    training,
+    denseGrad,
+    new Map(m.weights.map((w) => [w.spec.name, w])),
+  );
+  const split = training ? 'train' : 'test';
+  const ds = training ? m.train : m.test;
+  const acts = [b.tensor('input', 'f32', batch * ds.features, 'input')];
+  const widths = [ds.features];
+  const labels = b.tensor('labels', 'u32', batch, 'input');
+  b.op('gatherBatch', {
+    data: dataName(split, 'images'),
+    labels: dataName(split, 'labels'),
+    order: dataName(split, 'order'),
+    cursor: CURSOR,
+    aug: training && m.augment ? dataName('train', 'aug') : null,
+    x: acts[0],
+    y: labels,
+    batch,
+    height: ds.height,
+    width: ds.width,
+    channels: ds.channels,
+    mean: ds.mean,
+    std: ds.std,
+  });
+  for (const layer of m.layers) {
+    const { y, width } = builderOf(layer).forward(
+      b,
+      layer,
+      acts[acts.length - 1],
+      widths[widths.length - 1],
+    );
+    acts.push(y);
+    widths.push(width);
+  }
+  const last = acts.length - 1;
+  const loss = b.tensor('loss', 'f32', batch, 'scratch');
+  // Gradients of each activation: the input needs none (its slot is never written), a flatten
+  // shares its gradient with its output, and evaluation needs only the logits' gradient.
+  const grads: string[] = new Array<string>(acts.length);
+  for (let i = last; i >= 0; i--) {
+    if (i === 0) grads[i] = acts[0];
+    else if (i < m.layers.length && m.layers[i].kind === 'flatten') grads[i] = grads[i + 1];
+    else if (training || i === last)
+      grads[i] = b.tensor(
+        `${m.layers[i - 1].name}.dy`,
+        'f32',
+        batch * widths[i],
+        'activation gradient',
+      );
+    else grads[i] = acts[0];
+  }
+  const classes = ds.classes;
+  b.op('softmaxXent', { logits: acts[last], labels, loss, dlogits: grads[last], batch, classes });
+  const accum = accumName(training);
+  b.op('batchMetrics', { logits: acts[last], labels, loss, accum, batch, classes });
+  if (training) {
+    for (let i = m.layers.length - 1; i >= 0; i--) {
+      const layer = m.layers[i];
+      builderOf(layer).backward(b, layer, {
+        x: acts[i],
+        width: widths[i],
+        y: acts[i + 1],
+        dy: grads[i + 1],
+        dx: grads[i],
+        first: i === 0,
+      });
+    }
+    const norms = m.layers.filter((l): l is BatchNormSpec => l.kind === 'batchnorm');
+    optimizerOps(b, m.weights, norms, m.hyper);
+  }
+  const inputs = m.layers.flatMap((l, i) =>
+    (l.kind === 'linear' || l.kind === 'conv') && i > 0 ? [{ name: l.name, tensor: acts[i] }] : [],
+  );
+  return { batch, training, tensors: b.tensors, ops: b.ops, inputs };
+}
+
+/**
+ * Samples per evaluation batch: up to 1000, fewer when a layer's per-sample buffers are
+ * large (a conv layer's unfolded patches), so no buffer grows past ~32 MB.
+ */
+export function evalBatchSize(layers: LayerSpec[], inputFeatures: number): number {
+  let perSample = inputFeatures;
+  for (const l of layers) {
+    if (l.kind === 'conv') {
+      const patches = l.outShape.height * l.outShape.width * l.inFeatures;
+      perSample = Math.max(perSample, size(l.outShape), patches);
+    }
+    if (l.kind === 'linear') perSample = Math.max(perSample, l.outFeatures);
+  }
+  const fit = Math.floor((32 * 2 ** 20) / 4 / perSample);
+  return Math.max(1, Math.min(1000, fit >= 100 ? fit - (fit % 50) : fit));
+}
+
+/** The batch sizes steps over `count` samples take: full batches, then any remainder. */
+export function batchSizes(count: number, batch: number): number[] {
+  const full = Math.min(batch, count);
+  const rest = count % batch;
+  return rest > 0 && rest !== full ? [full, rest] : [full];
+}

@@ -1,0 +1,14 @@
+import type { Backend, KernelArgs } from './backend';
+import type { MaterializedStep } from './plan';
+
+/**
+ * Autotunes a training step's matmuls on the backend (where it can): each shape's variants are
+ * timed once and the fastest kept for every later op of that shape, so the step is then
+ * rebuilt to pick the winners up. Returns whether anything was tuned.
+ */
+export async function tuneStep(be: Backend, step: MaterializedStep): Promise<boolean> {
+  if (!be.tune || step.tunable.length === 0) return false;
+  for (const { kernel, args } of step.tunable)
+    await be.tune(kernel, args as KernelArgs[typeof kernel]);
+  return true;
+}
