@@ -3,7 +3,13 @@ import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
-const pureFolders = ['src/engine/**', 'src/sparse/**', 'src/data/**', 'src/url/**'];
+const pureFolders = [
+  'src/engine/**',
+  'src/sparse/**',
+  'src/data/**',
+  'src/url/**',
+  'src/config/**',
+];
 
 /** Module boundaries (as excalidraw does): the pure core knows nothing of React, the DOM or the GPU. */
 const noUi = [

@@ -33,7 +33,7 @@ test('trains on real MNIST with WebGPU and the charts update with real values', 
   await expect(page.getByTestId('layer-kernels')).toContainText('fc1 sparse (CSR)');
   await expect(page.getByTestId('layer-kernels')).toContainText('fc3 dense');
 
-  expect(await lineCount(page, 'chart-accuracy')).toBe(2);
+  expect(await lineCount(page, 'chart-accuracy')).toBe(3); // test, train, test on the sample
   expect(await lineCount(page, 'chart-loss')).toBe(3);
   expect(await lineCount(page, 'chart-density')).toBe(4); // fc1, fc2, fc3, total
   expect(await lineCount(page, 'chart-momentum')).toBe(3); // one regrowth share per layer
@@ -105,7 +105,7 @@ test('pause stops training and resume finishes it', async ({ page }) => {
   await expect(page.getByTestId('status')).toHaveText('done');
   await page.getByTestId('reset').click();
   await expect(page.getByTestId('status')).toHaveText('idle');
-  await expect(page.getByTestId('chart-accuracy')).toContainText('Appears after the first epoch.');
+  await expect(page.getByTestId('chart-accuracy')).toContainText('Appears after the first steps.');
 });
 
 test('invalid URL parameters keep their defaults and the page says which and why', async ({

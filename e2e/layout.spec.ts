@@ -92,3 +92,28 @@ test('the network drawing counts what the store holds: active per layer, and eac
     page.getByRole('img', { name: /The network: input, 784 pixels → fc1, 60 units/ }),
   ).toBeVisible();
 });
+
+test('Step trains one mini-batch; a test accuracy on a sample appears within the first 100 steps', async ({
+  page,
+}) => {
+  await page.goto('/?train=20000&epochs=1&hidden=100');
+  await page.getByTestId('step-batch').click();
+  await expect(page.getByTestId('status')).toHaveText('paused');
+  await expect(page.getByTestId('run-progress')).toContainText('step 1 of 200');
+  await page.getByTestId('step-batch').click();
+  await expect(page.getByTestId('run-progress')).toContainText('step 2 of 200');
+  await page.getByTestId('resume').click();
+  const sample = page.getByTestId('bar-test-acc');
+  await expect(sample).toBeVisible();
+  await expect(page.getByTestId('run-progress')).toContainText('(sample)');
+  const step = Number(
+    /step (\d+) of 200/.exec((await page.getByTestId('run-progress').textContent())!)![1],
+  );
+  expect(step).toBeLessThanOrEqual(100);
+  expect(Number((await sample.textContent())!.replace('%', ''))).toBeGreaterThan(10);
+  // The accuracy chart draws the sample's curve (dashed) before any epoch ends.
+  await expect(page.getByTestId('chart-accuracy').locator('.recharts-line-curve')).not.toHaveCount(
+    0,
+  );
+  await expect(page.getByTestId('last-epoch')).toHaveCount(0);
+});

@@ -79,7 +79,9 @@ test('step by epoch and by mask update, space bar play/pause, restart notice', a
   await expect(page.getByTestId('mask-update')).toContainText('Update 2 at step 20 (epoch 2)');
   await expect(page.getByTestId('last-epoch')).toContainText('After epoch 2');
 
-  // A setting changed mid-run applies to the next run, and the page says so.
+  // A setting changed mid-run applies to the next run, and the page says so. (Start folded
+  // the settings away; a person opens them again.)
+  await page.getByTestId('controls-panel').locator('summary').click();
   const lr = page.getByTestId('control-lr');
   await lr.fill('0.05');
   await lr.press('Enter');

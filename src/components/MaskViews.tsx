@@ -4,13 +4,27 @@ import { selectMasks, selectRunConfig, useStore } from '../state';
 
 type Layer = MaskView['layers'][number];
 
-/** absent, active, pruned at the last update, regrown at it (RGB). */
+/**
+ * absent, active, pruned at the last update, regrown at it, pruned and regrown in the same
+ * place (shown as regrown) (RGB).
+ */
 const PALETTE: [number, number, number][] = [
   [243, 244, 246],
   [55, 65, 81],
   [220, 38, 38],
   [22, 163, 74],
+  [22, 163, 74],
 ];
+/** Between the per-unit tiles, so 300 receptive fields read as 300 pictures, not noise. */
+const GAP: [number, number, number] = [156, 163, 175];
+
+/** Writes one RGBA pixel without allocating (a mask has up to millions of them). */
+function put(data: Uint8ClampedArray, at: number, [r, g, b]: readonly number[]): void {
+  data[at] = r;
+  data[at + 1] = g;
+  data[at + 2] = b;
+  data[at + 3] = 255;
+}
 
 function useCanvas(draw: (ctx: CanvasRenderingContext2D) => void, deps: unknown[]) {
   const ref = useRef<HTMLCanvasElement>(null);
@@ -27,10 +41,7 @@ function Heatmap({ layer }: { layer: Layer }) {
   const ref = useCanvas(
     (ctx) => {
       const img = ctx.createImageData(layer.cols, layer.rows);
-      for (let i = 0; i < layer.state.length; i++) {
-        const [r, g, b] = PALETTE[layer.state[i]];
-        img.data.set([r, g, b, 255], i * 4);
-      }
+      for (let i = 0; i < layer.state.length; i++) put(img.data, i * 4, PALETTE[layer.state[i]]);
       ctx.putImageData(img, 0, 0);
     },
     [layer],
@@ -56,13 +67,14 @@ function Heatmap({ layer }: { layer: Layer }) {
  */
 function Tiles({ layer, side, depth }: { layer: Layer; side: number; depth: number }) {
   const per = Math.ceil(Math.sqrt(layer.rows * 1.5));
-  const cell = side + 1;
+  const gap = side >= 10 ? 3 : 1;
+  const cell = side + gap;
   const width = per * cell;
   const height = Math.ceil(layer.rows / per) * cell;
   const ref = useCanvas(
     (ctx) => {
       const img = ctx.createImageData(width, height);
-      img.data.fill(255);
+      for (let i = 0; i < width * height; i++) put(img.data, i * 4, GAP);
       for (let u = 0; u < layer.rows; u++) {
         const ox = (u % per) * cell;
         const oy = Math.floor(u / per) * cell;
@@ -72,11 +84,12 @@ function Tiles({ layer, side, depth }: { layer: Layer; side: number; depth: numb
           let changed = 0;
           for (let c = 0; c < depth; c++) {
             const s = layer.state[u * layer.cols + p * depth + c];
-            if (s === 1 || s === 3) active++;
-            if (s === 2 || s === 3) changed = s;
+            if (s === 1 || s >= 3) active++;
+            if (s === 2) changed ||= 2;
+            if (s >= 3) changed = 3;
           }
           if (active > 0) any = true;
-          const [r, g, b] =
+          const color =
             changed && active === 0
               ? PALETTE[2]
               : changed === 3
@@ -84,12 +97,12 @@ function Tiles({ layer, side, depth }: { layer: Layer; side: number; depth: numb
                 : active > 0
                   ? PALETTE[1].map((v) => 255 - (255 - v) * (active / depth))
                   : PALETTE[0];
-          img.data.set([r, g, b, 255], ((oy + Math.floor(p / side)) * width + ox + (p % side)) * 4);
+          put(img.data, ((oy + Math.floor(p / side)) * width + ox + (p % side)) * 4, color);
         }
         if (!any && side > 1) {
           for (let k = 0; k < side; k++) {
-            img.data.set([220, 38, 38, 255], (oy * width + ox + k) * 4);
-            img.data.set([220, 38, 38, 255], ((oy + side - 1) * width + ox + k) * 4);
+            put(img.data, (oy * width + ox + k) * 4, PALETTE[2]);
+            put(img.data, ((oy + side - 1) * width + ox + k) * 4, PALETTE[2]);
           }
         }
       }
@@ -116,9 +129,9 @@ function counts(layer: Layer): [number, number, number] {
   let pruned = 0;
   let regrown = 0;
   for (const s of layer.state) {
-    if (s === 1 || s === 3) active++;
-    if (s === 2) pruned++;
-    if (s === 3) regrown++;
+    if (s === 1 || s >= 3) active++;
+    if (s === 2 || s === 4) pruned++;
+    if (s >= 3) regrown++;
   }
   return [active, pruned, regrown];
 }

@@ -61,6 +61,14 @@ function Buttons() {
         </button>
       )}
       <button
+        onClick={() => stepRun('batch')}
+        disabled={!canStep}
+        data-testid="step-batch"
+        title="Train one mini-batch, then pause"
+      >
+        Step
+      </button>
+      <button
         onClick={() => stepRun('epoch')}
         disabled={!canStep}
         data-testid="step-epoch"
@@ -132,8 +140,9 @@ function Figures() {
         Epoch <strong>{f.epoch}</strong> of {f.epochs}, step {f.step} of {f.stepsPerEpoch}
       </span>
       {f.testAcc !== null && (
-        <span className="figure">
+        <span className="figure" title={f.testAccNote}>
           test accuracy <strong data-testid="bar-test-acc">{(f.testAcc * 100).toFixed(2)}%</strong>
+          {f.testAccOnSample && <small> (sample)</small>}
         </span>
       )}
       <span className="figure">

@@ -14,6 +14,7 @@ import {
   selectMaskUpdates,
   selectProgress,
   selectSteps,
+  selectSubsetEvals,
   useStore,
 } from '../state';
 
@@ -59,29 +60,36 @@ export function Empty({ text }: { text: string }) {
 /** Test accuracy per epoch (and train accuracy), from the worker's epoch events. */
 export function AccuracyChart() {
   const epochs = useStore(selectEpochs);
-  const data = epochs.map((e) => ({
-    epoch: e.epoch,
+  const samples = useStore(selectSubsetEvals);
+  const progress = useStore(selectProgress);
+  const perEpoch = progress?.stepsPerEpoch ?? 1;
+  const epochData = epochs.map((e) => ({
+    x: e.epoch,
     test: e.testAcc * 100,
     train: e.trainAcc * 100,
   }));
-  const accTicks = percentTicks(Math.min(...data.flatMap((d) => [d.test, d.train])));
+  const sampleData = samples.map((e) => ({ x: e.globalStep / perEpoch, sample: e.acc * 100 }));
+  const images = samples[0]?.images ?? 0;
+  const accTicks = percentTicks(
+    Math.min(...epochData.flatMap((d) => [d.test, d.train]), ...sampleData.map((d) => d.sample)),
+  );
   return (
     <Panel
       title="Accuracy"
-      caption="Test and train accuracy (%) after each epoch."
+      caption={`Test and train accuracy (%) after each epoch; dashed: test accuracy on a fixed sample of ${images > 0 ? images.toLocaleString('en-US') : 'about 1,000'} test images every few steps.`}
       testId="chart-accuracy"
     >
-      {data.length === 0 ? (
-        <Empty text="Appears after the first epoch." />
+      {epochData.length === 0 && sampleData.length === 0 ? (
+        <Empty text="Appears after the first steps." />
       ) : (
         <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+          <LineChart margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" />
             <XAxis
-              dataKey="epoch"
+              dataKey="x"
               type="number"
-              domain={[1, 'dataMax']}
-              ticks={data.map((d) => d.epoch)}
+              domain={[0, 'dataMax']}
+              tickFormatter={(v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))}
               label={EPOCH_LABEL}
             />
             <YAxis
@@ -90,9 +98,22 @@ export function AccuracyChart() {
               tickFormatter={(v: number) => v.toFixed(0)}
               width={48}
             />
-            <Tooltip formatter={(v) => `${Number(v).toFixed(2)}%`} />
+            <Tooltip
+              formatter={(v) => `${Number(v).toFixed(2)}%`}
+              labelFormatter={(v) => `epoch ${Number(v).toFixed(2)}`}
+            />
             <Legend />
             <Line
+              data={sampleData}
+              dataKey="sample"
+              name="test (sample)"
+              stroke={color(0)}
+              strokeDasharray="5 4"
+              dot={false}
+              isAnimationActive={false}
+            />
+            <Line
+              data={epochData}
               dataKey="test"
               name="test accuracy"
               stroke={color(0)}
@@ -100,6 +121,7 @@ export function AccuracyChart() {
               isAnimationActive={false}
             />
             <Line
+              data={epochData}
               dataKey="train"
               name="train accuracy"
               stroke={color(1)}

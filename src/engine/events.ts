@@ -37,7 +37,17 @@ export interface EpochMetrics {
   samplesPerSec: number;
 }
 
+/** Test accuracy on the fixed sample of test images, every few steps (see `evaluateSubset`). */
+export interface SubsetEval {
+  globalStep: number;
+  /** How many test images the sample holds (about 1,000). */
+  images: number;
+  acc: number;
+  loss: number;
+}
+
 export interface StepProgress {
+  /** The epoch this step belongs to, counted from 1 as everywhere else. */
   epoch: number;
   step: number;
   stepsPerEpoch: number;
@@ -53,6 +63,8 @@ export const MASK_ABSENT = 0;
 export const MASK_ACTIVE = 1;
 export const MASK_PRUNED = 2;
 export const MASK_REGROWN = 3;
+/** Pruned by the last update and regrown in the same place (counted as both). */
+export const MASK_REPLACED = 4;
 
 /**
  * Each layer's mask as a [rows][cols] grid of states (absent, active, pruned by the last update,
@@ -79,6 +91,7 @@ export interface MaskUpdateEvent {
 
 export interface TrainerEvents {
   progress?(p: StepProgress): void;
+  subsetEval?(e: SubsetEval): void;
   epoch?(m: EpochMetrics): void;
   maskUpdate?(u: MaskUpdateEvent): void;
   /** Every layer's mask after an update, with what the update pruned and regrew. */

@@ -97,7 +97,7 @@ export function estimateMemory(
   const weights = initialLayout(layers, sparsity, config).map((l) => ({
     spec: l.spec,
     grid: l.grid,
-    storage: storageFor(l.kernel, l.grid, l.nnzBlocks, sparsity.growth, null),
+    storage: storageFor(l.kernel, l.grid, l.nnzBlocks, sparsity, null),
   }));
   add(stateTensors(layers, weights, train, test, config.augment));
   const model: StepModel = {

@@ -118,17 +118,19 @@ export function storageFor(
   kernel: LayerKernel,
   grid: BlockGrid,
   nnzBlocks: number | null,
-  growth: SparseSettings['growth'],
+  sparsity: Pick<SparseSettings, 'growth' | 'dynamic'>,
   prev: LayerStorage | null,
 ): LayerStorage {
+  // Only a mask that changes ever reads the momentum or gradient of a missing weight.
+  const { growth, dynamic } = sparsity;
   if (kernel === 'dense')
     return prev?.kind === 'dense' ? prev : { kind: 'dense', masked: nnzBlocks !== null };
   if (prev?.kind === 'sparse' && prev.capacity >= nnzBlocks!) return prev;
   return {
     kind: 'sparse',
     capacity: sparseCapacity(nnzBlocks!, grid.units),
-    denseState: growth === 'momentum',
-    denseGrad: growth === 'gradient',
+    denseState: dynamic && growth === 'momentum',
+    denseGrad: dynamic && growth === 'gradient',
   };
 }
 
@@ -214,7 +216,7 @@ export class ParamStore {
     const kernel = layerKernel(this.kernels, spec, grid, active);
     const format = kernel === 'dense' ? null : buildSparseFormat(unitMask!, grid);
     const tiles = unitMask ? (format?.nnzBlocks ?? unitMask.reduce((n, m) => n + m, 0)) : null;
-    return { storage: storageFor(kernel, grid, tiles, this.sparsity.growth, prev), format };
+    return { storage: storageFor(kernel, grid, tiles, this.sparsity, prev), format };
   }
 
   /** Allocates the tensors of a layer's storage. */

@@ -1,8 +1,11 @@
 import { packBytes, type ImageDataset } from '../data/dataset';
 import { ACCUM_LENGTH, type Backend, type Tensor } from './backend';
 import { packAug } from './augment';
-import { accumName, allocate, CURSOR, dataName, dataTensors } from './plan';
-import type { Rng } from './rng';
+import { accumName, allocate, CURSOR, dataName, dataTensors, subsetSize } from './plan';
+import { Rng } from './rng';
+
+/** The quick evaluation's sample is drawn from its own stream, never the run's. */
+const SUBSET_SEED = 1000;
 
 /**
  * A run's datasets on the device (uploaded once), the batch cursor and the metric sums, by
@@ -14,7 +17,7 @@ export class RunData {
   constructor(
     private readonly dev: Backend,
     private readonly train: ImageDataset,
-    test: ImageDataset,
+    private readonly test: ImageDataset,
     private readonly augment: boolean,
   ) {
     this.tensors = allocate(dev, dataTensors(train, test, augment));
@@ -28,6 +31,26 @@ export class RunData {
     const identity = new Uint32Array(test.count);
     for (let i = 0; i < identity.length; i++) identity[i] = i;
     dev.write(this.get(dataName('test', 'order')), identity);
+  }
+
+  private subset: Uint32Array | null = null;
+
+  /**
+   * Puts the quick evaluation's sample first in the test order and returns its size: about
+   * 1,000 test images drawn once from their own seeded stream (never the run's), in whole
+   * evaluation batches so it reuses the full evaluation's steps and buffers.
+   */
+  startSubset(evalBatch: number): number {
+    const count = this.test.count;
+    this.subset ??= new Rng(SUBSET_SEED).sample(count, subsetSize(count, evalBatch));
+    this.dev.write(this.get(dataName('test', 'order')), this.subset);
+    return this.subset.length;
+  }
+
+  /** The identity order again, so the full evaluation sums in the same order as always. */
+  endSubset(): void {
+    const prefix = Uint32Array.from({ length: this.subset?.length ?? 0 }, (_, i) => i);
+    this.dev.write(this.get(dataName('test', 'order')), prefix);
   }
 
   get(name: string): Tensor {

@@ -27,6 +27,36 @@ async function run(query: string, backend = new CpuBackend()) {
 }
 
 describe('Trainer on the CPU backend', () => {
+  it('the quick test-sample accuracy changes nothing in training and agrees with the full test', async () => {
+    const { config } = decode('hidden=16,8&density=0.25&epochs=2&batch=20&lr=0.05&seed=4');
+    const runWith = async (subsetEvery: number) => {
+      const epochs: EpochMetrics[] = [];
+      const samples: { globalStep: number; acc: number; images: number }[] = [];
+      const trainer = new Trainer(
+        new CpuBackend(),
+        config,
+        toyData(300, 1),
+        toyData(200, 2),
+        { epoch: (m) => epochs.push(m), subsetEval: (e) => samples.push(e) },
+        { subsetEvery },
+      );
+      while (!trainer.finished) await trainer.step();
+      const timeless = epochs.map(({ seconds: _s, samplesPerSec: _r, ...rest }) => rest);
+      return { timeless, samples, trainer };
+    };
+    const plain = await runWith(0);
+    const sampled = await runWith(4);
+    expect(plain.samples).toEqual([]);
+    expect(sampled.samples.map((e) => e.globalStep)).toEqual([4, 8, 10, 12, 16, 20, 24, 28]);
+    expect(sampled.timeless).toEqual(plain.timeless);
+    // 200 test images are fewer than an evaluation batch: the sample is the whole test set,
+    // in another order, so the same count of right answers.
+    expect(sampled.samples[0].images).toBe(200);
+    const last = await sampled.trainer.evaluateSubset();
+    const full = await sampled.trainer.evaluate();
+    expect(last.acc).toBe(full.acc);
+  });
+
   it('learns, keeps masked weights at zero and the total density exact', async () => {
     const { trainer, epochs, updates } = await run(
       'hidden=16,8&density=0.25&epochs=4&batch=20&lr=0.05',

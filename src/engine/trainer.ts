@@ -6,21 +6,20 @@ import { maskUpdate, type UpdateLayer } from '../sparse/update';
 import type { TrainingConfig } from '../config/training';
 import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
 import { captureParams, restoreParams, type Checkpoint } from './checkpoint';
-import { DivergedError, type EpochMetrics, type MaskView, type TrainerEvents } from './events';
+import {
+  DivergedError,
+  type EpochMetrics,
+  type MaskView,
+  type SubsetEval,
+  type TrainerEvents,
+} from './events';
 import { buildModel, type LayerSpec } from './model';
 import { ParamStore, type Param } from './params';
-import {
-  evalBatchSize,
-  hyperOf,
-  materialize,
-  planStep,
-  type MaterializedStep,
-  type StepModel,
-} from './plan';
+import { evalBatchSize, hyperOf } from './plan';
 import { Rng } from './rng';
 import { RunData } from './runData';
 import { tracking } from './tracking';
-import { tuneStep } from './tuning';
+import { StepCache, type Step } from './stepCache';
 import { elementMasks, epochLayers, layerSummary, maskView, updateReport } from './views';
 
 export type { Checkpoint } from './checkpoint';
@@ -34,13 +33,15 @@ export interface TrainerOptions {
   keepCheckpoints?: boolean;
   /** Start from a checkpoint instead of a fresh initialisation. */
   resume?: Checkpoint;
+  /**
+   * Evaluate the fixed sample of test images at step 10 and then every this many steps (the
+   * page's early accuracy curve); 0 or absent: never (tests, benchmarks, the CLI).
+   */
+  subsetEvery?: number;
 }
 
 /** How often (in steps) the running train loss is read back from the device. */
 export const READ_EVERY = 25;
-
-/** A step made real, and whether its matmuls were autotuned already. */
-type Step = MaterializedStep & { tuned: boolean };
 
 /**
  * Trains one experiment on any Backend. It owns the step loop, evaluation and the
@@ -62,11 +63,11 @@ export class Trainer {
   /** The backend, counting what this trainer allocates (see `release`). */
   private readonly dev: Backend;
   private readonly keepCheckpoints: boolean;
+  private readonly subsetEvery: number;
   private readonly store: ParamStore;
   private readonly data: RunData;
   private readonly evalBatch: number;
-  /** Materialized steps by training/evaluation, batch size and dense-gradient need. */
-  private readonly steps = new Map<string, Step>();
+  private readonly steps: StepCache;
   private lastStep: Step | null = null;
   /** Prune rate of the last mask update this epoch. */
   private lastRate: number | null = null;
@@ -85,6 +86,7 @@ export class Trainer {
     this.dev = tracking(backend, this.allocated);
     this.rng = new Rng(config.seed);
     this.keepCheckpoints = options.keepCheckpoints ?? false;
+    this.subsetEvery = options.subsetEvery ?? 0;
     this.sparsity = resolveSparsity(config);
     this.layers = buildModel(
       config.model,
@@ -97,6 +99,17 @@ export class Trainer {
     this.totalSteps = this.stepsPerEpoch * config.epochs;
     this.data = new RunData(this.dev, train, test, config.augment);
     this.store = new ParamStore(this.dev, this.layers, this.sparsity, config.kernels, this.rng);
+    this.steps = new StepCache(this.dev, () => ({
+      model: {
+        layers: this.layers,
+        weights: this.store.params,
+        train,
+        test,
+        augment: config.augment,
+        hyper: hyperOf(config),
+      },
+      bound: new Map([...this.data.tensors, ...this.store.tensors]),
+    }));
     if (options.resume) this.restore(options.resume);
   }
 
@@ -140,48 +153,10 @@ export class Trainer {
     return this.store.layerKernels();
   }
 
-  /** The step for this batch, planned and materialized once (until parameter buffers change). */
-  private stepFor(batch: number, training: boolean, denseGrad = false): Step {
-    const key = `${training}:${batch}:${denseGrad}`;
-    const cached = this.steps.get(key);
-    if (cached) return cached;
-    const model: StepModel = {
-      layers: this.layers,
-      weights: this.store.params,
-      train: this.train,
-      test: this.test,
-      augment: this.config.augment,
-      hyper: hyperOf(this.config),
-    };
-    const plan = planStep(model, batch, training, denseGrad);
-    const bound = new Map([...this.data.tensors, ...this.store.tensors]);
-    const step = { ...materialize(plan, this.dev, bound), tuned: !training };
-    this.steps.set(key, step);
-    return step;
-  }
-
-  /** Frees every materialized step (ops and the tensors they own); they are rebuilt on demand. */
+  /** Drops the materialized steps: parameter buffers changed, so they are rebuilt. */
   private dropSteps(): void {
-    for (const s of this.steps.values()) this.dev.release([...s.ops, ...s.owned]);
-    this.steps.clear();
+    this.steps.drop();
     this.lastStep = null;
-  }
-
-  /**
-   * The training step, its matmuls autotuned on first use: the tuners run once, then every
-   * step is rebuilt with the winners (later rebuilds find every shape tuned already).
-   */
-  private async tunedStep(batch: number, denseGrad: boolean): Promise<Step> {
-    const step = this.stepFor(batch, true, denseGrad);
-    if (step.tuned) return step;
-    if (!(await tuneStep(this.dev, step))) {
-      step.tuned = true;
-      return step;
-    }
-    this.dropSteps();
-    const tuned = this.stepFor(batch, true, denseGrad);
-    tuned.tuned = true;
-    return tuned;
   }
 
   /**
@@ -206,7 +181,7 @@ export class Trainer {
     const denseGrad =
       this.sparsity.growth === 'gradient' &&
       isUpdateStep(this.sparsity, this.globalStep + 1, this.stepsPerEpoch, this.totalSteps);
-    this.lastStep = await this.tunedStep(batch, denseGrad);
+    this.lastStep = await this.steps.tuned(batch, denseGrad);
     this.dev.run(this.lastStep.ops);
     this.stepInEpoch++;
     this.clock.windowSamples += batch;
@@ -215,6 +190,15 @@ export class Trainer {
       this.stepInEpoch % READ_EVERY === 0 || endOfEpoch ? await this.reportProgress() : null;
     if (endOfEpoch) await this.endEpoch(accum!);
     else if (this.updateDue()) await this.updateMasks(await this.readLayers());
+    const g = this.globalStep;
+    if (this.subsetEvery > 0 && !endOfEpoch && (g === 10 || g % this.subsetEvery === 0))
+      await this.evaluateSubset();
+  }
+
+  /** Reports where the run stands now (a pause, a Step of one batch), unless a step just did. */
+  async reportNow(): Promise<void> {
+    if (this.epochPending || this.stepInEpoch === 0 || this.stepInEpoch % READ_EVERY === 0) return;
+    await this.reportProgress();
   }
 
   /** Reads the running metrics, reports them, and returns them (the epoch sums stay). */
@@ -227,7 +211,7 @@ export class Trainer {
     const now = performance.now();
     const seconds = (now - this.clock.windowStart) / 1000;
     this.events.progress?.({
-      epoch: this.epoch,
+      epoch: this.epoch + 1,
       step: this.stepInEpoch,
       stepsPerEpoch: this.stepsPerEpoch,
       globalStep: this.globalStep,
@@ -251,16 +235,26 @@ export class Trainer {
   }
 
   /** Test-set loss and accuracy with the current weights. */
-  async evaluate(): Promise<{ loss: number; acc: number }> {
+  async evaluate(count = this.test.count): Promise<{ loss: number; acc: number }> {
     const sums = this.data.sums(false);
     this.dev.write(sums, new Float32Array(ACCUM_LENGTH));
-    for (let offset = 0; offset < this.test.count; offset += this.evalBatch) {
-      const batch = Math.min(this.evalBatch, this.test.count - offset);
+    for (let offset = 0; offset < count; offset += this.evalBatch) {
+      const batch = Math.min(this.evalBatch, count - offset);
       this.data.setCursor(offset);
-      this.dev.run(this.stepFor(batch, false).ops);
+      this.dev.run(this.steps.get(batch, false).ops);
     }
     const a = (await this.dev.read(sums)) as Float32Array;
     return { loss: a[0] / a[2], acc: a[1] / a[2] };
+  }
+
+  /** Test accuracy on a fixed sample of test images, so a curve moves before an epoch ends. */
+  async evaluateSubset(): Promise<SubsetEval> {
+    const images = this.data.startSubset(this.evalBatch);
+    const { loss, acc } = await this.evaluate(images);
+    this.data.endSubset();
+    const result = { globalStep: this.globalStep, images, acc, loss };
+    this.events.subsetEval?.(result);
+    return result;
   }
 
   private updateDue(): boolean {
@@ -308,7 +302,8 @@ export class Trainer {
       changed = moved || changed;
     });
     if (changed) this.dropSteps();
-    if (this.events.masks) this.events.masks(this.maskView(before));
+    if (this.events.masks)
+      this.events.masks(maskView(params, this.globalStep, before, update.afterPrune));
     this.lastRate = rate;
     const at = { epoch: this.epoch + 1, globalStep: this.globalStep, pruneRate: rate };
     this.events.maskUpdate?.(updateReport(params, update, at));

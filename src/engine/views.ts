@@ -5,6 +5,7 @@ import {
   MASK_ACTIVE,
   MASK_PRUNED,
   MASK_REGROWN,
+  MASK_REPLACED,
   type LayerSnapshot,
   type MaskUpdateEvent,
   type MaskView,
@@ -50,22 +51,37 @@ export function layerSummary(params: Param[], kernels: { kernel: LayerKernel }[]
   }));
 }
 
-/** The masks now, marking changes against `before` (the masks before an update). */
+/**
+ * The masks now, marking changes against `before` (the masks before an update). With the
+ * unit masks the update kept after pruning (`afterPrune`), a weight pruned and regrown in the
+ * same place is marked as such, so the view's counts equal the update report's.
+ */
 export function maskView(
   params: Param[],
   globalStep: number,
   before: (Uint8Array | null)[] = [],
+  afterPrune: (Uint8Array | null)[] = [],
 ): MaskView {
   return {
     globalStep,
     layers: params.map((p, i) => {
       const now = elementMask(p);
       const prev = before[i] ?? now;
+      const kept = afterPrune[i] ? expandMask(afterPrune[i], p.grid) : null;
       const state = new Uint8Array(sizeOf(p));
       for (let j = 0; j < state.length; j++) {
         const a = now ? now[j] : 1;
         const b = prev ? prev[j] : 1;
-        state[j] = a && b ? MASK_ACTIVE : a ? MASK_REGROWN : b ? MASK_PRUNED : MASK_ABSENT;
+        state[j] =
+          a && b
+            ? kept && !kept[j]
+              ? MASK_REPLACED
+              : MASK_ACTIVE
+            : a
+              ? MASK_REGROWN
+              : b
+                ? MASK_PRUNED
+                : MASK_ABSENT;
       }
       return {
         name: p.spec.name,

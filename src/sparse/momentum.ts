@@ -1,6 +1,6 @@
 /**
- * Sparse momentum (Dettmers & Zettlemoyer), as pure functions over arrays, following
- * `shared/design/sparse-momentum.md`: magnitude prune, momentum redistribution across layers,
+ * Sparse momentum (Dettmers & Zettlemoyer), as pure functions over arrays, as
+ * docs/sparse-momentum.md describes it: magnitude prune, momentum redistribution across layers,
  * momentum regrowth, exact total density.
  */
 

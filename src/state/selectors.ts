@@ -15,6 +15,7 @@ export const selectProgress = (s: AppState) => s.progress;
 export const selectEpochs = (s: AppState) => s.epochs;
 export const selectSteps = (s: AppState) => s.steps;
 export const selectMaskUpdates = (s: AppState) => s.maskUpdates;
+export const selectSubsetEvals = (s: AppState) => s.subsetEvals;
 export const selectInitialLayers = (s: AppState) => s.initialLayers;
 export const selectBatch = (s: AppState) => s.config.batch;
 export const selectAutorun = (s: AppState) => s.config.autorun;

@@ -36,7 +36,16 @@ describe('the store applies worker messages', () => {
   it('a whole run: ready, masks, progress, epochs, mask updates, done', async () => {
     const messages = await sessionMessages(1);
     expect(new Set(messages.map((m) => m.type))).toEqual(
-      new Set(['samples', 'ready', 'masks', 'progress', 'epoch', 'maskUpdate', 'done']),
+      new Set([
+        'samples',
+        'ready',
+        'masks',
+        'subsetEval',
+        'progress',
+        'epoch',
+        'maskUpdate',
+        'done',
+      ]),
     );
     state().beginRun();
     expect(state().status).toBe('loading');

@@ -1,5 +1,11 @@
 import { create, type StateCreator } from 'zustand';
-import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
+import type {
+  EpochMetrics,
+  MaskUpdateEvent,
+  MaskView,
+  StepProgress,
+  SubsetEval,
+} from '../engine/trainer';
 import type { ExperimentConfig } from '../config';
 import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
@@ -74,6 +80,8 @@ export interface MetricsSlice {
   epochs: EpochMetrics[];
   steps: { globalStep: number; epoch: number; trainLoss: number; samplesPerSec: number }[];
   maskUpdates: MaskUpdateEvent[];
+  /** Accuracy on the fixed sample of test images, every few steps (before any epoch ends). */
+  subsetEvals: SubsetEval[];
 }
 
 export interface Actions {
@@ -103,6 +111,7 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   epochs: [],
   steps: [],
   maskUpdates: [],
+  subsetEvals: [],
 });
 
 const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => ({
@@ -215,6 +224,11 @@ const runSlice: StateCreator<
           return { masks: m.view };
         case 'maskUpdate':
           return { maskUpdates: [...s.maskUpdates, m.update] };
+        case 'subsetEval': {
+          const { type: _t, ...e } = m;
+          void _t;
+          return { subsetEvals: [...s.subsetEvals, e] };
+        }
         case 'paused':
           return { status: 'paused' };
         case 'done':
@@ -227,7 +241,10 @@ const runSlice: StateCreator<
           // The epochs up to the checkpoint stand; what came after it is trained again.
           return {
             notice: m.message,
-            steps: s.steps.filter((p) => p.epoch < m.epoch),
+            steps: s.steps.filter((p) => p.epoch <= m.epoch),
+            subsetEvals: s.subsetEvals.filter(
+              (e) => e.globalStep <= m.epoch * (s.progress?.stepsPerEpoch ?? 0),
+            ),
             maskUpdates: s.maskUpdates.filter((u) => u.epoch <= m.epoch),
             epochs: s.epochs.filter((e) => e.epoch <= m.epoch),
           };

@@ -1,5 +1,11 @@
 import type { LayerKernel } from '../engine/trainer';
-import type { EpochMetrics, MaskUpdateEvent, MaskView, StepProgress } from '../engine/trainer';
+import type {
+  EpochMetrics,
+  MaskUpdateEvent,
+  MaskView,
+  StepProgress,
+  SubsetEval,
+} from '../engine/trainer';
 import type { TrainingConfig } from '../config';
 
 /** Messages the page sends to the training worker. */
@@ -20,7 +26,8 @@ export type ToWorker =
   | { type: 'crash' };
 
 /** Where a Step pauses: at the end of the current epoch, or after the next mask update. */
-export type StopAt = 'epoch' | 'update';
+/** Where a Step pauses: after one mini-batch, at the end of the epoch, or after the next mask update. */
+export type StopAt = 'batch' | 'epoch' | 'update';
 
 /** Live GPU buffers in the worker, counted by the WebGPU backend. */
 export interface GpuMemory {
@@ -66,6 +73,8 @@ export type FromWorker =
   | { type: 'needCifar'; problem: string | null }
   | { type: 'samples'; dataset: string; samples: SampleImages }
   | ({ type: 'progress' } & StepProgress)
+  /** Test accuracy on the fixed sample of test images (every few steps). */
+  | ({ type: 'subsetEval' } & SubsetEval)
   | { type: 'epoch'; metrics: EpochMetrics; gpu: GpuMemory | null }
   /** The run was stopped and its device freed; `gpu` is what is still allocated (0 if no leak). */
   | { type: 'reset'; gpu: GpuMemory }

@@ -104,7 +104,11 @@ describe('TrainingSession', () => {
     expect(t.session.state).toBe('idle'); // the start waits for the previous run to let go
     await t.until('done');
     const types = t.types();
-    expect(types.slice(0, 4)).toEqual(['samples', 'ready', 'masks', 'progress']);
+    expect(types.slice(0, 3)).toEqual(['samples', 'ready', 'masks']);
+    // The quick test-sample accuracy comes at step 10, before the first epoch ends.
+    const sample = t.posted.find((m) => m.type === 'subsetEval');
+    expect(sample).toMatchObject({ globalStep: 10, images: expect.any(Number) });
+    expect(types.indexOf('subsetEval')).toBeLessThan(types.indexOf('epoch'));
     expect(types.filter((x) => x === 'epoch')).toHaveLength(3);
     expect(types.filter((x) => x === 'maskUpdate')).toHaveLength(2);
     expect(types.at(-1)).toBe('done');
@@ -140,6 +144,22 @@ describe('TrainingSession', () => {
     // Progress is read at every epoch end here (15 steps, fewer than READ_EVERY): none is lost.
     const progress = t.posted.filter((m) => m.type === 'progress');
     expect(progress.map((p) => p.globalStep)).toEqual([15, 30, 45]);
+  });
+
+  it('a Step trains exactly one mini-batch and reports where the run stands', async () => {
+    const t = setup();
+    t.start(QUERY, 1, 'batch');
+    await t.until('paused');
+    const steps = () => t.posted.flatMap((m) => (m.type === 'progress' ? [m.globalStep] : []));
+    expect(steps()).toEqual([1]);
+    t.session.handle({ type: 'resume', stopAt: 'batch' });
+    for (let i = 0; i < 400 && t.types().filter((x) => x === 'paused').length < 2; i++)
+      await new Promise((r) => setTimeout(r, 5));
+    expect(steps()).toEqual([1, 2]);
+    expect(t.posted.filter((m) => m.type === 'progress').at(-1)).toMatchObject({
+      epoch: 1,
+      step: 2,
+    });
   });
 
   it('steps to the end of an epoch, then to the next mask update', async () => {
@@ -211,6 +231,7 @@ describe('TrainingSession', () => {
       'samples:1',
       'ready:1',
       'masks:1',
+      'subsetEval:1',
       'progress:1',
       // The step in flight when run 2 was asked for ends its epoch, then the loop stops.
       'masks:1',
@@ -284,7 +305,7 @@ describe('TrainingSession', () => {
       makeBackend: () => Promise.resolve({ backend: losable(), notice: null }),
       onPost: (m) => {
         // Lose the device in the last step of epoch 2, every time it is reached again.
-        if (m.type === 'progress' && m.epoch === 1) {
+        if (m.type === 'progress' && m.epoch === 2) {
           losses++;
           t.session.handle({ type: 'loseDevice' });
         }
@@ -308,7 +329,7 @@ describe('TrainingSession', () => {
     const t = setup({
       makeBackend: () => Promise.resolve({ backend: losable(), notice: null }),
       onPost: (m) => {
-        if (m.type === 'progress' && m.epoch === 1 && !lost) {
+        if (m.type === 'progress' && m.epoch === 2 && !lost) {
           lost = true;
           t.session.handle({ type: 'loseDevice' });
         }

@@ -61,6 +61,8 @@ export const MEMORY_BUDGET = 2 ** 30;
 /** Device losses survived in one run; past the limit the error is reported instead. */
 export const MAX_RECOVERIES = 3;
 const SAMPLE_COUNT = 16;
+/** Steps between two quick evaluations on the sample of test images (the first is at step 10). */
+const SUBSET_EVERY = 50;
 
 /** A start or reset since the work began: it stops quietly. */
 class Cancelled extends Error {}
@@ -107,6 +109,7 @@ export class TrainingSession {
 
   private readonly events: TrainerEvents = {
     progress: (p) => this.post({ type: 'progress', ...p }),
+    subsetEval: (e) => this.post({ type: 'subsetEval', ...e }),
     epoch: (metrics) =>
       this.post({ type: 'epoch', metrics, gpu: this.trainer?.backend.liveMemory() ?? null }),
     masks: (view) => this.post({ type: 'masks', view }),
@@ -233,6 +236,7 @@ export class TrainingSession {
     // Where the device can be lost, keep a CPU copy of each epoch's state: a loss costs one epoch.
     const trainer = new Trainer(backend, config, data.train, data.test, this.events, {
       keepCheckpoints: backend.recoverable,
+      subsetEvery: SUBSET_EVERY,
     });
     this.trainer = trainer;
     this.post({
@@ -286,6 +290,7 @@ export class TrainingSession {
         while (!trainer.finished && this.current === 'running') {
           await trainer.step();
           if (
+            this.stopAt === 'batch' ||
             (this.stopAt === 'epoch' && trainer.epoch !== epochAtStart) ||
             (this.stopAt === 'update' && this.updatesSeen !== updatesAtStart)
           ) {
@@ -299,6 +304,8 @@ export class TrainingSession {
           }
         }
         if (trainer.finished && this.current === 'running') this.to('paused');
+        // Where the run stands exactly (progress is otherwise read every few steps).
+        if (!trainer.finished && this.trainer === trainer) await trainer.reportNow();
         this.post(trainer.finished ? { type: 'done' } : { type: 'paused' });
         return;
       } catch (e) {
@@ -340,6 +347,7 @@ export class TrainingSession {
       this.trainer = new Trainer(fresh, run.config, run.train, run.test, this.events, {
         keepCheckpoints: fresh.recoverable,
         resume: checkpoint,
+        subsetEvery: SUBSET_EVERY,
       });
       this.post({
         type: 'recovered',

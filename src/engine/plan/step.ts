@@ -122,6 +122,16 @@ export function evalBatchSize(layers: LayerSpec[], inputFeatures: number): numbe
   return Math.max(1, Math.min(1000, fit >= 100 ? fit - (fit % 50) : fit));
 }
 
+/**
+ * How many test images the quick evaluation reads: about 1,000, in whole evaluation batches so
+ * it reuses the full evaluation's step plans and allocates nothing (all of a small test set).
+ */
+export function subsetSize(count: number, evalBatch: number): number {
+  if (count <= evalBatch) return count;
+  const chunks = Math.max(1, Math.round(1000 / evalBatch));
+  return Math.min(Math.floor(count / evalBatch), chunks) * evalBatch;
+}
+
 /** The batch sizes steps over `count` samples take: full batches, then any remainder. */
 export function batchSizes(count: number, batch: number): number[] {
   const full = Math.min(batch, count);

@@ -1,6 +1,6 @@
 // The uniform block (`struct Params`) of every kernel, declared once: the generator emits the
-// struct of each generated kernel from it, kernels.ts packs values by these names, and the
-// contract test checks the hand-written shaders' structs against it.
+// struct of each kernel from it, kernels.ts packs values by these names, and the contract
+// test checks every shader's struct against it.
 import type { UniformLayout } from './uniforms';
 
 const u32 = <const N extends string[]>(...names: N) =>
