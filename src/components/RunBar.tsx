@@ -5,6 +5,7 @@ import {
   resumeRun,
   selectConfig,
   selectData,
+  selectExpectedEpochSeconds,
   selectRunFigures,
   selectStatus,
   startRun,
@@ -96,6 +97,7 @@ function Figures() {
   const status = useStore(selectStatus);
   const data = useStore(selectData);
   const f = useStore(selectRunFigures);
+  const expected = useStore(selectExpectedEpochSeconds);
   const busy = status === 'loading' || status === 'running';
   const statusText = (
     <span className={`status status-${status}`} data-testid="status">
@@ -132,7 +134,17 @@ function Figures() {
         <progress className="waiting" aria-label="First steps" />
       </div>
     );
-  if (!f) return <div className="run-figures">{statusText}</div>;
+  if (!f)
+    return (
+      <div className="run-figures" data-testid="expected-time">
+        {statusText}
+        <span className="figure">
+          {expected !== null
+            ? `about ${formatSeconds(expected)} per epoch on this device (measured on the last run like this one)`
+            : 'time per epoch on this device: unknown until the first steps run'}
+        </span>
+      </div>
+    );
   return (
     <div className="run-figures" data-testid="run-progress">
       {statusText}

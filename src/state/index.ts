@@ -4,7 +4,7 @@ export * from './selectors';
 export { selectComputeFigures, selectScheduleFigures } from './derived';
 export type { ComputeFigures, ScheduleFigures } from './derived';
 export { selectNetwork } from './network';
-export { selectRunFigures, type RunFigures } from './runFigures';
+export { selectExpectedEpochSeconds, selectRunFigures, type RunFigures } from './runFigures';
 export type { NetworkPicture, NetColumn, NetLayer, NetBundle } from './network';
 export {
   startRun,

@@ -66,3 +66,42 @@ export function selectRunFigures(s: AppState): RunFigures | null {
   memo = { progress: s.progress, epochs: s.epochs, subsetEvals: s.subsetEvals, figures };
   return figures;
 }
+
+/** What makes two runs take the same time per epoch (not the seed, epochs or step sizes). */
+const SPEED_KEYS = [
+  'dataset',
+  'model',
+  'hidden',
+  'batch',
+  'train',
+  'method',
+  'density',
+  'block',
+  'kernels',
+  'backend',
+  'augment',
+] as const;
+
+let expectMemo: {
+  config: AppState['config'];
+  history: AppState['history'];
+  seconds: number | null;
+} | null = null;
+
+/**
+ * Before Start: the time per epoch measured on this device by an earlier run of the same
+ * shape in this session (mean over its epochs), or null when none ran: the page then says it
+ * is unknown rather than guess.
+ */
+export function selectExpectedEpochSeconds(s: AppState): number | null {
+  if (expectMemo && expectMemo.config === s.config && expectMemo.history === s.history)
+    return expectMemo.seconds;
+  const same = (c: AppState['config']) =>
+    SPEED_KEYS.every((k) => JSON.stringify(c[k]) === JSON.stringify(s.config[k]));
+  const record = [...s.history].reverse().find((r) => r.epochs.length > 0 && same(r.config));
+  const seconds = record
+    ? record.epochs.reduce((a, e) => a + e.seconds, 0) / record.epochs.length
+    : null;
+  expectMemo = { config: s.config, history: s.history, seconds };
+  return seconds;
+}
