@@ -55,9 +55,9 @@ export function NetworkDrawing() {
     >
       <h2>The network</h2>
       <p className="caption">
-        Lines bundle connections: as thick as how many exist, as dark as the share of possible ones.
-        At a mask update: <span className="word-pruned">red</span> removed,{' '}
-        <span className="word-regrown">green</span> regrown.
+        Bundles of connections: thicker = more of them, darker = a larger share of the possible
+        ones. At a mask update <span className="word-pruned">red</span> = removed,{' '}
+        <span className="word-regrown">green</span> = regrown.
       </p>
       <div className="network-box" ref={box}>
         {!picture ? (

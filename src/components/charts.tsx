@@ -76,7 +76,7 @@ export function AccuracyChart() {
   return (
     <Panel
       title="Accuracy"
-      caption={`Test and train accuracy (%) after each epoch; dashed: test accuracy on a fixed sample of ${images > 0 ? images.toLocaleString('en-US') : 'about 1,000'} test images every few steps.`}
+      caption={`Test and train accuracy (%) per epoch; dashed: test accuracy on a fixed sample of ${images > 0 ? images.toLocaleString('en-US') : 'about 1,000'} test images.`}
       testId="chart-accuracy"
     >
       {epochData.length === 0 && sampleData.length === 0 ? (
@@ -89,7 +89,7 @@ export function AccuracyChart() {
               dataKey="x"
               type="number"
               domain={[0, 'dataMax']}
-              tickFormatter={(v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(1))}
+              tickFormatter={(v: number) => String(Number(v.toFixed(2)))}
               label={EPOCH_LABEL}
             />
             <YAxis
@@ -115,7 +115,7 @@ export function AccuracyChart() {
             <Line
               data={epochData}
               dataKey="test"
-              name="test accuracy"
+              name="test"
               stroke={color(0)}
               dot
               isAnimationActive={false}
@@ -123,7 +123,7 @@ export function AccuracyChart() {
             <Line
               data={epochData}
               dataKey="train"
-              name="train accuracy"
+              name="train"
               stroke={color(1)}
               dot
               isAnimationActive={false}
