@@ -81,7 +81,7 @@ try {
         break;
       case 'progress':
         log(
-          `  epoch ${e.epoch + 1} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
+          `  epoch ${e.epoch} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
         );
         break;
       case 'maskUpdate':
