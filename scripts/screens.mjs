@@ -49,6 +49,20 @@ try {
     headless: true,
     args: WEBGPU_ARGS,
   });
+  // The first load may make Vite optimize dependencies and reload; let that happen once here.
+  const warm = await browser.newPage();
+  for (let i = 0; i < 3; i++) {
+    await warm.goto(base);
+    const ready = await warm
+      .getByTestId('start')
+      .waitFor({ timeout: 20_000 })
+      .then(
+        () => true,
+        () => false,
+      );
+    if (ready) break;
+  }
+  await warm.close();
   for (const size of SIZES) {
     const context = await browser.newContext({
       viewport: { width: size.width, height: size.height },
