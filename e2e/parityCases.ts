@@ -310,5 +310,18 @@ export function cases(): Case[] {
       outputs: ['accum'],
       bound: 1e-3,
     },
+    {
+      // Counts added to what is there: the matrix starts at 1 everywhere.
+      name: 'confusionCount',
+      kernel: 'confusionCount',
+      tensors: {
+        logits: f(130 * 10),
+        labels: u(ints(130, 10)),
+        confusion: u(new Array<number>(100).fill(1)),
+      },
+      params: { batch: 130, classes: 10 },
+      outputs: ['confusion'],
+      bound: 0,
+    },
   ];
 }

@@ -20,6 +20,7 @@ import { AccuracyChart, DensityChart, LossChart, MomentumChart } from './charts'
 import { CifarImport } from './CifarImport';
 import { Compare } from './Compare';
 import { ActivationChart, ComputeChart } from './computeCharts';
+import { ConfusionMatrix } from './ConfusionMatrix';
 import { ControlsPanel } from './ControlsPanel';
 import { Details } from './Details';
 import { MaskUpdateTable } from './MaskUpdateTable';
@@ -235,6 +236,7 @@ export function App() {
         {shown('updates') && <UpdatesChart />}
         {shown('schedule-chart') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
+        {shown('confusion') && <ConfusionMatrix />}
         {shown('compare') && <Compare />}
         {shown('activations') && <ActivationChart />}
         {shown('compute') && <ComputeChart />}

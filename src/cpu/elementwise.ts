@@ -100,6 +100,15 @@ export function batchMetrics(a: KernelArgs['batchMetrics']): void {
   accum[4] += batch;
 }
 
+export function confusionCount(a: KernelArgs['confusionCount']): void {
+  const { batch, classes } = a;
+  const logits = f32(a.logits);
+  const labels = u32(a.labels);
+  const confusion = u32(a.confusion);
+  for (let b = 0; b < batch; b++)
+    confusion[labels[b] * classes + argmax(logits, b * classes, classes)]++;
+}
+
 export function sgdUpdate(a: KernelArgs['sgdUpdate']): void {
   const { n, lr, momentum, wd, nesterov } = a;
   const w = f32(a.w);

@@ -28,6 +28,7 @@ export const CPU_KERNELS: CpuKernels = {
   reluForward: elementwise.reluForward,
   reluBackward: elementwise.reluBackward,
   softmaxXent: elementwise.softmaxXent,
+  confusionCount: elementwise.confusionCount,
   sgdUpdate: elementwise.sgdUpdate,
   batchMetrics: elementwise.batchMetrics,
   im2col: conv.im2col,

@@ -179,6 +179,17 @@ export interface KernelArgs {
     batch: number;
     classes: number;
   };
+  /**
+   * Adds each (true label, predicted class) count of a batch into the [classes][classes]
+   * confusion matrix (u32; row = true label; prediction = argmax, first maximum wins).
+   */
+  confusionCount: {
+    logits: Tensor;
+    labels: Tensor;
+    confusion: Tensor;
+    batch: number;
+    classes: number;
+  };
 }
 
 /** Sizes of a matrix product: `batch` rows of `inF` inputs to `outF` outputs. */
@@ -236,6 +247,7 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'softmaxXent',
   'sgdUpdate',
   'batchMetrics',
+  'confusionCount',
   'im2col',
   'col2im',
   'maxPoolForward',

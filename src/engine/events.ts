@@ -33,6 +33,8 @@ export interface EpochMetrics {
   inputZeros: { name: string; zeros: number }[];
   /** Prune rate of the last mask update during this epoch; null when none ran. */
   pruneRate: number | null;
+  /** The whole test set's confusion matrix: confusion[true label][predicted class] counts. */
+  confusion: number[][];
   seconds: number;
   samplesPerSec: number;
 }

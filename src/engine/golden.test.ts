@@ -58,11 +58,12 @@ function fingerprint(arrays: (Float32Array | Uint8Array | null)[]): string {
 async function record(query: string, kind: 'toy' | 'lenet' | 'vgg') {
   const { config, rejected } = decode(query);
   expect(rejected).toEqual([]);
-  const epochs: Omit<EpochMetrics, 'seconds' | 'samplesPerSec'>[] = [];
+  // The confusion matrix came after the fixture; its own test checks it against testAcc.
+  const epochs: Omit<EpochMetrics, 'seconds' | 'samplesPerSec' | 'confusion'>[] = [];
   const updates: MaskUpdateEvent[] = [];
   const [train, test] = data(kind);
   const trainer = new Trainer(new CpuBackend(), config, train, test, {
-    epoch: ({ seconds: _s, samplesPerSec: _p, ...m }) => epochs.push(m),
+    epoch: ({ seconds: _s, samplesPerSec: _p, confusion: _c, ...m }) => epochs.push(m),
     maskUpdate: (u) => updates.push(u),
   });
   while (!trainer.finished) await trainer.step();

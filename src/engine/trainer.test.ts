@@ -27,6 +27,17 @@ async function run(query: string, backend = new CpuBackend()) {
 }
 
 describe('Trainer on the CPU backend', () => {
+  it("counts the test set's confusion matrix: every image once, the diagonal is the accuracy", async () => {
+    const { epochs } = await run('hidden=16,8&density=0.25&epochs=2&batch=20&lr=0.05');
+    for (const e of epochs) {
+      expect(e.confusion).toHaveLength(4);
+      const total = e.confusion.flat().reduce((a, b) => a + b, 0);
+      const diagonal = e.confusion.reduce((a, row, t) => a + row[t], 0);
+      expect(total).toBe(200);
+      expect(diagonal).toBe(Math.round(e.testAcc * 200));
+    }
+  });
+
   it('the quick test-sample accuracy changes nothing in training and agrees with the full test', async () => {
     const { config } = decode('hidden=16,8&density=0.25&epochs=2&batch=20&lr=0.05&seed=4');
     const runWith = async (subsetEvery: number) => {

@@ -15,7 +15,7 @@ import {
 } from './events';
 import { buildModel, type LayerSpec } from './model';
 import { ParamStore, type Param } from './params';
-import { evalBatchSize, hyperOf } from './plan';
+import { CONFUSION, evalBatchSize, hyperOf } from './plan';
 import { Rng } from './rng';
 import { RunData } from './runData';
 import { tracking } from './tracking';
@@ -235,16 +235,23 @@ export class Trainer {
   }
 
   /** Test-set loss and accuracy with the current weights. */
-  async evaluate(count = this.test.count): Promise<{ loss: number; acc: number }> {
+  async evaluate(
+    count = this.test.count,
+  ): Promise<{ loss: number; acc: number; confusion: number[][] }> {
     const sums = this.data.sums(false);
+    const counts = this.data.get(CONFUSION);
     this.dev.write(sums, new Float32Array(ACCUM_LENGTH));
+    this.dev.write(counts, new Uint32Array(counts.length));
     for (let offset = 0; offset < count; offset += this.evalBatch) {
       const batch = Math.min(this.evalBatch, count - offset);
       this.data.setCursor(offset);
       this.dev.run(this.steps.get(batch, false).ops);
     }
     const a = (await this.dev.read(sums)) as Float32Array;
-    return { loss: a[0] / a[2], acc: a[1] / a[2] };
+    const c = Array.from(await this.dev.read(counts));
+    const k = this.test.classes;
+    const confusion = Array.from({ length: k }, (_, t) => c.slice(t * k, (t + 1) * k));
+    return { loss: a[0] / a[2], acc: a[1] / a[2], confusion };
   }
 
   /** Test accuracy on a fixed sample of test images, so a curve moves before an epoch ends. */
@@ -329,7 +336,7 @@ export class Trainer {
   private async endEpoch(accum: Float32Array): Promise<void> {
     const trainSeconds = (performance.now() - this.clock.epochStart) / 1000;
     const inputZeros = await this.inputSparsity();
-    const { loss: testLoss, acc: testAcc } = await this.evaluate();
+    const { loss: testLoss, acc: testAcc, confusion } = await this.evaluate();
     const states = await this.readLayers();
     const meanMomentum = states.map((st) =>
       meanActiveMagnitude(st.momentum, expandMask(st.unitMask, st.grid)),
@@ -349,6 +356,7 @@ export class Trainer {
       layers,
       inputZeros,
       pruneRate: this.lastRate,
+      confusion,
       seconds: trainSeconds,
       samplesPerSec: this.train.count / trainSeconds,
     };

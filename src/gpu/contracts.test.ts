@@ -82,6 +82,7 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
     [777, 776].map((n) => ({ w: t, g: t, v: t, mask, n, ...sgd })),
   ),
   batchMetrics: [{ logits: t, labels: t, loss: t, accum: t, batch: 130, classes: 10 }],
+  confusionCount: [{ logits: t, labels: t, confusion: t, batch: 130, classes: 10 }],
 };
 
 /** Size and alignment of the WGSL types a uniform struct may hold (WGSL layout rules). */

@@ -13,6 +13,7 @@ import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
+import confusionCount from '../../shaders/confusion_count.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
 import col2im from '../../shaders/col2im.wgsl?raw';
 import maxPoolForward from '../../shaders/max_pool_forward.wgsl?raw';
@@ -458,5 +459,12 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     ...classesParams,
     buffers: (a) => [a.logits, a.labels, a.loss, a.accum],
     dispatch: () => [1, 1, 1],
+  },
+  confusionCount: {
+    ...single(confusionCount),
+    constants: () => ({ WG }),
+    ...classesParams,
+    buffers: (a) => [a.logits, a.labels, a.confusion],
+    dispatch: (a, c) => dispatch1d(a.classes * a.classes, c.WG),
   },
 };

@@ -19,7 +19,7 @@ const epoch = (n: number, density: number, kernel: 'dense' | 'csr'): EpochMetric
     },
   ],
   inputZeros: [{ name: 'fc2', zeros: 0.25 }],
-  ...{ pruneRate: null, seconds: 2, samplesPerSec: 1234.4 },
+  ...{ pruneRate: null, confusion: [], seconds: 2, samplesPerSec: 1234.4 },
 });
 const layers: InitialLayer[] = [
   { name: 'fc1', size: 800, active: 80, macsPerSample: 800, kernel: 'csr' },

@@ -4,6 +4,7 @@ export * from './selectors';
 export { selectComputeFigures, selectScheduleFigures } from './derived';
 export type { ComputeFigures, ScheduleFigures } from './derived';
 export { selectNetwork } from './network';
+export { selectConfusion, type ConfusionFigures } from './confusion';
 export { selectExpectedEpochSeconds, selectRunFigures, type RunFigures } from './runFigures';
 export type { NetworkPicture, NetColumn, NetLayer, NetBundle } from './network';
 export {

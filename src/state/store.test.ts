@@ -81,6 +81,7 @@ describe('the store applies worker messages', () => {
     const metrics = (epoch: number): EpochMetrics => ({
       ...{ epoch, testAcc: 0.5, testLoss: 1, trainAcc: 0.5, trainLoss: 1, density: 0.5 },
       ...{ layers: [], inputZeros: [], pruneRate: null, seconds: 1, samplesPerSec: 100 },
+      confusion: [],
     });
     const update = (epoch: number): MaskUpdateEvent => ({
       ...{ epoch, globalStep: epoch * 6, pruneRate: 0.5, layers: [] },

@@ -96,6 +96,7 @@ export const PANELS = [
   'updates',
   'schedule-chart',
   'mask-update',
+  'confusion',
   'compare',
   'masks',
   'config',

@@ -40,6 +40,8 @@ export const dataName = (split: Split, part: 'images' | 'labels' | 'order' | 'au
 export const CURSOR = 'cursor';
 /** The metric sums of training and of evaluation (see `batchMetrics`). */
 export const accumName = (training: boolean) => (training ? 'train.accum' : 'eval.accum');
+/** The test set's confusion matrix, [classes][classes] counts (see `confusionCount`). */
+export const CONFUSION = 'eval.confusion';
 
 /**
  * How a weight layer's weights are stored. Dense: w, dw, vw (and a mask when the run is
@@ -152,6 +154,7 @@ export function dataTensors(
   out[CURSOR] = { dtype: 'u32', length: 1, role: 'control' };
   out[accumName(true)] = { dtype: 'f32', length: ACCUM_LENGTH, role: 'readback' };
   out[accumName(false)] = { dtype: 'f32', length: ACCUM_LENGTH, role: 'readback' };
+  out[CONFUSION] = { dtype: 'u32', length: test.classes * test.classes, role: 'readback' };
   return out;
 }
 

@@ -2,7 +2,7 @@ import type { ImageDataset } from '../../data/dataset';
 import { size, type BatchNormSpec, type LayerSpec } from '../model';
 import { builderOf, StepBuilder, type WeightLayer } from './layers';
 import { optimizerOps, type Hyper } from './optimizer';
-import { accumName, CURSOR, dataName } from './state';
+import { accumName, CONFUSION, CURSOR, dataName } from './state';
 import type { StepPlan } from './types';
 
 /** What a step is planned from: the model, each weight layer's storage, data and SGD. */
@@ -84,6 +84,8 @@ export function planStep(
   b.op('softmaxXent', { logits: acts[last], labels, loss, dlogits: grads[last], batch, classes });
   const accum = accumName(training);
   b.op('batchMetrics', { logits: acts[last], labels, loss, accum, batch, classes });
+  if (!training)
+    b.op('confusionCount', { logits: acts[last], labels, confusion: CONFUSION, batch, classes });
   if (training) {
     for (let i = m.layers.length - 1; i >= 0; i--) {
       const layer = m.layers[i];

@@ -9,7 +9,14 @@ import {
   maxPoolBackward,
   maxPoolForward,
 } from './image';
-import { batchMetrics, biasGrad, softmaxXent, transpose, transposeTile } from './misc';
+import {
+  batchMetrics,
+  biasGrad,
+  confusionCount,
+  softmaxXent,
+  transpose,
+  transposeTile,
+} from './misc';
 import { bnForward, bnGradInput, bnGradParams, bnStats } from './norm';
 import { sparseSgdUpdate } from './optim';
 import { linearForward, linearGradInput, linearGradWeight } from './matmul';
@@ -60,6 +67,7 @@ export function generatedShaders(): Record<string, string> {
     'bias_grad.wgsl': biasGrad(),
     'softmax_xent.wgsl': softmaxXent(),
     'batch_metrics.wgsl': batchMetrics(),
+    'confusion_count.wgsl': confusionCount(),
     'transpose.wgsl': transpose(),
     'transpose_tile.wgsl': transposeTile(),
   };

@@ -162,3 +162,40 @@ dst[out + r4] = vec4f(m0.y, m1.y, m2.y, m3.y);
 dst[out + 2u * r4] = vec4f(m0.z, m1.z, m2.z, m3.z);
 dst[out + 3u * r4] = vec4f(m0.w, m1.w, m2.w, m3.w);`,
   });
+
+/**
+ * shaders/confusion_count.wgsl: The test set's confusion matrix, counted on the GPU: one
+ * invocation per (true, predicted) cell, so no atomics and the same counts on every device.
+ */
+export const confusionCount = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `confusion[t * classes + c] += the number of samples of the batch with label t whose
+      argmax (first maximum wins, as batchMetrics) is c.`,
+    layout: CLASSES_PARAMS,
+    buffers: ['logits: f32', 'labels: u32', 'mut confusion: u32'],
+    overrides: [WG],
+    shape: { size: 'WG', args: GID },
+    body: `
+let cell = gid.x;
+if (cell >= p.classes * p.classes) {
+  return;
+}
+let row = cell / p.classes;
+let col = cell % p.classes;
+var n = 0u;
+for (var b = 0u; b < p.batch; b++) {
+  if (labels[b] != row) {
+    continue;
+  }
+  let base = b * p.classes;
+  var best = 0u;
+  for (var k = 1u; k < p.classes; k++) {
+    if (logits[base + k] > logits[base + best]) {
+      best = k;
+    }
+  }
+  n += select(0u, 1u, best == col);
+}
+confusion[cell] += n;`,
+  });
