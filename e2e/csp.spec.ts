@@ -1,4 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { expect, test, type Page, type Worker } from '@playwright/test';
 import { BUILT_PORT } from '../playwright.config';
 
 const BUILT = `http://127.0.0.1:${BUILT_PORT}/`;
@@ -72,4 +75,171 @@ test('markup and script in a URL are shown as text, never run or rendered', asyn
     await expect(page.getByTestId('start')).toBeVisible();
   }
   expect(dialogs).toEqual([]);
+});
+
+/** A loopback HTTP server on a free port (127.0.0.1 only), recording the paths asked of it. */
+async function loopback(
+  body: string,
+): Promise<{ origin: string; hits: string[]; close(): Promise<void> }> {
+  const hits: string[] = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url ?? '');
+    // Readable from anywhere, so only the page's own policy can stop a request to it.
+    res.writeHead(200, { 'Content-Type': 'text/html', 'Access-Control-Allow-Origin': '*' });
+    res.end(body);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    hits,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** The `/*` block of the `_headers` file the build wrote (Netlify / Cloudflare Pages format). */
+function builtHeadersFile(): Record<string, string> {
+  const text = readFileSync('dist-e2e/_headers', 'utf8');
+  const block = text.split('\n/*\n')[1] ?? '';
+  return Object.fromEntries(
+    block
+      .split('\n')
+      .filter((l) => /^\s+\S/.test(l))
+      .map((l) => {
+        const at = l.indexOf(':');
+        return [l.slice(0, at).trim().toLowerCase(), l.slice(at + 1).trim()];
+      }),
+  );
+}
+
+/** Opens the built app with a small run and trains one mini-batch, so its worker exists. */
+async function builtWorker(page: Page): Promise<Worker> {
+  const started = page.waitForEvent('worker');
+  await page.goto(`${BUILT}?train=1000&epochs=1&hidden=50`);
+  await page.getByTestId('step-batch').click();
+  const worker = await started;
+  await expect(page.getByTestId('status')).toHaveText('paused', { timeout: 120_000 });
+  return worker;
+}
+
+test('the preview server sends the policy and the framing headers with the page and the worker, as _headers says', async ({
+  page,
+  request,
+}) => {
+  const worker = await builtWorker(page);
+  const meta = await page
+    .locator('meta[http-equiv="Content-Security-Policy"]')
+    .getAttribute('content');
+  const file = builtHeadersFile();
+  expect(file['content-security-policy']).toBe(`${meta}; frame-ancestors 'none'`);
+  expect(file['x-frame-options']).toBe('DENY');
+  for (const url of [BUILT, worker.url()]) {
+    const headers = (await request.get(url)).headers();
+    expect(headers['content-security-policy'], url).toBe(file['content-security-policy']);
+    expect(headers['x-frame-options'], url).toBe('DENY');
+  }
+  expect(worker.url()).toMatch(/\/assets\/train\.worker-[\w-]+\.js$/);
+  // The worker bundle needs no string-compiled code, so the policy costs it nothing.
+  const workerCode = await (await request.get(worker.url())).text();
+  expect(workerCode).not.toMatch(/\beval\s*\(|\bnew\s+Function\b|\bFunction\s*\(/);
+});
+
+test('inside the worker, string code and a request to another origin are refused', async ({
+  page,
+}) => {
+  const elsewhere = await loopback('not for the worker');
+  try {
+    const worker = await builtWorker(page);
+    const tried = await worker.evaluate(async (target) => {
+      const scope = self as unknown as { __stringTimerRan?: boolean };
+      // Chromium lets code that DevTools evaluates call eval itself, so each attempt runs in a
+      // task of the worker's own, as code from a hostile file would.
+      const attempt = (run: () => unknown) =>
+        new Promise<string>((resolve) =>
+          setTimeout(() => {
+            try {
+              run();
+              resolve('ran');
+            } catch (e) {
+              resolve(e instanceof EvalError ? 'refused' : String(e));
+            }
+          }, 0),
+        );
+      const evalled = await attempt(() => (0, eval)('1 + 1'));
+      const constructed = await attempt(() => new Function('return 1')());
+      setTimeout('self.__stringTimerRan = true', 0);
+      let crossOrigin = 'sent';
+      try {
+        await fetch(target, { mode: 'no-cors' });
+      } catch {
+        crossOrigin = 'refused';
+      }
+      const ownOrigin = (await fetch(location.href)).ok;
+      await new Promise((r) => setTimeout(r, 300));
+      return {
+        evalled,
+        constructed,
+        stringTimer: scope.__stringTimerRan === true ? 'ran' : 'refused',
+        crossOrigin,
+        ownOrigin,
+      };
+    }, `${elsewhere.origin}/from-the-worker`);
+    expect(tried).toEqual({
+      evalled: 'refused',
+      constructed: 'refused',
+      stringTimer: 'refused',
+      crossOrigin: 'refused',
+      ownOrigin: true,
+    });
+    expect(elsewhere.hits).toEqual([]);
+  } finally {
+    await elsewhere.close();
+  }
+});
+
+test('a page on another origin cannot frame the app', async ({ page }) => {
+  const host = await loopback(
+    `<!doctype html><title>host</title><iframe id="app" src="${BUILT}" onload="document.title = 'frame loaded'"></iframe>`,
+  );
+  try {
+    const refusals: string[] = [];
+    page.on('console', (m) => {
+      if (/frame-ancestors|X-Frame-Options/.test(m.text())) refusals.push(m.text());
+    });
+    await page.goto(`${host.origin}/`);
+    await expect(page).toHaveTitle('frame loaded');
+    const framed = page.frames().find((f) => f !== page.mainFrame());
+    expect(framed?.url()).not.toContain(`127.0.0.1:${BUILT_PORT}`);
+    await expect(page.frameLocator('#app').getByTestId('start')).toHaveCount(0);
+    await expect.poll(() => refusals.length).toBeGreaterThan(0);
+  } finally {
+    await host.close();
+  }
+});
+
+test('the dev server sends its policy (refresh preamble by hash, no eval) and the framing headers', async ({
+  page,
+  request,
+}) => {
+  const served = [
+    ['/', /^text\/html/],
+    ['/src/worker/train.worker.ts?worker_file&type=module', /javascript/],
+  ] as const;
+  for (const [url, type] of served) {
+    const response = await request.get(url);
+    expect(response.ok(), url).toBe(true);
+    const headers = response.headers();
+    expect(headers['content-type'], url).toMatch(type);
+    const csp = headers['content-security-policy'] ?? '';
+    expect(csp, url).toContain("frame-ancestors 'none'");
+    expect(csp, url).toMatch(/script-src 'self' 'sha256-[\w+/=]+'(;|$)/);
+    expect(csp, url).not.toContain('unsafe-eval');
+    expect(headers['x-frame-options'], url).toBe('DENY');
+  }
+  // The dev page still starts under it, with nothing refused.
+  const violations = await watchViolations(page);
+  await page.goto('/');
+  await expect(page.getByTestId('start')).toBeVisible();
+  await page.waitForTimeout(1000);
+  expect(violations).toEqual([]);
 });
