@@ -126,6 +126,57 @@ test('invalid URL parameters keep their defaults and the page says which and why
   await expect(page.getByTestId('status')).toHaveText('idle');
 });
 
+test('the address bar shows only the accepted experiment from the start, and Copy link copies it', async ({
+  page,
+  context,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await page.goto('/?density=7&lr=fast&epochs=2&nope=1&l2=0.001');
+  const banner = page.getByTestId('rejected');
+  await expect(banner).toContainText('Parameter "density=7" was ignored');
+  await expect(banner).toContainText('Parameter "lr=fast" was ignored');
+  await expect(banner).toContainText('Parameter "nope=1" was ignored');
+  // Refused parameters are dropped, the legacy l2 is written as wd, before any change.
+  await expect(page).toHaveURL(/\/\?wd=0\.001&epochs=2$/);
+  await page.getByTestId('copy-link').click();
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  expect(link).toBe(page.url());
+  await expect(page.getByTestId('config-density')).toHaveText('0.05');
+  await expect(page.getByTestId('config-wd')).toHaveText('0.001');
+});
+
+test('a density or widths that leave a layer with no weight are refused, naming the smallest density', async ({
+  page,
+}) => {
+  await page.goto('/?density=1e-9&epochs=2&autorun=1');
+  const banner = page.getByTestId('rejected');
+  await expect(banner).toContainText(
+    'Parameter "density=1e-9" was ignored: it leaves layer fc1 (235200 weights) with no weight at all',
+  );
+  await expect(banner).toContainText(/the smallest density for this model is 0\.000\d+/);
+  await expect(page.getByTestId('config-density')).toHaveText('0.05');
+  await page.waitForTimeout(1000);
+  await expect(page.getByTestId('status')).toHaveText('idle');
+
+  await page.goto('/?hidden=1,1,1,1,1,1');
+  await expect(page.getByTestId('rejected')).toContainText(
+    'Parameter "hidden=1,1,1,1,1,1" was ignored: it leaves layer fc2 (1 weight) with no weight at all at density 0.05',
+  );
+  await expect(page.getByTestId('config-hidden')).toHaveText('300,100');
+  // At density 1 every width-1 layer has its weight: nothing is refused.
+  await page.goto('/?hidden=1,1,1,1,1,1&density=1');
+  await expect(page.getByTestId('config-hidden')).toHaveText('1,1,1,1,1,1');
+  await expect(page.getByTestId('rejected')).toHaveCount(0);
+  // A control is checked the same way: the value is refused, the experiment stays.
+  const density = page.getByTestId('control-density');
+  await density.fill('0.01');
+  await density.press('Enter');
+  await expect(page.getByTestId('control-error-density')).toContainText(
+    'leaves layer fc2 (1 weight) with no weight at all at density 0.01',
+  );
+  await expect(page.getByTestId('config-density')).toHaveText('1');
+});
+
 test('a corrupt or truncated dataset file gives a clear message naming the file', async ({
   page,
 }) => {

@@ -1,4 +1,6 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { BUILT_PORT } from '../playwright.config';
 
 test('a diverging run (lr=50) stops, says why and what to change, and keeps the page', async ({
   page,
@@ -45,6 +47,34 @@ test('a lost GPU device is replaced and the run resumes from the last epoch chec
   expect(errors).toEqual([]);
 });
 
+test('a device lost a fourth time stops the run, saying it was lost repeatedly and what to try', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  let recoveries = 0;
+  await page.exposeFunction('__experimentEvent', (e: { type: string }) => {
+    if (e.type === 'recovered') recoveries++;
+  });
+  await page.goto('/?train=3000&epochs=5&hidden=32&density=0.2&autorun=1');
+  await expect(page.getByTestId('last-epoch')).toContainText('After epoch 1');
+  // Each loss comes once the previous one was recovered from (the new device trains).
+  for (let i = 1; i <= 3; i++) {
+    await page.evaluate(() => window.__sparsePlayground!.loseDevice());
+    await expect.poll(() => recoveries, { timeout: 60_000 }).toBe(i);
+  }
+  await page.evaluate(() => window.__sparsePlayground!.loseDevice());
+  const banner = page.getByTestId('error');
+  await expect(banner).toContainText('The GPU device was lost 4 times in this run');
+  await expect(banner).toContainText('Close other GPU-heavy tabs');
+  await expect(banner).toContainText('backend=cpu');
+  await expect(banner).not.toContainText('mapAsync');
+  await expect(page.getByTestId('status')).toHaveText('error');
+  await expect(page.getByTestId('start')).toBeVisible();
+  expect(recoveries).toBe(3);
+  expect(errors).toEqual([]);
+});
+
 test('a crashed worker is reported and restarts without a page reload', async ({ page }) => {
   await page.goto('/?train=2000&epochs=2&hidden=32&autorun=1');
   await expect(page.getByTestId('run-progress')).toBeVisible();
@@ -83,4 +113,20 @@ test('an experiment too big for the device is refused before allocation, naming 
   });
   console.log(`adapter limits: ${JSON.stringify(limits)}`);
   expect(errors).toEqual([]);
+});
+
+test('the test aids exist on the dev server only, never in the built site', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByTestId('start')).toBeVisible();
+  expect(await page.evaluate(() => typeof window.__sparsePlayground)).toBe('object');
+  // The production build the config serves for e2e/csp.spec.ts (built when the tests start).
+  await page.goto(`http://127.0.0.1:${BUILT_PORT}/`);
+  await expect(page.getByTestId('start')).toBeVisible();
+  expect(await page.evaluate(() => typeof window.__sparsePlayground)).toBe('undefined');
+  const scripts = readdirSync('dist-e2e/assets').filter((f) => f.endsWith('.js'));
+  expect(scripts.length).toBeGreaterThan(1); // the page and its worker at least
+  for (const file of scripts)
+    expect(readFileSync(`dist-e2e/assets/${file}`, 'utf8'), file).not.toContain(
+      '__sparsePlayground',
+    );
 });

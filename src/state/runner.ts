@@ -10,15 +10,18 @@ type Sink = (event: unknown) => void;
 declare global {
   interface Window {
     __experimentEvent?: Sink;
-    /** Test aids for the robustness tests: they only affect this tab's own worker. */
+    /** Test aids for the robustness tests (dev server only): they affect this tab's own worker. */
     __sparsePlayground?: { loseDevice(): void; crashWorker(): void };
   }
 }
 
-window.__sparsePlayground = {
-  loseDevice: () => send({ type: 'loseDevice' }),
-  crashWorker: () => send({ type: 'crash' }),
-};
+// Only on the dev server (where the browser tests run): the built site ships no test aids.
+if (import.meta.env.DEV) {
+  window.__sparsePlayground = {
+    loseDevice: () => send({ type: 'loseDevice' }),
+    crashWorker: () => send({ type: 'crash' }),
+  };
+}
 
 let worker: Worker | null = null;
 

@@ -7,6 +7,7 @@ import type {
   SubsetEval,
 } from '../engine/trainer';
 import type { ExperimentConfig } from '../config';
+import { decodeChecked } from '../config/validate';
 import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
 
@@ -118,11 +119,12 @@ const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => (
   ...decode(''),
   controlErrors: {},
   runConfig: null,
-  loadFromUrl: (search) => set(decode(search)),
+  // Checked across parameters too: a link must not train a layer with no weight at all.
+  loadFromUrl: (search) => set(decodeChecked(search)),
   setParam: (key, raw) => {
     const query = new URLSearchParams(encode(get().config, { full: true }));
     query.set(key, raw);
-    const { config, rejected } = decode(query.toString());
+    const { config, rejected } = decodeChecked(query.toString(), [key]);
     const refused = rejected.find((r) => r.key === key);
     const controlErrors = { ...get().controlErrors };
     delete controlErrors[key];

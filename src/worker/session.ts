@@ -64,6 +64,19 @@ const SAMPLE_COUNT = 16;
 /** Steps between two quick evaluations on the sample of test images (the first is at step 10). */
 const SUBSET_EVERY = 50;
 
+/**
+ * Why a run stopped after its last allowed recovery: the failing call's own message (a
+ * WebGPU `mapAsync` error, say) would not tell the person that the device keeps getting lost.
+ */
+function lostTooOften(reason: string): string {
+  return (
+    `The GPU device was lost ${MAX_RECOVERIES + 1} times in this run (last: ${reason}); ` +
+    `the run stops after ${MAX_RECOVERIES} recoveries. Close other GPU-heavy tabs or apps, ` +
+    'try a smaller experiment (fewer or narrower layers, fewer training images), ' +
+    'or train on the CPU with backend=cpu.'
+  );
+}
+
 /** A start or reset since the work began: it stops quietly. */
 class Cancelled extends Error {}
 
@@ -326,7 +339,8 @@ export class TrainingSession {
   /**
    * When the device was lost, trains on: a new backend of the same kind, a new trainer from
    * the last epoch checkpoint (kept on the CPU), and a notice for the person. False when that
-   * is not possible (a backend that cannot be lost, no checkpoint yet, too many losses).
+   * is not possible (a backend that cannot be lost, no checkpoint yet); throws, saying so,
+   * after too many losses.
    */
   private async recoverFromDeviceLoss(): Promise<boolean> {
     const old = this.trainer;
@@ -340,7 +354,8 @@ export class TrainingSession {
       for (let i = 0; i < 20 && backend.lostReason() === null; i++) await sleep(25);
       const reason = backend.lostReason();
       const checkpoint = old.checkpoint;
-      if (reason === null || !checkpoint || this.recoveries >= MAX_RECOVERIES) return false;
+      if (reason === null || !checkpoint) return false;
+      if (this.recoveries >= MAX_RECOVERIES) throw new Error(lostTooOften(reason));
       this.recoveries++;
       backend.destroy();
       const { backend: fresh } = await this.deps.makeBackend(backend.kind);
