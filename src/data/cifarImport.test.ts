@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readTarball } from '../worker/loadCifar';
 import { CIFAR_RECORD } from './cifar';
-import { TAR_END, gzipParts, tarHeader, zeroEntry, type TarPart } from './tarFixtures';
+import { TAR_END, fileEntry, gzipParts, zeroEntry, type TarPart } from './tarFixtures';
 
 // The worker's import of a chosen cifar-10-binary.tar.gz (File -> gunzip -> tar -> batches),
 // fed hostile files. Node 20 has File, DecompressionStream and CompressionStream globally.
@@ -40,14 +40,9 @@ const records = (n: number, label = 1) => {
   for (let i = 0; i < n; i++) r[i * CIFAR_RECORD] = label;
   return r;
 };
-const entry = (name: string, data: Uint8Array): TarPart[] => [
-  tarHeader(name, data.length),
-  data,
-  { zeros: (512 - (data.length % 512)) % 512 },
-];
 const smallCifar = (): TarPart[] => [
-  ...entry('cifar-10-batches-bin/data_batch_1.bin', records(3)),
-  ...entry('cifar-10-batches-bin/test_batch.bin', records(2)),
+  ...fileEntry('cifar-10-batches-bin/data_batch_1.bin', records(3)),
+  ...fileEntry('cifar-10-batches-bin/test_batch.bin', records(2)),
 ];
 
 describe('importing a chosen CIFAR-10 tarball (bounded)', () => {
@@ -84,7 +79,7 @@ describe('importing a chosen CIFAR-10 tarball (bounded)', () => {
   it('refuses a data_batch_1.bin of 150,000 records (15x a batch) before reading it', async () => {
     const file = await gzFile('cifar-10-binary.tar.gz', [
       ...zeroEntry('cifar-10-batches-bin/data_batch_1.bin', 150_000 * CIFAR_RECORD),
-      ...entry('cifar-10-batches-bin/test_batch.bin', records(2)),
+      ...fileEntry('cifar-10-batches-bin/test_batch.bin', records(2)),
       TAR_END,
     ]);
     const { error, growth } = await measured(() => readTarball(file, () => {}));
@@ -96,9 +91,9 @@ describe('importing a chosen CIFAR-10 tarball (bounded)', () => {
 
   it('refuses a tarball with data_batch_1.bin twice instead of joining them', async () => {
     const file = await gzFile('cifar-10-binary.tar.gz', [
-      ...entry('cifar-10-batches-bin/data_batch_1.bin', records(3)),
-      ...entry('cifar-10-batches-bin/data_batch_1.bin', records(4)),
-      ...entry('cifar-10-batches-bin/test_batch.bin', records(2)),
+      ...fileEntry('cifar-10-batches-bin/data_batch_1.bin', records(3)),
+      ...fileEntry('cifar-10-batches-bin/data_batch_1.bin', records(4)),
+      ...fileEntry('cifar-10-batches-bin/test_batch.bin', records(2)),
       TAR_END,
     ]);
     await expect(readTarball(file, () => {})).rejects.toThrow(

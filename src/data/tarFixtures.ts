@@ -6,8 +6,11 @@
 /** One piece of a synthetic archive: literal bytes, or a run of zero bytes produced on demand. */
 export type TarPart = Uint8Array | { zeros: number };
 
-/** A 512-byte ustar header for a regular file of `size` bytes (base-256 beyond 8 GB, as GNU tar). */
-export function tarHeader(name: string, size: number): Uint8Array {
+/**
+ * A 512-byte ustar header of an entry of `size` bytes (base-256 beyond 8 GB, as GNU tar);
+ * `type` '0' is a file, '5' a directory, 'L' a GNU long name, 'x' a pax header.
+ */
+export function tarHeader(name: string, size: number, type = '0', prefix = ''): Uint8Array {
   const h = new Uint8Array(512);
   const put = (at: number, text: string) => h.set(new TextEncoder().encode(text), at);
   put(0, name);
@@ -20,7 +23,8 @@ export function tarHeader(name: string, size: number): Uint8Array {
     for (let i = 135, v = size; i > 124; i--, v = Math.floor(v / 256)) h[i] = v % 256;
   }
   put(136, '00000000000\0');
-  put(156, '0');
+  put(156, type);
+  put(345, prefix);
   put(257, 'ustar\0');
   put(263, '00');
   h.fill(32, 148, 156);
@@ -29,12 +33,21 @@ export function tarHeader(name: string, size: number): Uint8Array {
   return h;
 }
 
+/** A file entry holding `data`, padded to 512. */
+export function fileEntry(name: string, data: Uint8Array): TarPart[] {
+  return [tarHeader(name, data.length), data, { zeros: (512 - (data.length % 512)) % 512 }];
+}
+
 /** A file entry whose data is `size` zero bytes (labels 0: valid CIFAR-10 records), padded to 512. */
 export function zeroEntry(name: string, size: number): TarPart[] {
   return [tarHeader(name, size), { zeros: size + ((512 - (size % 512)) % 512) }];
 }
 
-/** The parts as a pull stream of chunks of at most `chunk` bytes (zeros are made as read). */
+/**
+ * The parts as a pull stream of chunks of at most `chunk` bytes. Chunks are views, not copies
+ * (all runs of zeros share one buffer), so producing a bomb allocates nothing per chunk;
+ * readers must not write to them.
+ */
 export function partsStream(parts: TarPart[], chunk = 1 << 20): ReadableStream<Uint8Array> {
   let i = 0;
   let left = -1;
@@ -47,14 +60,14 @@ export function partsStream(parts: TarPart[], chunk = 1 << 20): ReadableStream<U
           if (left < 0) left = p.length;
           if (left === 0) continue;
           const n = Math.min(chunk, left);
-          ctrl.enqueue(p.slice(p.length - left, p.length - left + n));
+          ctrl.enqueue(p.subarray(p.length - left, p.length - left + n));
           left -= n;
           return;
         }
         if (left < 0) left = p.zeros;
         if (left === 0) continue;
         const n = Math.min(chunk, left);
-        ctrl.enqueue(zero.slice(0, n));
+        ctrl.enqueue(zero.subarray(0, n));
         left -= n;
         return;
       }
