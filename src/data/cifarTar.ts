@@ -26,9 +26,17 @@ const META_FILE = /(^|\/)batches\.meta\.txt$/;
 const NOT_TAR =
   'is not a tar archive. Expected the CIFAR-10 binary version, cifar-10-binary.tar.gz';
 
+/** 1-5 for data_batch_N.bin, 0 for test_batch.bin, -1 for batches.meta.txt, else null. */
+function kindOf(name: string): number | null {
+  const train = TRAIN_FILE.exec(name);
+  if (train) return Number(train[2]);
+  if (TEST_FILE.test(name)) return 0;
+  return META_FILE.test(name) ? -1 : null;
+}
+
 interface Kept {
   name: string;
-  /** 1-5 for a training batch, 0 for the test batch, -1 for batches.meta.txt. */
+  /** What kindOf says. */
   n: number;
   data: Uint8Array;
 }
@@ -61,14 +69,7 @@ export class CifarTarReader {
 
   private entry(e: TarEntry): Uint8Array | null {
     const base = e.name.split('/').pop() ?? e.name;
-    const train = TRAIN_FILE.exec(e.name);
-    const n = train
-      ? Number(train[2])
-      : TEST_FILE.test(e.name)
-        ? 0
-        : META_FILE.test(e.name)
-          ? -1
-          : null;
+    const n = kindOf(e.name);
     if (n !== null && e.type !== '5' && this.kept.some((k) => k.n === n)) {
       throw new DatasetError(this.file, `${base} appears twice`);
     }
