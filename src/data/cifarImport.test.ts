@@ -71,7 +71,17 @@ describe('importing a chosen CIFAR-10 tarball (bounded)', () => {
     ]);
     const { error, growth } = await measured(() => readTarball(file, () => {}));
     expect(String(error)).toMatch(
-      /cifar-10-binary\.tar\.gz: decompresses to more than 200 MB, more than the CIFAR-10 tarball; not importing it/,
+      'cifar-10-binary.tar.gz: goes on for more than 1 MB after the end of its tar archive, unlike the CIFAR-10 tarball; not importing it',
+    );
+    expect(growth).toBeLessThan(100 * MB);
+  }, 60_000);
+
+  it('refuses a tarball of 300 1 MB entries once it passes 200 MB, without holding them', async () => {
+    const junk = Array.from({ length: 300 }, (_, i) => zeroEntry(`junk/${i}.txt`, MB)).flat();
+    const file = await gzFile('cifar-10-binary.tar.gz', [...smallCifar(), ...junk, TAR_END]);
+    const { error, growth } = await measured(() => readTarball(file, () => {}));
+    expect(String(error)).toMatch(
+      'cifar-10-binary.tar.gz: decompresses to more than 200 MB, more than the CIFAR-10 tarball; not importing it',
     );
     expect(growth).toBeLessThan(100 * MB);
   }, 60_000);

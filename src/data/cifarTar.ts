@@ -20,6 +20,12 @@ export const CIFAR_TAR_LIMIT = 200_000_000;
 /** Most bytes of any entry other than a batch (batches.meta.txt is 61 bytes, readme.html 88). */
 export const CIFAR_TEXT_LIMIT = 1_000_000;
 
+/**
+ * Most bytes after the end-of-archive block: tar pads its end to whole records (10 KiB with
+ * GNU tar's default), so a megabyte more is a bomb hiding behind a valid archive.
+ */
+export const CIFAR_TRAIL_LIMIT = 1_000_000;
+
 const TRAIN_FILE = /(^|\/)data_batch_([1-5])\.bin$/;
 const TEST_FILE = /(^|\/)test_batch\.bin$/;
 const META_FILE = /(^|\/)batches\.meta\.txt$/;
@@ -65,6 +71,12 @@ export class CifarTarReader {
       );
     }
     this.tar.push(chunk);
+    if (this.tar.ended && this.bytesRead - this.tar.endAt > CIFAR_TRAIL_LIMIT) {
+      throw new DatasetError(
+        this.file,
+        `goes on for more than ${CIFAR_TRAIL_LIMIT / 1e6} MB after the end of its tar archive, unlike the CIFAR-10 tarball; not importing it`,
+      );
+    }
   }
 
   private entry(e: TarEntry): Uint8Array | null {

@@ -82,6 +82,8 @@ export class TarStream {
   private next: { path?: string; size?: number } = {};
   /** True once the end-of-archive block was read; later bytes are ignored. */
   ended = false;
+  /** Bytes up to and including the end-of-archive block (set when `ended`). */
+  endAt = 0;
 
   constructor(
     private readonly file: string,
@@ -142,6 +144,7 @@ export class TarStream {
     const h = this.header;
     if (this.headers > 0 && h.every((b) => b === 0)) {
       this.ended = true;
+      this.endAt = this.headerAt + BLOCK;
       return;
     }
     if (!isTarHeader(h)) {

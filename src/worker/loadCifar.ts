@@ -18,6 +18,9 @@ interface Manifest {
   test: { file: string; records: number; sha256: string };
 }
 
+/** Compressed bytes handed to the gunzip at a time (see readTarball). */
+const GZIP_PIECE = 8192;
+
 /** Where the batches came from, for the UI. */
 export type CifarSource = 'assets' | 'stored' | 'file';
 
@@ -65,16 +68,20 @@ export async function readTarball(file: File, onProgress: DataProgress): Promise
     );
   }
   let read = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
+  // Chromium's DecompressionStream inflates a whole written chunk at once (a 64 KB chunk of a
+  // bomb is 64 MB), so the compressed bytes go in small pieces: with backpressure between
+  // writes, at most one piece's output (~8 MB at deflate's best ratio) waits to be refused.
+  const pieces = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, ctrl) {
+      for (let at = 0; at < chunk.length; at += GZIP_PIECE)
+        ctrl.enqueue(chunk.subarray(at, at + GZIP_PIECE));
       read += chunk.byteLength;
       onProgress({ file: file.name, loaded: read, total: file.size, phase: 'decode' });
-      ctrl.enqueue(chunk);
     },
   });
   const stream = file
     .stream()
-    .pipeThrough(counter)
+    .pipeThrough(pieces)
     .pipeThrough(
       new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
     );
