@@ -3,12 +3,12 @@
 // Converts the official CIFAR-10 binary tarball (any subset of its batch files) into the
 // app's assets under public/data/cifar10/ (gitignored): train.bin.gz and test.bin.gz (the
 // 3073-byte records, concatenated), batches.meta.txt and manifest.json with sha256 sums.
-// The tarball is parsed and validated by the same code the browser import uses.
+// The tarball is parsed, bounded and validated by the same code the browser import uses.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gunzipSync, gzipSync } from 'node:zlib';
+import { createGunzip, gzipSync } from 'node:zlib';
 import { runnerImport } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,20 +55,28 @@ const raw = /^https?:\/\//.test(source)
     })();
 console.log(`data:cifar10: read ${name} (${(raw.length / 2 ** 20).toFixed(1)} MB), decompressing…`);
 if (raw[0] !== 0x1f || raw[1] !== 0x8b) fail(`${name}: is not a gzip file (expected a .tar.gz)`);
-let tar;
-try {
-  tar = gunzipSync(raw);
-} catch (e) {
-  fail(`${name}: is truncated or corrupt (${e.message})`);
-}
-console.log(`data:cifar10: reading the tar archive (${(tar.length / 2 ** 20).toFixed(1)} MB)…`);
 const { module: cifar } = await runnerImport(join(root, 'src/data/cifar.ts'), {
   configFile: false,
   logLevel: 'error',
 });
+const { module: cifarTar } = await runnerImport(join(root, 'src/data/cifarTar.ts'), {
+  configFile: false,
+  logLevel: 'error',
+});
+// Gunzipped as a stream into the bounded reader the browser import uses: a gzip bomb or an
+// oversized batch is refused as soon as it passes the CIFAR-10 limits, before memory grows.
+const reader = new cifarTar.CifarTarReader(name);
+const gunzip = createGunzip({ chunkSize: 1 << 20 });
+gunzip.end(raw);
+try {
+  for await (const chunk of gunzip) reader.push(chunk);
+} catch (e) {
+  fail(e.name === 'DatasetError' ? e.message : `${name}: is truncated or corrupt (${e.message})`);
+}
+console.log(`data:cifar10: read the tar archive (${(reader.bytesRead / 2 ** 20).toFixed(1)} MB)`);
 let batches;
 try {
-  batches = cifar.readCifarTar(new Uint8Array(tar), name);
+  batches = reader.finish();
 } catch (e) {
   fail(e.message);
 }

@@ -1,6 +1,8 @@
 import { createTar } from 'nanotar';
 import { describe, expect, it } from 'vitest';
-import { CIFAR_RECORD, cifarDataset, isTarHeader, readCifarTar, validateBatch } from './cifar';
+import { CIFAR_RECORD, cifarDataset, validateBatch } from './cifar';
+import { readCifarTar } from './cifarTar';
+import { isTarHeader } from './tarStream';
 import { DatasetError } from './idx';
 
 /** Records whose pixel values encode (record, channel, position) so layout errors show. */

@@ -1,8 +1,9 @@
-import { get, set } from 'idb-keyval';
-import { cifarDataset, readCifarTar, type CifarBatches } from '../data/cifar';
+import { del, get, set } from 'idb-keyval';
+import { cifarDataset, type CifarBatches } from '../data/cifar';
+import { isCifarBatches, readCifarStream } from '../data/cifarTar';
 import { takeFirst, type ImageDataset } from '../data/dataset';
 import { DatasetError } from '../data/idx';
-import { fetchAsset, readAll, sha256, type DataProgress } from './fetchAsset';
+import { fetchAsset, sha256, type DataProgress } from './fetchAsset';
 
 /** IndexedDB key of an imported tarball's batches (bump when the stored shape changes). */
 const STORE_KEY = 'cifar10-batches-v1';
@@ -16,6 +17,9 @@ interface Manifest {
   train: { file: string; records: number; sha256: string };
   test: { file: string; records: number; sha256: string };
 }
+
+/** Compressed bytes handed to the gunzip at a time (see readTarball). */
+const GZIP_PIECE = 8192;
 
 /** Where the batches came from, for the UI. */
 export type CifarSource = 'assets' | 'stored' | 'file';
@@ -51,7 +55,10 @@ async function fromAssets(base: string, onProgress: DataProgress): Promise<Cifar
   return { train, test, classNames: manifest.classNames, trainFiles: manifest.trainFiles };
 }
 
-/** Gunzips and reads a tarball the person chose; every problem names the file. */
+/**
+ * Gunzips and reads a tarball the person chose as a stream, within the limits of
+ * ../data/cifarTar (a bomb is cancelled where it passes them); every problem names the file.
+ */
 export async function readTarball(file: File, onProgress: DataProgress): Promise<CifarBatches> {
   const head = new Uint8Array(await file.slice(0, 2).arrayBuffer());
   if (head[0] !== 0x1f || head[1] !== 0x8b) {
@@ -61,29 +68,32 @@ export async function readTarball(file: File, onProgress: DataProgress): Promise
     );
   }
   let read = 0;
-  const counter = new TransformStream<Uint8Array, Uint8Array>({
+  // Chromium's DecompressionStream inflates a whole written chunk at once (a 64 KB chunk of a
+  // bomb is 64 MB), so the compressed bytes go in small pieces: with backpressure between
+  // writes, at most one piece's output (~8 MB at deflate's best ratio) waits to be refused.
+  const pieces = new TransformStream<Uint8Array, Uint8Array>({
     transform(chunk, ctrl) {
+      for (let at = 0; at < chunk.length; at += GZIP_PIECE)
+        ctrl.enqueue(chunk.subarray(at, at + GZIP_PIECE));
       read += chunk.byteLength;
       onProgress({ file: file.name, loaded: read, total: file.size, phase: 'decode' });
-      ctrl.enqueue(chunk);
     },
   });
-  let tar: Uint8Array;
+  const stream = file
+    .stream()
+    .pipeThrough(pieces)
+    .pipeThrough(
+      new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
+    );
   try {
-    const stream = file
-      .stream()
-      .pipeThrough(counter)
-      .pipeThrough(
-        new DecompressionStream('gzip') as unknown as TransformStream<Uint8Array, Uint8Array>,
-      );
-    tar = await readAll(stream, () => {});
+    return await readCifarStream(stream, file.name);
   } catch (e) {
+    if (e instanceof DatasetError) throw e;
     throw new DatasetError(
       file.name,
       `is truncated or corrupt: its gzip data ends early or is damaged (${(e as Error).message})`,
     );
   }
-  return readCifarTar(tar, file.name);
 }
 
 /**
@@ -101,7 +111,10 @@ export async function loadCifar(
   let batches = await fromAssets(base, onProgress);
   if (!batches) {
     source = 'stored';
-    batches = (await get<CifarBatches>(STORE_KEY).catch(() => undefined)) ?? null;
+    const stored = await get<unknown>(STORE_KEY).catch(() => undefined);
+    batches = isCifarBatches(stored) ? stored : null;
+    // One kept before the import had limits (or damaged) is dropped, not trained on.
+    if (stored !== undefined && !batches) await del(STORE_KEY).catch(() => undefined);
   }
   let problem: string | null = null;
   while (!batches) {
