@@ -59,6 +59,8 @@ const canonical = params.encode(decoded.config);
 /** What stop() must close; filled in as the run gets there. */
 const held = { prep: null, outDir: null, server: null, browser: null, unwatch: null };
 let stopping = null;
+/** When stop() began (a repeated signal within a second is the same Ctrl-C). */
+let stoppedAt = 0;
 
 /** Resolves after `ms` even when `promise` never settles (a browser that hangs on close). */
 const within = (promise, ms) =>
@@ -66,15 +68,18 @@ const within = (promise, ms) =>
 
 /**
  * The single way out: logs `message`, closes what is open, removes the build folder and exits
- * with `code`. Later calls (a second cause while closing) change nothing; a second Ctrl-C
- * exits at once (Playwright's exit hook still kills the browser and removes its profile).
+ * with `code`. Later calls (a second cause while closing) change nothing; a second signal a
+ * second or more after the first exits at once (Playwright's exit hook still kills the browser
+ * and removes its profile). npm passes a terminal's Ctrl-C on too, so one Ctrl-C can arrive twice.
  */
 function stop(code, message) {
   if (stopping) return stopping;
   if (message) log(message);
+  stoppedAt = Date.now();
   stopping = (async () => {
     held.unwatch?.();
     held.prep?.kill('SIGTERM');
+    removeOutDir(); // the page has what it loaded; nothing needs the build any more
     await within(held.browser?.close(), 10_000);
     await within(held.server?.close(), 5_000);
     removeOutDir();
@@ -85,15 +90,25 @@ function stop(code, message) {
 
 function removeOutDir() {
   // Retries: a build stopped half-way may still be writing into it.
-  if (held.outDir) rmSync(held.outDir, { recursive: true, force: true, maxRetries: 5 });
+  if (!held.outDir) return;
+  try {
+    rmSync(held.outDir, { recursive: true, force: true, maxRetries: 5 });
+  } catch (e) {
+    log(`experiment: could not remove ${held.outDir}: ${e.message}`);
+  }
 }
+// Whoever calls process.exit (Vite's preview server does on SIGTERM), the folder goes.
+process.on('exit', removeOutDir);
 
+/** Our signal handlers, so the ones Vite's preview server adds can be told apart and removed. */
+const onSignal = {};
 for (const [signal, code] of [
   ['SIGINT', EXIT.sigint],
   ['SIGTERM', EXIT.sigterm],
 ]) {
-  process.on(signal, () => {
+  onSignal[signal] = () => {
     if (stopping) {
+      if (Date.now() - stoppedAt < 1000) return;
       removeOutDir();
       process.exit(code);
     }
@@ -101,20 +116,18 @@ for (const [signal, code] of [
       code,
       `experiment: interrupted (${signal}), closing the browser and removing temporary files…`,
     );
-  });
+  };
+  process.on(signal, onSignal[signal]);
 }
 
-if (args.timeoutS > 0) {
-  // setTimeout holds at most 2^31-1 ms (24.8 days); a longer limit is as good as none.
-  const ms = Math.min(args.timeoutS * 1000, 2 ** 31 - 1);
-  setTimeout(
-    () =>
-      stop(
-        EXIT.failed,
-        `experiment: stopped: the run reached its time limit of ${args.timeoutS} s (--timeout=${args.timeoutS}).`,
-      ),
-    ms,
-  );
+/**
+ * Vite's preview server closes itself and exits on SIGTERM (and when stdin ends), which would
+ * skip closing the browser and give another exit code; stop() does all of that here.
+ */
+function dropViteExitHooks() {
+  for (const l of process.listeners('SIGTERM'))
+    if (l !== onSignal.SIGTERM) process.off('SIGTERM', l);
+  process.stdin.removeAllListeners('end');
 }
 
 /** Prepares the MNIST assets (a child process, so a signal still reaches stop()). */
@@ -124,9 +137,10 @@ function prepareData() {
     held.prep = spawn(process.execPath, [join(root, 'scripts', 'prepare-data.mjs')], {
       stdio: ['ignore', 2, 2],
     });
-    held.prep.on('close', (status) => {
+    held.prep.on('close', (status, signal) => {
       held.prep = null;
-      resolve(status);
+      // Killed by the terminal's Ctrl-C, like this process: let our own handler run first.
+      setTimeout(() => resolve(status), signal ? 200 : 0);
     });
   });
 }
@@ -190,8 +204,10 @@ function onPageEvent(e, state) {
 }
 
 async function run() {
-  if ((await prepareData()) !== 0) return stop(EXIT.failed);
+  const prepared = await prepareData();
   if (stopping) return;
+  if (prepared !== 0)
+    return stop(EXIT.failed, 'experiment: error: the MNIST assets could not be prepared.');
   held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
   log('experiment: building the app…');
   await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
@@ -202,6 +218,7 @@ async function run() {
     build: { outDir: held.outDir },
     preview: { port: 0, host: '127.0.0.1' },
   });
+  dropViteExitHooks();
   if (stopping) return;
   const base = held.server.resolvedUrls.local[0];
   // Signals are this script's to handle: it closes the browser itself, then cleans up.
