@@ -3,6 +3,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { EXIT, parseArgs } from '../scripts/experiment/args.mjs';
+import {
+  descendants,
+  parseParent,
+  parsePssKb,
+  treeMemoryMB,
+} from '../scripts/experiment/memory.mjs';
+import { refusalLines } from '../scripts/experiment/report.mjs';
 
 /** A temporary folder of its own for one run (as TMPDIR), to see what the runner leaves there. */
 function freshTmp(): string {
@@ -192,4 +200,49 @@ test('--help says how to call it, with the flags and exit codes', () => {
   expect(r.code).toBe(0);
   for (const word of ['--timeout', '--max-memory', 'npm run -s experiment', '130'])
     expect(r.stdout).toContain(word);
+});
+
+test('the runner reads its flags anywhere and the query from every other argument', () => {
+  expect(parseArgs(['?density=0.1', '--timeout=30', 'seed=2'])).toEqual({
+    help: false,
+    query: 'density=0.1&seed=2',
+    timeoutS: 30,
+    maxMemoryMB: 4096,
+  });
+  expect(parseArgs(['--max-memory=0', 'a=1'])).toMatchObject({ maxMemoryMB: 0, timeoutS: 21600 });
+  expect(parseArgs(['--timeout=-1'])).toEqual({ error: '--timeout needs a number >= 0, not "-1"' });
+  const long = parseArgs([`--${'x'.repeat(5000)}`]);
+  expect('error' in long && long.error.length).toBeLessThan(200);
+  expect(EXIT).toMatchObject({ done: 0, failed: 1, refused: 2, diverged: 3 });
+});
+
+test('a refusal lists the first parameters and counts the rest', () => {
+  const rejected = Array.from({ length: 12 }, (_, i) => `p${i}`);
+  const lines = refusalLines(rejected, (r) => `no ${r}`, 3);
+  expect(lines).toEqual(['no p0', 'no p1', 'no p2', '… and 9 more refused parameters.']);
+  expect(refusalLines(['a'], (r) => r)).toEqual(['a']);
+});
+
+test('the memory watchdog reads the process tree from /proc', async () => {
+  expect(parseParent('42 (a (b) c) S 7 42 42 0')).toBe(7);
+  expect(parsePssKb('Rss:  10 kB\nPss:   1234 kB\n')).toBe(1234);
+  const parents = new Map([
+    [2, 1],
+    [3, 2],
+    [4, 3],
+    [5, 9],
+  ]);
+  expect(descendants(1, parents).sort()).toEqual([2, 3, 4]);
+  // A child holding 200 MB shows up in this process's tree.
+  const before = treeMemoryMB(process.pid);
+  const child = spawn(process.execPath, [
+    '-e',
+    'const b = Buffer.alloc(200e6, 1); console.log(b[0]); setInterval(() => {}, 1000);',
+  ]);
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  try {
+    expect(treeMemoryMB(process.pid) - before).toBeGreaterThan(150);
+  } finally {
+    child.kill();
+  }
 });
