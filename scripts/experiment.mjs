@@ -130,6 +130,19 @@ function dropViteExitHooks() {
   process.stdin.removeAllListeners('end');
 }
 
+if (args.timeoutS > 0) {
+  // setTimeout holds at most 2^31-1 ms (24.8 days); a longer limit is as good as none.
+  const ms = Math.min(args.timeoutS * 1000, 2 ** 31 - 1);
+  setTimeout(
+    () =>
+      stop(
+        EXIT.failed,
+        `experiment: stopped: the run reached its time limit of ${args.timeoutS} s (--timeout=${args.timeoutS}).`,
+      ),
+    ms,
+  );
+}
+
 /** Prepares the MNIST assets (a child process, so a signal still reaches stop()). */
 function prepareData() {
   return new Promise((resolve) => {
