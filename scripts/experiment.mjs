@@ -1,146 +1,280 @@
 #!/usr/bin/env node
-// npm run experiment -- '<query string>'
+// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query string>'
 // Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
-// and prints one JSON object per epoch on stdout (progress goes to stderr). Exits 0 when the
-// run finishes, 2 with the UI's own messages for an invalid configuration, 1 on any error.
+// and prints one JSON object per epoch on stdout (progress goes to stderr). The query is
+// decoded here by the app's own decoder first, so an invalid one is refused before anything is
+// built; the page then gets it through the history API, never through an HTTP request line.
+// Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 1 failed,
+// 130/143 on SIGINT/SIGTERM. Every way out goes through stop(), which closes the browser and
+// the server and removes the temporary build folder.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { spawnSync } from 'node:child_process';
-import { build, preview } from 'vite';
+import { spawn } from 'node:child_process';
+import { build, preview, runnerImport } from 'vite';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
+import { clip, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
+import { canWatch, watchMemory } from './experiment/memory.mjs';
+import { epochRecord, refusalLines } from './experiment/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const raw = process.argv.slice(2).join('&').replace(/^\?/, '');
-const query = new URLSearchParams(raw);
-query.delete('autorun');
-query.set('autorun', '1');
-
 const log = (s) => process.stderr.write(`${s}\n`);
 
-const prep = spawnSync(process.execPath, [join(root, 'scripts', 'prepare-data.mjs')], {
-  stdio: 'inherit',
-});
-if (prep.status !== 0) process.exit(1);
+/**
+ * How the page words the two refusals it can only find on the device: src/engine/memory.ts
+ * (checkFits) and src/engine/events.ts (DivergedError). The worker reports both as `error`.
+ */
+const TOO_BIG = 'This experiment does not fit';
+const DIVERGED = 'Training diverged';
 
-const outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
-let server;
-let browser;
-let exitCode;
-try {
+const args = parseArgs(process.argv.slice(2));
+if ('error' in args) {
+  log(`experiment: ${args.error}`);
+  process.exit(EXIT.refused);
+}
+if (args.help) {
+  process.stdout.write(USAGE);
+  process.exit(EXIT.done);
+}
+
+// The app's own decoder, so the terminal refuses exactly what the page would.
+const { module: params } = await runnerImport(join(root, 'src/url/params.ts'), {
+  configFile: false,
+  logLevel: 'error',
+});
+const query = new URLSearchParams(args.query);
+query.delete('autorun');
+query.set('autorun', '1');
+const decoded = params.decode(query.toString());
+if (decoded.rejected.length > 0) {
+  for (const line of refusalLines(decoded.rejected, params.rejectionMessage)) log(line);
+  log('experiment: invalid configuration, nothing was run.');
+  process.exit(EXIT.refused);
+}
+/** The same configuration, written the short canonical way: what the page is handed. */
+const canonical = params.encode(decoded.config);
+
+/** What stop() must close; filled in as the run gets there. */
+const held = { prep: null, outDir: null, server: null, browser: null, unwatch: null };
+let stopping = null;
+/** When stop() began (a repeated signal within a second is the same Ctrl-C). */
+let stoppedAt = 0;
+
+/** Resolves after `ms` even when `promise` never settles (a browser that hangs on close). */
+const within = (promise, ms) =>
+  Promise.race([Promise.resolve(promise).catch(() => {}), new Promise((r) => setTimeout(r, ms))]);
+
+/**
+ * The single way out: logs `message`, closes what is open, removes the build folder and exits
+ * with `code`. Later calls (a second cause while closing) change nothing; a second signal a
+ * second or more after the first exits at once (Playwright's exit hook still kills the browser
+ * and removes its profile). npm passes a terminal's Ctrl-C on too, so one Ctrl-C can arrive twice.
+ */
+function stop(code, message) {
+  if (stopping) return stopping;
+  if (message) log(message);
+  stoppedAt = Date.now();
+  stopping = (async () => {
+    held.unwatch?.();
+    held.prep?.kill('SIGTERM');
+    removeOutDir(); // the page has what it loaded; nothing needs the build any more
+    await within(held.browser?.close(), 10_000);
+    await within(held.server?.close(), 5_000);
+    removeOutDir();
+    process.exit(code);
+  })();
+  return stopping;
+}
+
+function removeOutDir() {
+  // Retries: a build stopped half-way may still be writing into it.
+  if (!held.outDir) return;
+  try {
+    rmSync(held.outDir, { recursive: true, force: true, maxRetries: 5 });
+  } catch (e) {
+    log(`experiment: could not remove ${held.outDir}: ${e.message}`);
+  }
+}
+// Whoever calls process.exit (Vite's preview server does on SIGTERM), the folder goes.
+process.on('exit', removeOutDir);
+
+/** Our signal handlers, so the ones Vite's preview server adds can be told apart and removed. */
+const onSignal = {};
+for (const [signal, code] of [
+  ['SIGINT', EXIT.sigint],
+  ['SIGTERM', EXIT.sigterm],
+]) {
+  onSignal[signal] = () => {
+    if (stopping) {
+      if (Date.now() - stoppedAt < 1000) return;
+      removeOutDir();
+      process.exit(code);
+    }
+    stop(
+      code,
+      `experiment: interrupted (${signal}), closing the browser and removing temporary files…`,
+    );
+  };
+  process.on(signal, onSignal[signal]);
+}
+
+/**
+ * Vite's preview server closes itself and exits on SIGTERM (and when stdin ends), which would
+ * skip closing the browser and give another exit code; stop() does all of that here.
+ */
+function dropViteExitHooks() {
+  for (const l of process.listeners('SIGTERM'))
+    if (l !== onSignal.SIGTERM) process.off('SIGTERM', l);
+  process.stdin.removeAllListeners('end');
+}
+
+if (args.timeoutS > 0) {
+  // setTimeout holds at most 2^31-1 ms (24.8 days); a longer limit is as good as none.
+  const ms = Math.min(args.timeoutS * 1000, 2 ** 31 - 1);
+  setTimeout(
+    () =>
+      stop(
+        EXIT.failed,
+        `experiment: stopped: the run reached its time limit of ${args.timeoutS} s (--timeout=${args.timeoutS}).`,
+      ),
+    ms,
+  );
+}
+
+/** Prepares the MNIST assets (a child process, so a signal still reaches stop()). */
+function prepareData() {
+  return new Promise((resolve) => {
+    // Its stdout goes to our stderr: stdout carries only the JSON lines.
+    held.prep = spawn(process.execPath, [join(root, 'scripts', 'prepare-data.mjs')], {
+      stdio: ['ignore', 2, 2],
+    });
+    held.prep.on('close', (status, signal) => {
+      held.prep = null;
+      // Killed by the terminal's Ctrl-C, like this process: let our own handler run first.
+      setTimeout(() => resolve(status), signal ? 200 : 0);
+    });
+  });
+}
+
+/** Turns the page's events into stderr progress and stdout JSON lines; ends the run via stop(). */
+function onPageEvent(e, state) {
+  switch (e.type) {
+    case 'config':
+      clearTimeout(state.noConfig);
+      if (e.rejected.length > 0) {
+        for (const line of refusalLines(e.rejected, params.rejectionMessage)) log(line);
+        stop(EXIT.refused, 'experiment: invalid configuration, nothing was run.');
+      } else if (JSON.stringify(e.config) !== JSON.stringify(decoded.config)) {
+        stop(
+          EXIT.failed,
+          'experiment: error: the page decoded another configuration than this runner.',
+        );
+      } else {
+        log(`experiment: ${JSON.stringify(e.config)}`);
+      }
+      break;
+    case 'ready':
+      state.device = { backend: e.backend, adapter: e.adapter };
+      if (e.notice) log(`experiment: ${e.notice}`);
+      log(
+        `experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`,
+      );
+      break;
+    case 'progress':
+      log(
+        `  epoch ${e.epoch} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
+      );
+      break;
+    case 'maskUpdate':
+      state.updates.push(e.update);
+      break;
+    case 'epoch': {
+      const epochUpdates = state.updates.filter((u) => u.epoch === e.metrics.epoch);
+      state.updates = [];
+      const record = epochRecord(e.metrics, state.device, epochUpdates);
+      process.stdout.write(JSON.stringify(record) + '\n');
+      break;
+    }
+    case 'needCifar':
+      stop(
+        EXIT.failed,
+        'experiment: error: CIFAR-10 is not prepared. Run "npm run data:cifar10 -- <path of cifar-10-binary.tar.gz>" first.',
+      );
+      break;
+    case 'error': {
+      const message = clip(e.message, 600);
+      if (e.message.startsWith(TOO_BIG)) stop(EXIT.refused, `experiment: refused: ${message}`);
+      else if (e.message.startsWith(DIVERGED)) stop(EXIT.diverged, `experiment: ${message}`);
+      else stop(EXIT.failed, `experiment: error: ${message}`);
+      break;
+    }
+    case 'done':
+      stop(EXIT.done);
+      break;
+  }
+}
+
+async function run() {
+  const prepared = await prepareData();
+  if (stopping) return;
+  if (prepared !== 0)
+    return stop(EXIT.failed, 'experiment: error: the MNIST assets could not be prepared.');
+  held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
   log('experiment: building the app…');
-  await build({ root, logLevel: 'warn', build: { outDir, emptyOutDir: true } });
-  server = await preview({
+  await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
+  if (stopping) return;
+  held.server = await preview({
     root,
     logLevel: 'warn',
-    build: { outDir },
+    build: { outDir: held.outDir },
     preview: { port: 0, host: '127.0.0.1' },
   });
-  const base = server.resolvedUrls.local[0];
-  browser = await chromium.launch({
+  dropViteExitHooks();
+  if (stopping) return;
+  const base = held.server.resolvedUrls.local[0];
+  // Signals are this script's to handle: it closes the browser itself, then cleans up.
+  held.browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: WEBGPU_ARGS,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
   });
-  const page = await browser.newPage();
-  page.on('pageerror', (e) => log(`page error: ${e.message}`));
-  let device = { backend: null, adapter: null };
-  let updates = [];
-  let finish;
-  const finished = new Promise((resolve) => (finish = resolve));
-  page.on('crash', () => {
-    log('experiment: the page crashed');
-    finish(1);
-  });
-  const noConfig = setTimeout(() => {
-    log('experiment: the app did not report its configuration within 60 s.');
-    finish(1);
-  }, 60_000);
+  if (stopping) return;
+  if (args.maxMemoryMB > 0 && canWatch()) {
+    held.unwatch = watchMemory({
+      root: process.pid,
+      limitMB: args.maxMemoryMB,
+      onExceed: (mb) =>
+        stop(
+          EXIT.failed,
+          `experiment: stopped: the browser uses ${Math.round(mb)} MB, more than --max-memory=${args.maxMemoryMB} MB.`,
+        ),
+    });
+  } else if (args.maxMemoryMB > 0) {
+    log('experiment: no /proc on this system, so --max-memory is not enforced.');
+  }
+  const page = await held.browser.newPage();
+  page.on('pageerror', (e) => log(`page error: ${clip(e.message, 600)}`));
+  page.on('crash', () => stop(EXIT.failed, 'experiment: the page crashed'));
+  const state = { device: { backend: null, adapter: null }, updates: [], noConfig: null };
+  state.noConfig = setTimeout(
+    () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
+    60_000,
+  );
   // Installed before the page loads, so the first event (the decoded config) is not missed.
-  await page.exposeFunction('__experimentEvent', (e) => {
-    switch (e.type) {
-      case 'config':
-        clearTimeout(noConfig);
-        if (e.rejected.length > 0) {
-          for (const r of e.rejected)
-            log(`Parameter "${r.key}=${r.value}" was ignored: it ${r.reason}.`);
-          log('experiment: invalid configuration, nothing was run.');
-          finish(2);
-        } else {
-          log(`experiment: ${JSON.stringify(e.config)}`);
-        }
-        break;
-      case 'ready':
-        device = { backend: e.backend, adapter: e.adapter };
-        if (e.notice) log(`experiment: ${e.notice}`);
-        log(
-          `experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`,
-        );
-        break;
-      case 'progress':
-        log(
-          `  epoch ${e.epoch} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
-        );
-        break;
-      case 'maskUpdate':
-        updates.push(e.update);
-        break;
-      case 'epoch': {
-        const m = e.metrics;
-        const epochUpdates = updates.filter((u) => u.epoch === m.epoch);
-        updates = [];
-        process.stdout.write(
-          JSON.stringify({
-            epoch: m.epoch,
-            testAcc: m.testAcc,
-            trainLoss: m.trainLoss,
-            density: m.density,
-            layers: m.layers.map((l) => ({
-              name: l.name,
-              density: l.density,
-              meanMomentum: l.meanMomentum,
-              ...(l.emptyChannels === null ? {} : { emptyChannels: l.emptyChannels }),
-            })),
-            pruneRate: m.pruneRate,
-            seconds: m.seconds,
-            samplesPerSec: m.samplesPerSec,
-            backend: device.backend,
-            adapter: device.adapter,
-            testLoss: m.testLoss,
-            trainAcc: m.trainAcc,
-            updates: epochUpdates,
-          }) + '\n',
-        );
-        break;
-      }
-      case 'needCifar':
-        log(
-          'experiment: error: CIFAR-10 is not prepared. Run "npm run data:cifar10 -- <path of cifar-10-binary.tar.gz>" first.',
-        );
-        finish(1);
-        break;
-      case 'error':
-        log(`experiment: error: ${e.message}`);
-        finish(1);
-        break;
-      case 'done':
-        finish(0);
-        break;
-    }
-  });
-  page.goto(`${base}?${query.toString()}`).catch((err) => {
-    log(`experiment: could not open the app: ${err.message}`);
-    finish(1);
-  });
-  exitCode = await finished;
-} catch (e) {
-  log(`experiment: ${e instanceof Error ? e.message : String(e)}`);
-  exitCode = 1;
-} finally {
-  await browser?.close();
-  await server?.close();
-  rmSync(outDir, { recursive: true, force: true });
+  await page.exposeFunction('__experimentEvent', (e) => onPageEvent(e, state));
+  // The query goes in through the history API before the app reads location.search, so its
+  // length never meets the server's request-line limit (which answers 431 past ~16 kB).
+  await page.addInitScript((search) => {
+    if (window === window.top) history.replaceState(null, '', `${location.pathname}?${search}`);
+  }, canonical);
+  await page.goto(base);
 }
-process.exit(exitCode);
+
+run().catch((err) =>
+  stop(EXIT.failed, `experiment: ${clip(err instanceof Error ? err.message : String(err), 600)}`),
+);

@@ -1,0 +1,19 @@
+export declare const EXIT: {
+  done: 0;
+  failed: 1;
+  refused: 2;
+  diverged: 3;
+  sigint: 130;
+  sigterm: 143;
+};
+export declare const DEFAULT_TIMEOUT_S: number;
+export declare const DEFAULT_MAX_MEMORY_MB: number;
+export declare const USAGE: string;
+export declare function clip(text: string, max?: number): string;
+export interface Args {
+  help: boolean;
+  query: string;
+  timeoutS: number;
+  maxMemoryMB: number;
+}
+export declare function parseArgs(argv: string[]): Args | { error: string };
