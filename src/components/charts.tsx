@@ -8,15 +8,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import {
-  selectEpochs,
-  selectInitialLayers,
-  selectMaskUpdates,
-  selectProgress,
-  selectSteps,
-  selectSubsetEvals,
-  useStore,
-} from '../state';
+import { selectEpochs, selectInitialLayers, selectMaskUpdates, useStore } from '../state';
+import { selectLossSeries, selectSampleSeries } from '../state/derived';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 export const color = (i: number) => COLORS[i % COLORS.length];
@@ -57,19 +50,22 @@ export function Empty({ text }: { text: string }) {
   return <div className="empty">{text}</div>;
 }
 
-/** Test accuracy per epoch (and train accuracy), from the worker's epoch events. */
+const selectSampleImages = (s: { subsetEvals: { images: number }[] }) =>
+  s.subsetEvals[0]?.images ?? 0;
+
+/**
+ * Test accuracy per epoch (and train accuracy), from the worker's epoch events. The sample
+ * curve is thinned to a few hundred points; a progress event alone does not redraw it.
+ */
 export function AccuracyChart() {
   const epochs = useStore(selectEpochs);
-  const samples = useStore(selectSubsetEvals);
-  const progress = useStore(selectProgress);
-  const perEpoch = progress?.stepsPerEpoch ?? 1;
+  const sampleData = useStore(selectSampleSeries);
+  const images = useStore(selectSampleImages);
   const epochData = epochs.map((e) => ({
     x: e.epoch,
     test: e.testAcc * 100,
     train: e.trainAcc * 100,
   }));
-  const sampleData = samples.map((e) => ({ x: e.globalStep / perEpoch, sample: e.acc * 100 }));
-  const images = samples[0]?.images ?? 0;
   const accTicks = percentTicks(
     Math.min(...epochData.flatMap((d) => [d.test, d.train]), ...sampleData.map((d) => d.sample)),
   );
@@ -135,13 +131,10 @@ export function AccuracyChart() {
   );
 }
 
-/** Train loss: running mean every few steps, plus per-epoch train and test loss. */
+/** Train loss: running mean every few steps (a few hundred points at most), plus per-epoch train and test loss. */
 export function LossChart() {
-  const steps = useStore(selectSteps);
+  const stepData = useStore(selectLossSeries);
   const epochs = useStore(selectEpochs);
-  const progress = useStore(selectProgress);
-  const perEpoch = progress?.stepsPerEpoch ?? 1;
-  const stepData = steps.map((s) => ({ x: s.globalStep / perEpoch, step: s.trainLoss }));
   const epochData = epochs.map((e) => ({ x: e.epoch, train: e.trainLoss, test: e.testLoss }));
   return (
     <Panel
