@@ -8,8 +8,15 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { selectEpochs, selectInitialLayers, selectMaskUpdates, useStore } from '../state';
-import { selectLossSeries, selectSampleSeries } from '../state/derived';
+import {
+  selectEpochs,
+  selectInitialLayers,
+  selectMaskUpdates,
+  selectSteps,
+  selectSubsetEvals,
+  useStore,
+} from '../state';
+import { lossSeries, sampleSeries, selectStepsPerEpoch } from '../state/derived';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 export const color = (i: number) => COLORS[i % COLORS.length];
@@ -50,17 +57,15 @@ export function Empty({ text }: { text: string }) {
   return <div className="empty">{text}</div>;
 }
 
-const selectSampleImages = (s: { subsetEvals: { images: number }[] }) =>
-  s.subsetEvals[0]?.images ?? 0;
-
 /**
  * Test accuracy per epoch (and train accuracy), from the worker's epoch events. The sample
  * curve is thinned to a few hundred points; a progress event alone does not redraw it.
  */
 export function AccuracyChart() {
   const epochs = useStore(selectEpochs);
-  const sampleData = useStore(selectSampleSeries);
-  const images = useStore(selectSampleImages);
+  const samples = useStore(selectSubsetEvals);
+  const sampleData = sampleSeries(samples, useStore(selectStepsPerEpoch));
+  const images = samples[0]?.images ?? 0;
   const epochData = epochs.map((e) => ({
     x: e.epoch,
     test: e.testAcc * 100,
@@ -133,7 +138,7 @@ export function AccuracyChart() {
 
 /** Train loss: running mean every few steps (a few hundred points at most), plus per-epoch train and test loss. */
 export function LossChart() {
-  const stepData = useStore(selectLossSeries);
+  const stepData = lossSeries(useStore(selectSteps), useStore(selectStepsPerEpoch));
   const epochs = useStore(selectEpochs);
   const epochData = epochs.map((e) => ({ x: e.epoch, train: e.trainLoss, test: e.testLoss }));
   return (

@@ -12,8 +12,8 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { selectScheduleFigures, useStore } from '../state';
-import { selectUpdateFigures } from '../state/derived';
+import { selectMaskUpdates, selectScheduleFigures, useStore } from '../state';
+import { updateFigures } from '../state/derived';
 import { color, Empty, Panel } from './charts';
 
 /**
@@ -21,7 +21,7 @@ import { color, Empty, Panel } from './charts';
  * engine's reports; on long runs each bar sums consecutive updates, so the chart stays small.
  */
 export function UpdatesChart() {
-  const { layers, rows: data, updates, perBar } = useStore(selectUpdateFigures);
+  const { layers, rows: data, updates, perBar } = updateFigures(useStore(selectMaskUpdates));
   const what =
     perBar === 1
       ? 'Each bar is a layer at one mask update'

@@ -8,9 +8,9 @@ import {
   MAX_MARKERS,
   memoizeLast,
   selectComputeFigures,
-  selectLossSeries,
+  lossSeries,
   selectScheduleFigures,
-  selectUpdateFigures,
+  updateFigures,
 } from './derived';
 import { MAX_POINTS } from './downsample';
 import type { AppState } from './store';
@@ -177,9 +177,9 @@ const update = (i: number): MaskUpdateEvent => ({
   ] as unknown as MaskUpdateEvent['layers'],
 });
 
-describe('selectUpdateFigures', () => {
+describe('updateFigures', () => {
   it('draws one bar an update, then sums consecutive updates beyond the cap', () => {
-    const few = selectUpdateFigures(state('', { maskUpdates: [update(0), update(1)] }));
+    const few = updateFigures([update(0), update(1)]);
     expect(few).toMatchObject({ layers: ['fc1', 'fc2'], updates: 2, perBar: 1 });
     expect(few.rows[1]).toEqual({
       update: '#2 (step 2)',
@@ -189,7 +189,7 @@ describe('selectUpdateFigures', () => {
       'fc2 pruned': -1,
     });
     const many = Array.from({ length: 6000 }, (_, i) => update(i));
-    const figures = selectUpdateFigures(state('', { maskUpdates: many }));
+    const figures = updateFigures(many);
     expect(figures.rows.length).toBeLessThanOrEqual(MAX_BARS);
     expect(figures.perBar).toBe(30);
     expect(figures.rows[0]).toMatchObject({ update: '#1-30 (steps 1-30)', 'fc2 regrown': 60 });
@@ -199,16 +199,15 @@ describe('selectUpdateFigures', () => {
   });
 });
 
-describe('selectLossSeries', () => {
+describe('lossSeries', () => {
   it('keeps at most MAX_POINTS of a long run, its first and last step, and is memoized', () => {
     const steps = Array.from({ length: 40_000 }, (_, i) => ({
       ...{ globalStep: (i + 1) * 15, epoch: 1, trainLoss: 1 / (i + 1), samplesPerSec: 1 },
     }));
-    const s = state('', { steps, progress: progress(0) });
-    const series = selectLossSeries(s);
+    const series = lossSeries(steps, 10);
     expect(series.length).toBeLessThanOrEqual(MAX_POINTS);
     expect(series[0]).toEqual({ x: 1.5, step: 1 });
     expect(series.at(-1)).toEqual({ x: 60_000, step: 1 / 40_000 });
-    expect(selectLossSeries({ ...s, progress: progress(5) } as AppState)).toBe(series);
+    expect(lossSeries(steps, 10)).toBe(series);
   });
 });

@@ -159,15 +159,16 @@ function firstAfter(steps: number[], step: number): number {
 const plannedRates = memoizeLast(
   (config: ExperimentConfig, globalStep: number, stepsPerEpoch: number, totalSteps: number) => {
     const all = updateSteps(config, stepsPerEpoch, totalSteps);
-    const ahead = all.slice(firstAfter(all, globalStep));
+    const from = firstAfter(all, globalStep);
+    const count = all.length - from;
+    const shown = Math.min(count, MAX_MARKERS);
     const schedule = sparsityOf(config).schedule;
-    return {
-      count: ahead.length,
-      planned: stride(ahead, MAX_MARKERS).map((step) => ({
-        step,
-        planned: pruneRateAt(schedule, step, totalSteps, config.prune_rate),
-      })),
-    };
+    // Evenly picked, the next and the last update among them (no copy of the long list).
+    const planned = Array.from({ length: shown }, (_, i) => {
+      const step = all[from + (shown === 1 ? 0 : Math.round((i * (count - 1)) / (shown - 1)))];
+      return { step, planned: pruneRateAt(schedule, step, totalSteps, config.prune_rate) };
+    });
+    return { count, planned };
   },
 );
 
@@ -222,7 +223,11 @@ export interface UpdateFigures {
   perBar: number;
 }
 
-const updateFigures = memoizeLast((updates: MaskUpdateEvent[]): UpdateFigures => {
+/**
+ * Pruned and regrown weights per layer at each mask update, bucketed on long runs. Called at
+ * render with the store's array (not as a selector, which every store change would run).
+ */
+export const updateFigures = memoizeLast((updates: MaskUpdateEvent[]): UpdateFigures => {
   const layers = updates[0]?.layers.map((l) => l.name) ?? [];
   const perBar = Math.max(1, Math.ceil(updates.length / MAX_BARS));
   const rows: Record<string, string | number>[] = [];
@@ -247,27 +252,21 @@ const updateFigures = memoizeLast((updates: MaskUpdateEvent[]): UpdateFigures =>
   return { layers, rows, updates: updates.length, perBar };
 });
 
-/** Pruned and regrown weights per layer at each mask update, bucketed on long runs. */
-export const selectUpdateFigures = (s: AppState) => updateFigures(s.maskUpdates);
+/** Steps per epoch of the shown run, to put steps on an epoch axis (1 before it starts). */
+export const selectStepsPerEpoch = (s: AppState) => s.progress?.stepsPerEpoch ?? 1;
 
-const stepsPerEpochOf = (s: AppState) => s.progress?.stepsPerEpoch ?? 1;
-
-const lossSeries = memoizeLast((steps: AppState['steps'], perEpoch: number) =>
+/** The running train loss against epochs, at most MAX_POINTS points; called at render. */
+export const lossSeries = memoizeLast((steps: AppState['steps'], perEpoch: number) =>
   downsample(
     steps.map((p) => ({ x: p.globalStep / perEpoch, step: p.trainLoss })),
     (d) => d.step,
   ),
 );
 
-/** The running train loss against epochs, at most MAX_POINTS points. */
-export const selectLossSeries = (s: AppState) => lossSeries(s.steps, stepsPerEpochOf(s));
-
-const sampleSeries = memoizeLast((evals: AppState['subsetEvals'], perEpoch: number) =>
+/** Accuracy (%) on the fixed test sample against epochs, at most MAX_POINTS; called at render. */
+export const sampleSeries = memoizeLast((evals: AppState['subsetEvals'], perEpoch: number) =>
   downsample(
     evals.map((e) => ({ x: e.globalStep / perEpoch, sample: e.acc * 100 })),
     (d) => d.sample,
   ),
 );
-
-/** Accuracy (%) on the fixed test sample against epochs, at most MAX_POINTS points. */
-export const selectSampleSeries = (s: AppState) => sampleSeries(s.subsetEvals, stepsPerEpochOf(s));
