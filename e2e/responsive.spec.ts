@@ -16,6 +16,11 @@ const LINKS: [string, string][] = [
     'set, a mask update every step',
     '/?method=set&hidden=8&train=6000&batch=1&epochs=1&update_every=1&update_until=1&autorun=1',
   ],
+  // Masks of 1.6 and 4.2 million weights, drawn at every mask event (in view: scrolled to).
+  [
+    'mask views of two 2048-wide layers',
+    '/?hidden=2048,2048&density=0.3&train=1000&epochs=5&autorun=1',
+  ],
 ];
 
 const TRAIN_MS = 25_000;
@@ -51,6 +56,7 @@ async function measure(page: Page, url: string) {
   await cdp.send('Performance.enable');
   await page.goto(url);
   await expect(page.getByTestId('status')).toHaveText('running');
+  await page.getByTestId('mask-views').scrollIntoViewIfNeeded();
   await page.evaluate(() => {
     (window as unknown as { __probe: { on: boolean } }).__probe.on = true;
   });
