@@ -11,12 +11,16 @@ import {
 import {
   selectEpochs,
   selectInitialLayers,
-  selectMaskUpdates,
   selectSteps,
   selectSubsetEvals,
   useStore,
 } from '../state';
-import { lossSeries, sampleSeries, selectStepsPerEpoch } from '../state/derived';
+import {
+  lossSeries,
+  sampleSeries,
+  selectMaskUpdateCount,
+  selectStepsPerEpoch,
+} from '../state/derived';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 export const color = (i: number) => COLORS[i % COLORS.length];
@@ -254,7 +258,7 @@ export function DensityChart() {
  */
 export function MomentumChart() {
   const epochs = useStore(selectEpochs);
-  const updates = useStore(selectMaskUpdates);
+  const updates = useStore(selectMaskUpdateCount);
   const names = epochs[0]?.layers.map((l) => l.name) ?? [];
   const data = epochs.map((e) =>
     Object.fromEntries([['epoch', e.epoch], ...e.layers.map((l) => [l.name, l.momentumShare])]),
@@ -262,7 +266,7 @@ export function MomentumChart() {
   return (
     <Panel
       title="Regrowth share per layer"
-      caption={`Which layers get the regrown connections: each layer's share of the mean |momentum| (how consistently its weights move). Sparse momentum gives a layer that share of all freed connections (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
+      caption={`Which layers get the regrown connections: each layer's share of the mean |momentum| (how consistently its weights move). Sparse momentum gives a layer that share of all freed connections (${updates} mask update${updates === 1 ? '' : 's'} so far).`}
       testId="chart-momentum"
     >
       {data.length === 0 ? (

@@ -252,6 +252,9 @@ export const updateFigures = memoizeLast((updates: MaskUpdateEvent[]): UpdateFig
   return { layers, rows, updates: updates.length, perBar };
 });
 
+/** How many mask updates the shown run has made: a caption needs the count, not the list. */
+export const selectMaskUpdateCount = (s: AppState) => s.maskUpdates.length;
+
 /** Steps per epoch of the shown run, to put steps on an epoch axis (1 before it starts). */
 export const selectStepsPerEpoch = (s: AppState) => s.progress?.stepsPerEpoch ?? 1;
 
