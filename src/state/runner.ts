@@ -67,6 +67,8 @@ function ensureWorker(): Worker {
  * datasets too); it frees the previous run's device before starting the next.
  */
 export function startRun(stopAt: StopAt | null = null): void {
+  // The last run's messages that already arrived belong to it (its archived epochs).
+  inbox.flush();
   const { config } = useStore.getState();
   useStore.getState().beginRun();
   activeRun = ++runCounter;
@@ -112,6 +114,7 @@ function stopRun(): void {
 
 /** Stops the run (the worker frees its device) and clears every chart; the configuration stays. */
 export function resetRun(): void {
+  inbox.flush();
   activeRun = 0;
   useStore.getState().setQueue([]);
   send({ type: 'reset' });
