@@ -29,7 +29,7 @@ const HEAP_BYTES = 300e6;
 
 /**
  * A probe every 100 ms would wait until the main thread is free: a gap of `g` ms between two
- * ticks of a 100 ms timer stands for probes waiting g, g - 100, ... ms. Installed before the
+ * ticks of a 100 ms timer stands for probes waiting g - 100, g - 200, ... ms. Installed before the
  * app so nothing it does can hide from it.
  */
 function installProbe(): void {
@@ -39,8 +39,10 @@ function installProbe(): void {
   setInterval(() => {
     const now = performance.now();
     if (w.__probe.on)
-      for (let wait = now - last - 100; wait > -100; wait -= 100)
+      for (let wait = now - last - 100; ; wait -= 100) {
         w.__probe.waits.push(Math.max(0, wait));
+        if (wait < 100) break;
+      }
     last = now;
   }, 100);
 }
