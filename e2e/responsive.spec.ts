@@ -57,8 +57,9 @@ async function measure(page: Page, url: string) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Performance.enable');
   await page.goto(url);
-  await expect(page.getByTestId('status')).toHaveText('running');
+  await expect(page.getByTestId('status')).toHaveText(/running/, { timeout: 90_000 });
   await page.getByTestId('mask-views').scrollIntoViewIfNeeded();
+  // From here on: page loading (module evaluation in the dev server) is not what is measured.
   await page.evaluate(() => {
     (window as unknown as { __probe: { on: boolean } }).__probe.on = true;
   });
@@ -92,8 +93,10 @@ for (const [name, url] of LINKS) {
         `JS heap peak ${(heapPeak / 1e6).toFixed(1)} MB, DOM nodes peak ${nodesPeak}; ` +
         `${updates} mask updates, status ${status}`,
     );
-    // The run did storm: updates kept arriving while we measured.
-    expect(Number(updates)).toBeGreaterThan(0);
+    // The run did storm: updates kept arriving while we measured (the big masks: drawn).
+    if (url.includes('update_every') || url.includes('rigl'))
+      expect(Number(updates)).toBeGreaterThan(0);
+    else await expect(page.getByTestId('mask-fc2')).toBeVisible();
     // 25 s of probes every 100 ms (fewer only if the run ended first).
     expect(waits.length).toBeGreaterThan(50);
     expect(p95).toBeLessThan(P95_MS);

@@ -191,8 +191,8 @@ describe('updateFigures', () => {
     const many = Array.from({ length: 6000 }, (_, i) => update(i));
     const figures = updateFigures(many);
     expect(figures.rows.length).toBeLessThanOrEqual(MAX_BARS);
-    expect(figures.perBar).toBe(30);
-    expect(figures.rows[0]).toMatchObject({ update: '#1-30 (steps 1-30)', 'fc2 regrown': 60 });
+    expect(figures.perBar).toBe(100);
+    expect(figures.rows[0]).toMatchObject({ update: '#1-100 (steps 1-100)', 'fc2 regrown': 200 });
     // Nothing is lost in the sums.
     const sum = (k: string) => figures.rows.reduce((a, r) => a + (r[k] as number), 0);
     expect(sum('fc1 pruned')).toBe(-many.reduce((a, u) => a + u.layers[0].pruned, 0));

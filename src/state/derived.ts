@@ -89,7 +89,7 @@ export const selectComputeFigures = (s: AppState) =>
   computeFigures(s.runConfig, s.epochs, s.initialLayers);
 
 /** Markers a schedule chart draws at most, past and planned each: beyond, they are thinned. */
-export const MAX_MARKERS = 200;
+export const MAX_MARKERS = 100;
 
 export type ScheduleFigures =
   | { kind: 'empty'; text: string }
@@ -212,7 +212,7 @@ export const selectScheduleFigures = (s: AppState) =>
   scheduleFigures(s.runConfig, s.progress, s.maskUpdates);
 
 /** Bars the pruned/regrown chart draws at most: beyond, consecutive updates share a bar. */
-export const MAX_BARS = 200;
+export const MAX_BARS = 60;
 
 export interface UpdateFigures {
   layers: string[];

@@ -20,8 +20,8 @@ export function applyWorkerMessage(m: WorkerMessage, activeRun: number): boolean
   return true;
 }
 
-/** How long worker messages wait to be applied together: the UI redraws ~6 times a second. */
-export const FLUSH_MS = 160;
+/** How long worker messages wait to be applied together: the UI redraws 4 times a second. */
+export const FLUSH_MS = 250;
 
 /** Messages that end or stop a run: applied at once, with everything queued before them. */
 const URGENT = new Set<FromWorker['type']>(['paused', 'done', 'error']);
