@@ -18,21 +18,51 @@ const PALETTE: [number, number, number][] = [
 /** Between the per-unit tiles, so 300 receptive fields read as 300 pictures, not noise. */
 const GAP: [number, number, number] = [156, 163, 175];
 
-/** Writes one RGBA pixel without allocating (a mask has up to millions of them). */
-function put(data: Uint8ClampedArray, at: number, [r, g, b]: readonly number[]): void {
-  data[at] = r;
-  data[at + 1] = g;
-  data[at + 2] = b;
-  data[at + 3] = 255;
+/** A colour as one RGBA pixel in the platform's byte order, to fill images a word at a time. */
+function packed([r, g, b]: readonly number[]): number {
+  return new Uint32Array(new Uint8ClampedArray([r, g, b, 255]).buffer)[0];
 }
+const PACKED = PALETTE.map(packed);
+const GAP_PACKED = packed(GAP);
 
-function useCanvas(draw: (ctx: CanvasRenderingContext2D) => void, deps: unknown[]) {
+/**
+ * Canvases with more pixels than this (a 4096-wide layer has 16 million) are drawn only while
+ * on screen and at most once every BIG_DRAW_MS: one such draw takes a noticeable moment, and
+ * a run that updates its mask every step would otherwise redraw them back to back.
+ */
+const BIG_PIXELS = 1 << 20;
+const BIG_DRAW_MS = 1000;
+
+/** Draws `draw` on the canvas whenever `key` changes (big canvases: see BIG_PIXELS). */
+function useCanvas(draw: (ctx: CanvasRenderingContext2D) => void, key: unknown, pixels: number) {
   const ref = useRef<HTMLCanvasElement>(null);
+  const lastDraw = useRef(-Infinity);
   useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (ctx) draw(ctx);
+    const canvas = ref.current;
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return;
+    if (pixels <= BIG_PIXELS) {
+      draw(ctx);
+      return;
+    }
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const observer = new IntersectionObserver(([entry]) => {
+      clearTimeout(timer);
+      if (!entry?.isIntersecting) return;
+      const wait = Math.max(0, lastDraw.current + BIG_DRAW_MS - performance.now());
+      timer = setTimeout(() => {
+        observer.disconnect();
+        lastDraw.current = performance.now();
+        draw(ctx);
+      }, wait);
+    });
+    observer.observe(canvas);
+    return () => {
+      clearTimeout(timer);
+      observer.disconnect();
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, deps);
+  }, [key]);
   return ref;
 }
 
@@ -41,10 +71,13 @@ function Heatmap({ layer }: { layer: Layer }) {
   const ref = useCanvas(
     (ctx) => {
       const img = ctx.createImageData(layer.cols, layer.rows);
-      for (let i = 0; i < layer.state.length; i++) put(img.data, i * 4, PALETTE[layer.state[i]]);
+      const px = new Uint32Array(img.data.buffer);
+      const { state } = layer;
+      for (let i = 0; i < state.length; i++) px[i] = PACKED[state[i]];
       ctx.putImageData(img, 0, 0);
     },
-    [layer],
+    layer,
+    layer.cols * layer.rows,
   );
   return (
     <canvas
@@ -74,7 +107,15 @@ function Tiles({ layer, side, depth }: { layer: Layer; side: number; depth: numb
   const ref = useCanvas(
     (ctx) => {
       const img = ctx.createImageData(width, height);
-      for (let i = 0; i < width * height; i++) put(img.data, i * 4, GAP);
+      const px = new Uint32Array(img.data.buffer);
+      px.fill(GAP_PACKED);
+      // Grey by the share of input channels kept: one colour per count, made once.
+      const shades = Array.from({ length: depth + 1 }, (_, active) =>
+        active === 0
+          ? PACKED[0]
+          : packed(PALETTE[1].map((v) => 255 - (255 - v) * (active / depth))),
+      );
+      const { state, cols } = layer;
       for (let u = 0; u < layer.rows; u++) {
         const ox = (u % per) * cell;
         const oy = Math.floor(u / per) * cell;
@@ -83,32 +124,26 @@ function Tiles({ layer, side, depth }: { layer: Layer; side: number; depth: numb
           let active = 0;
           let changed = 0;
           for (let c = 0; c < depth; c++) {
-            const s = layer.state[u * layer.cols + p * depth + c];
+            const s = state[u * cols + p * depth + c];
             if (s === 1 || s >= 3) active++;
             if (s === 2) changed ||= 2;
             if (s >= 3) changed = 3;
           }
           if (active > 0) any = true;
-          const color =
-            changed && active === 0
-              ? PALETTE[2]
-              : changed === 3
-                ? PALETTE[3]
-                : active > 0
-                  ? PALETTE[1].map((v) => 255 - (255 - v) * (active / depth))
-                  : PALETTE[0];
-          put(img.data, ((oy + Math.floor(p / side)) * width + ox + (p % side)) * 4, color);
+          px[(oy + Math.floor(p / side)) * width + ox + (p % side)] =
+            changed && active === 0 ? PACKED[2] : changed === 3 ? PACKED[3] : shades[active];
         }
         if (!any && side > 1) {
           for (let k = 0; k < side; k++) {
-            put(img.data, (oy * width + ox + k) * 4, PALETTE[2]);
-            put(img.data, ((oy + side - 1) * width + ox + k) * 4, PALETTE[2]);
+            px[oy * width + ox + k] = PACKED[2];
+            px[(oy + side - 1) * width + ox + k] = PACKED[2];
           }
         }
       }
       ctx.putImageData(img, 0, 0);
     },
-    [layer],
+    layer,
+    width * height,
   );
   return (
     <canvas
@@ -124,16 +159,12 @@ function Tiles({ layer, side, depth }: { layer: Layer; side: number; depth: numb
   );
 }
 
+/** Active, pruned and regrown weights: one tally of the five states, in one indexed pass. */
 function counts(layer: Layer): [number, number, number] {
-  let active = 0;
-  let pruned = 0;
-  let regrown = 0;
-  for (const s of layer.state) {
-    if (s === 1 || s >= 3) active++;
-    if (s === 2 || s === 4) pruned++;
-    if (s >= 3) regrown++;
-  }
-  return [active, pruned, regrown];
+  const tally = [0, 0, 0, 0, 0];
+  const { state } = layer;
+  for (let i = 0; i < state.length; i++) tally[state[i]]++;
+  return [tally[1] + tally[3] + tally[4], tally[2] + tally[4], tally[3] + tally[4]];
 }
 
 /** Per-layer masks after the last update: pruned in red, regrown in green. */

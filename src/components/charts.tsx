@@ -11,12 +11,16 @@ import {
 import {
   selectEpochs,
   selectInitialLayers,
-  selectMaskUpdates,
-  selectProgress,
   selectSteps,
   selectSubsetEvals,
   useStore,
 } from '../state';
+import {
+  lossSeries,
+  sampleSeries,
+  selectMaskUpdateCount,
+  selectStepsPerEpoch,
+} from '../state/derived';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 export const color = (i: number) => COLORS[i % COLORS.length];
@@ -57,19 +61,20 @@ export function Empty({ text }: { text: string }) {
   return <div className="empty">{text}</div>;
 }
 
-/** Test accuracy per epoch (and train accuracy), from the worker's epoch events. */
+/**
+ * Test accuracy per epoch (and train accuracy), from the worker's epoch events. The sample
+ * curve is thinned to a few hundred points; a progress event alone does not redraw it.
+ */
 export function AccuracyChart() {
   const epochs = useStore(selectEpochs);
   const samples = useStore(selectSubsetEvals);
-  const progress = useStore(selectProgress);
-  const perEpoch = progress?.stepsPerEpoch ?? 1;
+  const sampleData = sampleSeries(samples, useStore(selectStepsPerEpoch));
+  const images = samples[0]?.images ?? 0;
   const epochData = epochs.map((e) => ({
     x: e.epoch,
     test: e.testAcc * 100,
     train: e.trainAcc * 100,
   }));
-  const sampleData = samples.map((e) => ({ x: e.globalStep / perEpoch, sample: e.acc * 100 }));
-  const images = samples[0]?.images ?? 0;
   const accTicks = percentTicks(
     Math.min(...epochData.flatMap((d) => [d.test, d.train]), ...sampleData.map((d) => d.sample)),
   );
@@ -135,13 +140,10 @@ export function AccuracyChart() {
   );
 }
 
-/** Train loss: running mean every few steps, plus per-epoch train and test loss. */
+/** Train loss: running mean every few steps (a few hundred points at most), plus per-epoch train and test loss. */
 export function LossChart() {
-  const steps = useStore(selectSteps);
+  const stepData = lossSeries(useStore(selectSteps), useStore(selectStepsPerEpoch));
   const epochs = useStore(selectEpochs);
-  const progress = useStore(selectProgress);
-  const perEpoch = progress?.stepsPerEpoch ?? 1;
-  const stepData = steps.map((s) => ({ x: s.globalStep / perEpoch, step: s.trainLoss }));
   const epochData = epochs.map((e) => ({ x: e.epoch, train: e.trainLoss, test: e.testLoss }));
   return (
     <Panel
@@ -256,7 +258,7 @@ export function DensityChart() {
  */
 export function MomentumChart() {
   const epochs = useStore(selectEpochs);
-  const updates = useStore(selectMaskUpdates);
+  const updates = useStore(selectMaskUpdateCount);
   const names = epochs[0]?.layers.map((l) => l.name) ?? [];
   const data = epochs.map((e) =>
     Object.fromEntries([['epoch', e.epoch], ...e.layers.map((l) => [l.name, l.momentumShare])]),
@@ -264,7 +266,7 @@ export function MomentumChart() {
   return (
     <Panel
       title="Regrowth share per layer"
-      caption={`Which layers get the regrown connections: each layer's share of the mean |momentum| (how consistently its weights move). Sparse momentum gives a layer that share of all freed connections (${updates.length} mask update${updates.length === 1 ? '' : 's'} so far).`}
+      caption={`Which layers get the regrown connections: each layer's share of the mean |momentum| (how consistently its weights move). Sparse momentum gives a layer that share of all freed connections (${updates} mask update${updates === 1 ? '' : 's'} so far).`}
       testId="chart-momentum"
     >
       {data.length === 0 ? (

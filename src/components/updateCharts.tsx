@@ -13,25 +13,23 @@ import {
   YAxis,
 } from 'recharts';
 import { selectMaskUpdates, selectScheduleFigures, useStore } from '../state';
+import { updateFigures } from '../state/derived';
 import { color, Empty, Panel } from './charts';
 
-/** Per mask update and layer: weights pruned (below zero) and regrown (above), from the engine's reports. */
+/**
+ * Per mask update and layer: weights pruned (below zero) and regrown (above), from the
+ * engine's reports; on long runs each bar sums consecutive updates, so the chart stays small.
+ */
 export function UpdatesChart() {
-  const updates = useStore(selectMaskUpdates);
-  const layers = updates[0]?.layers.map((l) => l.name) ?? [];
-  const data = updates.map((u, i) =>
-    Object.fromEntries([
-      ['update', `#${i + 1} (step ${u.globalStep})`],
-      ...u.layers.flatMap((l) => [
-        [`${l.name} regrown`, l.regrown],
-        [`${l.name} pruned`, -l.pruned],
-      ]),
-    ]),
-  );
+  const { layers, rows: data, updates, perBar } = updateFigures(useStore(selectMaskUpdates));
+  const what =
+    perBar === 1
+      ? 'Each bar is a layer at one mask update'
+      : `Each bar is a layer over ${perBar} consecutive mask updates (${updates.toLocaleString('en-US')} in all, summed)`;
   return (
     <Panel
       title="Pruned and regrown per update"
-      caption="Each bar is a layer at one mask update: weights removed (below 0) and regrown (above 0). Sparse momentum moves weights between layers; SET and RigL regrow what each layer lost."
+      caption={`${what}: weights removed (below 0) and regrown (above 0). Sparse momentum moves weights between layers; SET and RigL regrow what each layer lost.`}
       testId="chart-updates"
     >
       {data.length === 0 ? (
@@ -76,7 +74,8 @@ export function UpdatesChart() {
 
 /**
  * The prune-rate schedule of the run: the curve over all training steps, the rates the
- * engine used at past updates (dots), and the updates still to come (hollow).
+ * engine used at past updates (dots), and the updates still to come (hollow), at most a few
+ * hundred markers however many updates the run makes.
  */
 export function ScheduleChart() {
   const figures = useStore(selectScheduleFigures);
@@ -91,11 +90,12 @@ export function ScheduleChart() {
       </Panel>
     );
   }
-  const { totalSteps, globalStep, curve, used, planned } = figures;
+  const { totalSteps, globalStep, curve, used, planned, updates, thinned } = figures;
+  const thin = thinned ? ` ${updates.toLocaleString('en-US')} updates (markers thinned).` : '';
   return (
     <Panel
       title="Prune-rate schedule"
-      caption={`${figures.schedule} schedule from prune_rate=${figures.pruneRate} to 0.005. Filled dots: rates used at past updates; hollow: updates still to come.`}
+      caption={`${figures.schedule} schedule from prune_rate=${figures.pruneRate} to 0.005. Filled dots: rates used at past updates; hollow: updates still to come.${thin}`}
       testId="chart-schedule"
     >
       <ResponsiveContainer width="100%" height="100%">

@@ -3,7 +3,16 @@ import { stepFlops } from '../engine/flops';
 import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
 import { decode } from '../url/params';
 import type { InitialLayer } from '../worker/protocol';
-import { memoizeLast, selectComputeFigures, selectScheduleFigures } from './derived';
+import {
+  MAX_BARS,
+  MAX_MARKERS,
+  memoizeLast,
+  selectComputeFigures,
+  lossSeries,
+  selectScheduleFigures,
+  updateFigures,
+} from './derived';
+import { MAX_POINTS } from './downsample';
 import type { AppState } from './store';
 
 const epoch = (n: number, density: number, kernel: 'dense' | 'csr'): EpochMetrics => ({
@@ -122,5 +131,83 @@ describe('selectScheduleFigures', () => {
     expect(later.planned).toEqual([]);
     expect(later.curve).toBe(first.curve); // the curve does not depend on the step
     expect(later.used).toBe(first.used);
+  });
+
+  it('thins the markers of 6,000 planned updates to the cap, and says so', () => {
+    // SET updating every step of 6,001: 6,000 updates, all still to come at step 0.
+    const base = state('method=set&update_every=1&update_until=1', {});
+    const at = (globalStep: number) =>
+      selectScheduleFigures({
+        ...base,
+        progress: { ...progress(globalStep), stepsPerEpoch: 6001, totalSteps: 6001 },
+      } as AppState);
+    const start = at(0);
+    if (start.kind !== 'schedule') throw new Error('expected a schedule');
+    expect(start.updates).toBe(6000);
+    expect(start.thinned).toBe(true);
+    expect(start.planned.length).toBeLessThanOrEqual(MAX_MARKERS);
+    expect(start.planned[0].step).toBe(1);
+    expect(start.planned.at(-1)!.step).toBe(6000);
+    const late = at(5900);
+    if (late.kind !== 'schedule') throw new Error('expected a schedule');
+    expect(late.planned.map((p) => p.step)).toEqual(
+      Array.from({ length: 100 }, (_, i) => 5901 + i),
+    );
+    const updates: MaskUpdateEvent[] = Array.from({ length: 5900 }, (_, i) => ({
+      ...{ epoch: 1, globalStep: i + 1, pruneRate: 0.3, layers: [] },
+    }));
+    const past = selectScheduleFigures({
+      ...base,
+      maskUpdates: updates,
+      progress: { ...progress(5900), stepsPerEpoch: 6001, totalSteps: 6001 },
+    } as AppState);
+    if (past.kind !== 'schedule') throw new Error('expected a schedule');
+    expect(past.used.length).toBeLessThanOrEqual(MAX_MARKERS);
+    expect(past.used[0].step).toBe(1);
+    expect(past.used.at(-1)!.step).toBe(5900);
+    expect(past.updates).toBe(6000);
+  });
+});
+
+const update = (i: number): MaskUpdateEvent => ({
+  ...{ epoch: 1, globalStep: i + 1, pruneRate: 0.3 },
+  layers: [
+    { name: 'fc1', pruned: 10 + i, regrown: 10 + i },
+    { name: 'fc2', pruned: 1, regrown: 2 },
+  ] as unknown as MaskUpdateEvent['layers'],
+});
+
+describe('updateFigures', () => {
+  it('draws one bar an update, then sums consecutive updates beyond the cap', () => {
+    const few = updateFigures([update(0), update(1)]);
+    expect(few).toMatchObject({ layers: ['fc1', 'fc2'], updates: 2, perBar: 1 });
+    expect(few.rows[1]).toEqual({
+      update: '#2 (step 2)',
+      'fc1 regrown': 11,
+      'fc1 pruned': -11,
+      'fc2 regrown': 2,
+      'fc2 pruned': -1,
+    });
+    const many = Array.from({ length: 6000 }, (_, i) => update(i));
+    const figures = updateFigures(many);
+    expect(figures.rows.length).toBeLessThanOrEqual(MAX_BARS);
+    expect(figures.perBar).toBe(100);
+    expect(figures.rows[0]).toMatchObject({ update: '#1-100 (steps 1-100)', 'fc2 regrown': 200 });
+    // Nothing is lost in the sums.
+    const sum = (k: string) => figures.rows.reduce((a, r) => a + (r[k] as number), 0);
+    expect(sum('fc1 pruned')).toBe(-many.reduce((a, u) => a + u.layers[0].pruned, 0));
+  });
+});
+
+describe('lossSeries', () => {
+  it('keeps at most MAX_POINTS of a long run, its first and last step, and is memoized', () => {
+    const steps = Array.from({ length: 40_000 }, (_, i) => ({
+      ...{ globalStep: (i + 1) * 15, epoch: 1, trainLoss: 1 / (i + 1), samplesPerSec: 1 },
+    }));
+    const series = lossSeries(steps, 10);
+    expect(series.length).toBeLessThanOrEqual(MAX_POINTS);
+    expect(series[0]).toEqual({ x: 1.5, step: 1 });
+    expect(series.at(-1)).toEqual({ x: 60_000, step: 1 / 40_000 });
+    expect(lossSeries(steps, 10)).toBe(series);
   });
 });

@@ -3,6 +3,7 @@ import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trai
 import { stepFlops } from '../engine/flops';
 import { isUpdateStep, pruneRateAt, resolveSparsity } from '../sparse/methods';
 import type { InitialLayer } from '../worker/protocol';
+import { downsample, stride } from './downsample';
 import type { AppState } from './store';
 
 /**
@@ -87,6 +88,9 @@ const computeFigures = memoizeLast(
 export const selectComputeFigures = (s: AppState) =>
   computeFigures(s.runConfig, s.epochs, s.initialLayers);
 
+/** Markers a schedule chart draws at most, past and planned each: beyond, they are thinned. */
+export const MAX_MARKERS = 100;
+
 export type ScheduleFigures =
   | { kind: 'empty'; text: string }
   | {
@@ -97,10 +101,14 @@ export type ScheduleFigures =
       globalStep: number;
       /** The schedule's curve over all training steps. */
       curve: { step: number; schedule: number }[];
-      /** The rates the engine used at past updates. */
+      /** The rates the engine used at past updates (at most MAX_MARKERS, evenly picked). */
       used: { step: number; used: number }[];
-      /** The updates still to come. */
+      /** The updates still to come (at most MAX_MARKERS, evenly picked). */
       planned: { step: number; planned: number }[];
+      /** How many updates, past and planned, the markers stand for. */
+      updates: number;
+      /** True when some updates have no marker of their own. */
+      thinned: boolean;
     };
 
 const CURVE_SAMPLES = 60;
@@ -119,20 +127,48 @@ const scheduleCurve = memoizeLast((config: ExperimentConfig, totalSteps: number)
 );
 
 const usedRates = memoizeLast((updates: MaskUpdateEvent[]) =>
-  updates.map((u) => ({ step: u.globalStep, used: u.pruneRate })),
+  stride(updates, MAX_MARKERS).map((u) => ({ step: u.globalStep, used: u.pruneRate })),
 );
+
+/**
+ * Every update step of the run, found once per run (a long run has hundreds of thousands of
+ * steps): a progress event then only looks up where it stands.
+ */
+const updateSteps = memoizeLast(
+  (config: ExperimentConfig, stepsPerEpoch: number, totalSteps: number) => {
+    const sparsity = sparsityOf(config);
+    const steps: number[] = [];
+    for (let step = 1; step < totalSteps; step++)
+      if (isUpdateStep(sparsity, step, stepsPerEpoch, totalSteps)) steps.push(step);
+    return steps;
+  },
+);
+
+/** Index of the first of the ascending `steps` after `step`. */
+function firstAfter(steps: number[], step: number): number {
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid] <= step) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
 
 const plannedRates = memoizeLast(
   (config: ExperimentConfig, globalStep: number, stepsPerEpoch: number, totalSteps: number) => {
-    const sparsity = sparsityOf(config);
-    const planned: { step: number; planned: number }[] = [];
-    for (let step = globalStep + 1; step < totalSteps; step++)
-      if (isUpdateStep(sparsity, step, stepsPerEpoch, totalSteps))
-        planned.push({
-          step,
-          planned: pruneRateAt(sparsity.schedule, step, totalSteps, config.prune_rate),
-        });
-    return planned;
+    const all = updateSteps(config, stepsPerEpoch, totalSteps);
+    const from = firstAfter(all, globalStep);
+    const count = all.length - from;
+    const shown = Math.min(count, MAX_MARKERS);
+    const schedule = sparsityOf(config).schedule;
+    // Evenly picked, the next and the last update among them (no copy of the long list).
+    const planned = Array.from({ length: shown }, (_, i) => {
+      const step = all[from + (shown === 1 ? 0 : Math.round((i * (count - 1)) / (shown - 1)))];
+      return { step, planned: pruneRateAt(schedule, step, totalSteps, config.prune_rate) };
+    });
+    return { count, planned };
   },
 );
 
@@ -152,6 +188,7 @@ const scheduleFigures = memoizeLast(
     if (sparsity && !sparsity.dynamic) return STATIC;
     if (!config || !sparsity || !progress) return NOT_STARTED;
     const { totalSteps, stepsPerEpoch, globalStep } = progress;
+    const { count, planned } = plannedRates(config, globalStep, stepsPerEpoch, totalSteps);
     return {
       kind: 'schedule',
       schedule: sparsity.schedule,
@@ -160,14 +197,79 @@ const scheduleFigures = memoizeLast(
       globalStep,
       curve: scheduleCurve(config, totalSteps),
       used: usedRates(updates),
-      planned: plannedRates(config, globalStep, stepsPerEpoch, totalSteps),
+      planned,
+      updates: updates.length + count,
+      thinned: updates.length > MAX_MARKERS || count > MAX_MARKERS,
     };
   },
 );
 
 /**
  * The prune-rate schedule of the shown run: its curve, the rates used at past updates and the
- * updates still to come; or why there is none to show.
+ * updates still to come (markers thinned on long runs); or why there is none to show.
  */
 export const selectScheduleFigures = (s: AppState) =>
   scheduleFigures(s.runConfig, s.progress, s.maskUpdates);
+
+/** Bars the pruned/regrown chart draws at most: beyond, consecutive updates share a bar. */
+export const MAX_BARS = 60;
+
+export interface UpdateFigures {
+  layers: string[];
+  /** One bar group per update (or per bucket of `perBar` updates), pruned counts negative. */
+  rows: Record<string, string | number>[];
+  updates: number;
+  /** Updates summed into each bar (1: one bar an update). */
+  perBar: number;
+}
+
+/**
+ * Pruned and regrown weights per layer at each mask update, bucketed on long runs. Called at
+ * render with the store's array (not as a selector, which every store change would run).
+ */
+export const updateFigures = memoizeLast((updates: MaskUpdateEvent[]): UpdateFigures => {
+  const layers = updates[0]?.layers.map((l) => l.name) ?? [];
+  const perBar = Math.max(1, Math.ceil(updates.length / MAX_BARS));
+  const rows: Record<string, string | number>[] = [];
+  for (let from = 0; from < updates.length; from += perBar) {
+    const bucket = updates.slice(from, from + perBar);
+    const first = bucket[0];
+    const last = bucket[bucket.length - 1];
+    const row: Record<string, string | number> = {
+      update:
+        bucket.length === 1
+          ? `#${from + 1} (step ${first.globalStep})`
+          : `#${from + 1}-${from + bucket.length} (steps ${first.globalStep}-${last.globalStep})`,
+    };
+    for (const u of bucket)
+      for (const l of u.layers) {
+        row[`${l.name} regrown`] =
+          ((row[`${l.name} regrown`] as number | undefined) ?? 0) + l.regrown;
+        row[`${l.name} pruned`] = ((row[`${l.name} pruned`] as number | undefined) ?? 0) - l.pruned;
+      }
+    rows.push(row);
+  }
+  return { layers, rows, updates: updates.length, perBar };
+});
+
+/** How many mask updates the shown run has made: a caption needs the count, not the list. */
+export const selectMaskUpdateCount = (s: AppState) => s.maskUpdates.length;
+
+/** Steps per epoch of the shown run, to put steps on an epoch axis (1 before it starts). */
+export const selectStepsPerEpoch = (s: AppState) => s.progress?.stepsPerEpoch ?? 1;
+
+/** The running train loss against epochs, at most MAX_POINTS points; called at render. */
+export const lossSeries = memoizeLast((steps: AppState['steps'], perEpoch: number) =>
+  downsample(
+    steps.map((p) => ({ x: p.globalStep / perEpoch, step: p.trainLoss })),
+    (d) => d.step,
+  ),
+);
+
+/** Accuracy (%) on the fixed test sample against epochs, at most MAX_POINTS; called at render. */
+export const sampleSeries = memoizeLast((evals: AppState['subsetEvals'], perEpoch: number) =>
+  downsample(
+    evals.map((e) => ({ x: e.globalStep / perEpoch, sample: e.acc * 100 })),
+    (d) => d.sample,
+  ),
+);

@@ -1,7 +1,7 @@
 import { trainingPart } from '../config';
 import type { StopAt, ToWorker } from '../worker/protocol';
 import { epochsCsv, runLink, type RunExport } from './exportRun';
-import { applyWorkerMessage, type WorkerMessage } from './inbox';
+import { createInbox, type WorkerMessage } from './inbox';
 import { PRESETS } from './presets';
 import { useStore } from './store';
 
@@ -37,17 +37,23 @@ let runCounter = 0;
 /** The run whose messages the page shows; 0 while none is. */
 let activeRun = 0;
 
+/** Worker messages reach the store in batches, a few times a second, in order. */
+const inbox = createInbox(
+  () => activeRun,
+  (m) => {
+    forward(m);
+    if (m.type === 'done') startQueued();
+  },
+);
+
 function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
-  w.onmessage = (e: MessageEvent<WorkerMessage>) => {
-    const m = e.data;
-    if (!applyWorkerMessage(m, activeRun)) return;
-    forward(m);
-    if (m.type === 'done') startQueued();
-  };
+  w.onmessage = (e: MessageEvent<WorkerMessage>) => inbox.push(e.data);
   w.onerror = (e) => {
     e.preventDefault();
+    // What the worker said before it died still counts.
+    inbox.flush();
     stopRun();
     const message =
       `The training worker stopped unexpectedly (${e.message || 'unknown error'}). ` +
@@ -64,6 +70,8 @@ function ensureWorker(): Worker {
  * datasets too); it frees the previous run's device before starting the next.
  */
 export function startRun(stopAt: StopAt | null = null): void {
+  // The last run's messages that already arrived belong to it (its archived epochs).
+  inbox.flush();
   const { config } = useStore.getState();
   useStore.getState().beginRun();
   activeRun = ++runCounter;
@@ -109,6 +117,7 @@ function stopRun(): void {
 
 /** Stops the run (the worker frees its device) and clears every chart; the configuration stays. */
 export function resetRun(): void {
+  inbox.flush();
   activeRun = 0;
   useStore.getState().setQueue([]);
   send({ type: 'reset' });
