@@ -80,6 +80,8 @@ function Picture({
   height: number;
 }) {
   const n = p.columns.length;
+  // Between close columns (a phone, a projector) the long label would run into its neighbour.
+  const shareWord = (W - 72) / Math.max(1, n - 1) < 150 ? 'share' : 'regrowth share';
   const columnX = (i: number) => 36 + (i * (W - 72)) / Math.max(1, n - 1);
   const groupY = (g: number, groups: number) => TOP + ((g + 0.5) * (H - TOP - BOTTOM)) / groups;
   const scale = p.maxBundle > 0 ? MAX_STROKE / p.maxBundle : 0;
@@ -153,7 +155,7 @@ function Picture({
             </text>
             {layer.momentumShare !== null && (
               <text className="net-layer-sub" x={(x1 + x2) / 2} y={29} textAnchor="middle">
-                regrowth share {layer.momentumShare.toFixed(2)}
+                {shareWord} {layer.momentumShare.toFixed(2)}
               </text>
             )}
             {pruned + regrown > 0 && (
