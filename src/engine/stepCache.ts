@@ -1,5 +1,5 @@
 import type { Backend, Tensor } from './backend';
-import { materialize, planStep, type MaterializedStep, type StepModel } from './plan';
+import { materialize, planPredict, planStep, type MaterializedStep, type StepModel } from './plan';
 import { tuneStep } from './tuning';
 
 /** A step made real, and whether its matmuls were autotuned already. */
@@ -25,6 +25,17 @@ export class StepCache {
     const { model, bound } = this.current();
     const plan = planStep(model, batch, training, denseGrad);
     const step = { ...materialize(plan, this.dev, bound), tuned: !training };
+    this.steps.set(key, step);
+    return step;
+  }
+
+  /** The forward pass on `batch` probe images (a prediction), built like an evaluation step. */
+  predict(batch: number): Step {
+    const key = `predict:${batch}`;
+    const cached = this.steps.get(key);
+    if (cached) return cached;
+    const { model, bound } = this.current();
+    const step = { ...materialize(planPredict(model, batch), this.dev, bound), tuned: true };
     this.steps.set(key, step);
     return step;
   }

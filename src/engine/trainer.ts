@@ -1,4 +1,4 @@
-import type { ImageDataset } from '../data/dataset';
+import { packBytes, type ImageDataset } from '../data/dataset';
 import { expandMask } from '../sparse/blocks';
 import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
 import { meanActiveMagnitude, normalizeShares } from '../sparse/momentum';
@@ -15,7 +15,8 @@ import {
 } from './events';
 import { buildModel, type LayerSpec } from './model';
 import { ParamStore, type Param } from './params';
-import { CONFUSION, evalBatchSize, hyperOf } from './plan';
+import { CONFUSION, evalBatchSize, hyperOf, PROBE } from './plan';
+import { softmaxRows } from './predict';
 import { Rng } from './rng';
 import { RunData } from './runData';
 import { tracking } from './tracking';
@@ -252,6 +253,23 @@ export class Trainer {
     const k = this.test.classes;
     const confusion = Array.from({ length: k }, (_, t) => c.slice(t * k, (t + 1) * k));
     return { loss: a[0] / a[2], acc: a[1] / a[2], confusion };
+  }
+
+  /**
+   * Class probabilities for images laid out like the test set's bytes (one after another),
+   * from the evaluation forward pass with the weights of this moment, on this backend.
+   */
+  async predict(pixels: Uint8Array): Promise<number[][]> {
+    const count = pixels.length / this.test.features;
+    if (!Number.isInteger(count) || count < 1)
+      throw new Error(`predict takes whole images of ${this.test.features} bytes`);
+    const step = this.steps.predict(count);
+    const tensor = (name: string) => step.tensors.get(name)!;
+    this.dev.write(tensor(PROBE.images), packBytes(pixels));
+    this.dev.write(tensor(PROBE.order), Uint32Array.from({ length: count }, (_, i) => i));
+    this.data.setCursor(0);
+    this.dev.run(step.ops);
+    return softmaxRows(await this.dev.read(tensor(step.plan.logits)), this.test.classes);
   }
 
   /** Test accuracy on a fixed sample of test images, so a curve moves before an epoch ends. */

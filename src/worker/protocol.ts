@@ -21,6 +21,12 @@ export type ToWorker =
   | { type: 'resume'; stopAt: StopAt | null }
   /** A CIFAR-10 tarball the person chose, answering `needCifar`. */
   | { type: 'cifarFile'; file: File }
+  /**
+   * Classify a drawn digit (28x28 grey bytes like MNIST's) or a test image (null: one at
+   * random) with the paused or finished network; answered by a `prediction` with the same id.
+   */
+  | { type: 'predict'; id: number; pixels: Uint8Array }
+  | { type: 'predictTest'; id: number; index: number | null }
   /** Test aids: destroy the GPU device mid-run, or make the worker fail outright. */
   | { type: 'loseDevice' }
   | { type: 'crash' };
@@ -55,6 +61,25 @@ export interface InitialLayer {
   kernel: LayerKernel;
 }
 
+/** The network's answer for one image, with the weights of the moment it was asked. */
+export interface Prediction {
+  /** The training steps behind the weights that answered. */
+  globalStep: number;
+  /** Softmax of the network's output, one per class. */
+  probabilities: number[];
+  classNames: string[];
+  /** For a test image: which one, its true label and its bytes (HWC). */
+  test: {
+    index: number;
+    count: number;
+    label: number;
+    height: number;
+    width: number;
+    channels: number;
+    pixels: Uint8Array;
+  } | null;
+}
+
 /** Messages the training worker sends back; the store and `npm run experiment` read these. */
 export type FromWorker =
   | { type: 'data'; file: string; loaded: number; total: number; phase: 'download' | 'decode' }
@@ -85,6 +110,8 @@ export type FromWorker =
   | { type: 'recovered'; message: string; epoch: number }
   /** Not sent by the worker: the page reports that the worker itself died. */
   | { type: 'crashed'; message: string }
+  /** The answer to a `predict` or `predictTest` (or why there is none: refused). */
+  | { type: 'prediction'; id: number; prediction: Prediction | null; refused: string | null }
   | { type: 'paused' }
   | { type: 'done' }
   | { type: 'error'; message: string };

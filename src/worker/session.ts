@@ -5,6 +5,7 @@ import { buildModel } from '../engine/model';
 import { evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
 import type { BackendFactory } from './backends';
 import type { DataProgress } from './fetchAsset';
+import { answer, NO_NETWORK, PAUSE_FIRST, type PredictRequest } from './predict';
 import type { FromWorker, GpuMemory, SampleImages, StopAt, ToWorker } from './protocol';
 
 /**
@@ -119,6 +120,8 @@ export class TrainingSession {
   private dataCache: { key: string; data: RunData } | null = null;
   /** Start and reset run one after another, each after the previous has let go of the device. */
   private lifecycle: Promise<void> = Promise.resolve();
+  /** Predictions answered one after another; training and teardown wait for them. */
+  private predicting: Promise<void> = Promise.resolve();
 
   private readonly events: TrainerEvents = {
     progress: (p) => this.post({ type: 'progress', ...p }),
@@ -173,6 +176,10 @@ export class TrainingSession {
         this.cifarAsk?.resolve(m.file);
         this.cifarAsk = null;
         return;
+      case 'predict':
+      case 'predictTest':
+        this.predict(m);
+        return;
       case 'loseDevice':
         this.trainer?.backend.loseDevice();
         return;
@@ -208,9 +215,29 @@ export class TrainingSession {
       });
   }
 
+  /**
+   * Tries the network on one image, only while paused (after Pause, a Step or the last epoch):
+   * the answer uses the weights of that moment. Otherwise the reply says why not.
+   */
+  private predict(m: PredictRequest): void {
+    const trainer = this.trainer;
+    const reply = (fields: Pick<FromWorker & { type: 'prediction' }, 'prediction' | 'refused'>) =>
+      this.post({ type: 'prediction', id: m.id, ...fields });
+    if (!trainer) return reply({ prediction: null, refused: NO_NETWORK });
+    if (this.current !== 'paused' || this.looping)
+      return reply({ prediction: null, refused: PAUSE_FIRST });
+    this.predicting = this.predicting.then(() =>
+      answer(trainer, m).then(
+        (prediction) => reply({ prediction, refused: null }),
+        (e: unknown) => reply({ prediction: null, refused: (e as Error).message }),
+      ),
+    );
+  }
+
   /** Stops the current run and frees its device: the session is ready for another. */
   private async stopTraining(): Promise<void> {
     await this.looping;
+    await this.predicting;
     const old = this.trainer;
     this.trainer = null;
     this.run = null;
@@ -289,7 +316,8 @@ export class TrainingSession {
   /** Starts the training loop unless it is already going (it then sees the new state itself). */
   private loop(): void {
     if (!this.trainer || this.looping) return;
-    this.looping = this.train().finally(() => (this.looping = null));
+    // A prediction in flight reads its output before training changes the weights.
+    this.looping = this.predicting.then(() => this.train()).finally(() => (this.looping = null));
   }
 
   private async train(): Promise<void> {

@@ -27,42 +27,15 @@ export function planStep(
   training: boolean,
   denseGrad = false,
 ): StepPlan {
-  const b = new StepBuilder(
-    batch,
-    training,
-    denseGrad,
-    new Map(m.weights.map((w) => [w.spec.name, w])),
-  );
+  const b = builderFor(m, batch, training, denseGrad);
   const split = training ? 'train' : 'test';
   const ds = training ? m.train : m.test;
-  const acts = [b.tensor('input', 'f32', batch * ds.features, 'input')];
-  const widths = [ds.features];
-  const labels = b.tensor('labels', 'u32', batch, 'input');
-  b.op('gatherBatch', {
+  const { acts, widths, labels } = forwardPass(b, m, ds, {
     data: dataName(split, 'images'),
     labels: dataName(split, 'labels'),
     order: dataName(split, 'order'),
-    cursor: CURSOR,
     aug: training && m.augment ? dataName('train', 'aug') : null,
-    x: acts[0],
-    y: labels,
-    batch,
-    height: ds.height,
-    width: ds.width,
-    channels: ds.channels,
-    mean: ds.mean,
-    std: ds.std,
   });
-  for (const layer of m.layers) {
-    const { y, width } = builderOf(layer).forward(
-      b,
-      layer,
-      acts[acts.length - 1],
-      widths[widths.length - 1],
-    );
-    acts.push(y);
-    widths.push(width);
-  }
   const last = acts.length - 1;
   const loss = b.tensor('loss', 'f32', batch, 'scratch');
   // Gradients of each activation: the input needs none (its slot is never written), a flatten
@@ -104,7 +77,100 @@ export function planStep(
   const inputs = m.layers.flatMap((l, i) =>
     (l.kind === 'linear' || l.kind === 'conv') && i > 0 ? [{ name: l.name, tensor: acts[i] }] : [],
   );
-  return { batch, training, tensors: b.tensors, ops: b.ops, inputs };
+  return { batch, training, tensors: b.tensors, ops: b.ops, inputs, logits: acts[last] };
+}
+
+function builderFor(m: StepModel, batch: number, training: boolean, denseGrad: boolean) {
+  return new StepBuilder(
+    batch,
+    training,
+    denseGrad,
+    new Map(m.weights.map((w) => [w.spec.name, w])),
+  );
+}
+
+/** Where a step gathers its batch from: a dataset's images, labels and sample order. */
+interface BatchSource {
+  data: string;
+  labels: string;
+  order: string;
+  aug: string | null;
+}
+
+/**
+ * Gathers the batch (normalised with `ds`'s mean and std) and adds every layer's forward ops:
+ * the activations after each layer, their per-sample widths, and the batch's labels.
+ */
+function forwardPass(
+  b: StepBuilder,
+  m: StepModel,
+  ds: ImageDataset,
+  from: BatchSource,
+): { acts: string[]; widths: number[]; labels: string } {
+  const batch = b.batch;
+  const acts = [b.tensor('input', 'f32', batch * ds.features, 'input')];
+  const widths = [ds.features];
+  const labels = b.tensor('labels', 'u32', batch, 'input');
+  b.op('gatherBatch', {
+    ...from,
+    cursor: CURSOR,
+    x: acts[0],
+    y: labels,
+    batch,
+    height: ds.height,
+    width: ds.width,
+    channels: ds.channels,
+    mean: ds.mean,
+    std: ds.std,
+  });
+  for (const layer of m.layers) {
+    const { y, width } = builderOf(layer).forward(
+      b,
+      layer,
+      acts[acts.length - 1],
+      widths[widths.length - 1],
+    );
+    acts.push(y);
+    widths.push(width);
+  }
+  return { acts, widths, labels };
+}
+
+/**
+ * The images a person asks the network about (a drawn digit, a picked test image): bytes laid
+ * out like the test set's, owned by the predict step, in order from the first.
+ */
+export const PROBE = {
+  images: 'probe.images',
+  labels: 'probe.labels',
+  order: 'probe.order',
+} as const;
+
+/**
+ * The evaluation forward pass on `batch` probe images, nothing after the logits: the same
+ * gather (the test set's normalisation) and layer ops as the test evaluation, so a drawn
+ * digit meets exactly the network the test accuracy measures.
+ */
+export function planPredict(m: StepModel, batch: number): StepPlan {
+  const b = builderFor(m, batch, false, false);
+  const ds = m.test;
+  b.tensor(PROBE.images, 'u32', Math.ceil((batch * ds.features) / 4), 'input');
+  b.tensor(PROBE.labels, 'u32', batch, 'input');
+  b.tensor(PROBE.order, 'u32', batch, 'input');
+  const { acts } = forwardPass(b, m, ds, {
+    data: PROBE.images,
+    labels: PROBE.labels,
+    order: PROBE.order,
+    aug: null,
+  });
+  return {
+    batch,
+    training: false,
+    tensors: b.tensors,
+    ops: b.ops,
+    inputs: [],
+    logits: acts[acts.length - 1],
+  };
 }
 
 /**

@@ -72,6 +72,8 @@ export interface StepPlan {
   ops: PlannedOp[];
   /** The input activation of every weight layer but the first (for activation sparsity). */
   inputs: { name: string; tensor: string }[];
+  /** The network's output, [batch][classes] (read back for a prediction). */
+  logits: string;
 }
 
 /** Bytes of a set of tensors (4 per element: both dtypes are 32-bit). */
