@@ -28,6 +28,7 @@ import { MaskViews } from './MaskViews';
 import { NetworkDrawing } from './NetworkDrawing';
 import { RunBar } from './RunBar';
 import { SampleStrip } from './SampleStrip';
+import { TryNetwork } from './TryNetwork';
 import { ScheduleChart, UpdatesChart } from './updateCharts';
 
 /** A link with hundreds of bad parameters lists the first few, not a page of them. */
@@ -237,6 +238,7 @@ export function App() {
         {shown('schedule-chart') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
         {shown('confusion') && <ConfusionMatrix />}
+        {shown('try') && <TryNetwork />}
         {shown('compare') && <Compare />}
         {shown('activations') && <ActivationChart />}
         {shown('compute') && <ComputeChart />}

@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'react';
 import { selectSamples, useStore } from '../state';
+import { drawPixels } from './pixels';
 
 const SCALE = 2;
 
@@ -7,19 +8,11 @@ const SCALE = 2;
 function Sample({ index }: { index: number }) {
   const samples = useStore(selectSamples)!;
   const ref = useRef<HTMLCanvasElement>(null);
-  const { height, width, channels, pixels } = samples;
-  useEffect(() => {
-    const ctx = ref.current?.getContext('2d');
-    if (!ctx) return;
-    const image = ctx.createImageData(width, height);
-    const base = index * height * width * channels;
-    for (let p = 0; p < height * width; p++) {
-      for (let c = 0; c < 3; c++)
-        image.data[p * 4 + c] = pixels[base + p * channels + (channels === 3 ? c : 0)];
-      image.data[p * 4 + 3] = 255;
-    }
-    ctx.putImageData(image, 0, 0);
-  }, [index, height, width, channels, pixels]);
+  const { height, width, channels } = samples;
+  useEffect(
+    () => drawPixels(ref.current, samples, index * height * width * channels),
+    [index, height, width, channels, samples],
+  );
   const label = samples.classNames[samples.labels[index]] ?? String(samples.labels[index]);
   return (
     <figure>

@@ -266,7 +266,10 @@ export class Trainer {
     const step = this.steps.predict(count);
     const tensor = (name: string) => step.tensors.get(name)!;
     this.dev.write(tensor(PROBE.images), packBytes(pixels));
-    this.dev.write(tensor(PROBE.order), Uint32Array.from({ length: count }, (_, i) => i));
+    this.dev.write(
+      tensor(PROBE.order),
+      Uint32Array.from({ length: count }, (_, i) => i),
+    );
     this.data.setCursor(0);
     this.dev.run(step.ops);
     return softmaxRows(await this.dev.read(tensor(step.plan.logits)), this.test.classes);

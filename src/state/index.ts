@@ -21,3 +21,5 @@ export {
 export { syncUrlWithConfig } from './url';
 export { PRESETS } from './presets';
 export type { RunRecord } from './store';
+export { selectTry, type TryFigures, type TryAnswer } from './try';
+export { tryDrawing, tryTestImage, clearTry } from './tryActions';

@@ -29,7 +29,8 @@ function forward(event: unknown): void {
   window.__experimentEvent?.(event);
 }
 
-function send(m: ToWorker): void {
+/** Posts to the worker of the shown run (nothing when there is none). */
+export function send(m: ToWorker): void {
   worker?.postMessage(m);
 }
 

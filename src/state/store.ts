@@ -10,6 +10,7 @@ import type { ExperimentConfig } from '../config';
 import { decodeChecked } from '../config/validate';
 import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
+import { emptyTry, receivePrediction, type TrySlice } from './try';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
 
@@ -94,9 +95,15 @@ export interface Actions {
   clearRun(): void;
 }
 
-export type AppState = ConfigSlice & RunSlice & MetricsSlice & MemorySlice & HistorySlice & Actions;
+export type AppState = ConfigSlice &
+  RunSlice &
+  MetricsSlice &
+  MemorySlice &
+  HistorySlice &
+  TrySlice &
+  Actions;
 
-const emptyRun = (): RunSlice & MetricsSlice => ({
+const emptyRun = (): RunSlice & MetricsSlice & TrySlice => ({
   status: 'idle',
   error: null,
   notice: null,
@@ -113,6 +120,7 @@ const emptyRun = (): RunSlice & MetricsSlice => ({
   steps: [],
   maskUpdates: [],
   subsetEvals: [],
+  ...emptyTry(),
 });
 
 const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => ({
@@ -159,7 +167,7 @@ const runSlice: StateCreator<
   AppState,
   [],
   [],
-  RunSlice & MetricsSlice & MemorySlice & HistorySlice & Actions
+  RunSlice & MetricsSlice & MemorySlice & HistorySlice & TrySlice & Actions
 > = (set) => ({
   ...emptyRun(),
   gpuMemory: null,
@@ -231,6 +239,8 @@ const runSlice: StateCreator<
           void _t;
           return { subsetEvals: [...s.subsetEvals, e] };
         }
+        case 'prediction':
+          return receivePrediction(s, m);
         case 'paused':
           return { status: 'paused' };
         case 'done':

@@ -97,6 +97,7 @@ export const PANELS = [
   'schedule-chart',
   'mask-update',
   'confusion',
+  'try',
   'compare',
   'masks',
   'config',
