@@ -112,7 +112,7 @@ export function TryNetwork() {
           ) : (
             <span className="try-blank" style={{ width: SEEN_PX, height: SEEN_PX }} />
           )}
-          <span className="caption">{f.drawn ? 'network’s view' : 'test image'}</span>
+          <span className="caption">{a?.test && !f.drawn ? 'test image' : 'network’s view'}</span>
         </div>
         {a && <Bars answer={a} />}
       </div>
