@@ -333,50 +333,55 @@ describe('checkpoints', () => {
       'hidden=16,8&density=0.1&kernels=sparse&epochs=3&batch=20',
       false,
     ],
-  ])('resuming %s from an epoch checkpoint gives the same run', async (_, query, images) => {
-    const { config } = decode(query);
-    const data = (seed: number, n: number) =>
-      images ? toyImages(n, seed, 8, 3) : toyData(n, seed);
-    const [train, test] = [data(1, 120), data(2, 60)];
-    const full: EpochMetrics[] = [];
-    const a = new Trainer(new CpuBackend(), config, train, test, { epoch: (m) => full.push(m) });
-    while (!a.finished) await a.step();
+  ])(
+    'resuming %s from an epoch checkpoint gives the same run',
+    async (_, query, images) => {
+      const { config } = decode(query);
+      const data = (seed: number, n: number) =>
+        images ? toyImages(n, seed, 8, 3) : toyData(n, seed);
+      const [train, test] = [data(1, 120), data(2, 60)];
+      const full: EpochMetrics[] = [];
+      const a = new Trainer(new CpuBackend(), config, train, test, { epoch: (m) => full.push(m) });
+      while (!a.finished) await a.step();
 
-    // The same run, interrupted in epoch 2 (as when a GPU device is lost) ...
-    const before: EpochMetrics[] = [];
-    const b = new Trainer(
-      new CpuBackend(),
-      config,
-      train,
-      test,
-      { epoch: (m) => before.push(m) },
-      {
-        keepCheckpoints: true,
-      },
-    );
-    while (before.length < 1) await b.step();
-    for (let i = 0; i < 3; i++) await b.step();
-    expect(b.checkpoint?.epoch).toBe(1);
-    // ... and resumed on a fresh backend from the checkpoint at the end of epoch 1, as it
-    // comes back from the browser's storage (a structured clone, as postMessage and IndexedDB).
-    const stored = structuredClone(b.checkpoint!);
-    expect(checkpointProblem(stored)).toBeNull();
-    const after: EpochMetrics[] = [];
-    const c = new Trainer(
-      new CpuBackend(),
-      config,
-      train,
-      test,
-      { epoch: (m) => after.push(m) },
-      { keepCheckpoints: true, resume: stored },
-    );
-    while (!c.finished) await c.step();
-    expect(after.map((m) => m.epoch)).toEqual([2, 3]);
-    const strip = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSec: 0 });
-    expect([...before, ...after].map(strip)).toEqual(full.map(strip));
-    const [sa, sc] = [await a.snapshot(), await c.snapshot()];
-    expect(sc).toEqual(sa);
-  });
+      // The same run, interrupted in epoch 2 (as when a GPU device is lost) ...
+      const before: EpochMetrics[] = [];
+      const b = new Trainer(
+        new CpuBackend(),
+        config,
+        train,
+        test,
+        { epoch: (m) => before.push(m) },
+        {
+          keepCheckpoints: true,
+        },
+      );
+      while (before.length < 1) await b.step();
+      for (let i = 0; i < 3; i++) await b.step();
+      expect(b.checkpoint?.epoch).toBe(1);
+      // ... and resumed on a fresh backend from the checkpoint at the end of epoch 1, as it
+      // comes back from the browser's storage (a structured clone, as postMessage and IndexedDB).
+      const stored = structuredClone(b.checkpoint!);
+      expect(checkpointProblem(stored)).toBeNull();
+      const after: EpochMetrics[] = [];
+      const c = new Trainer(
+        new CpuBackend(),
+        config,
+        train,
+        test,
+        { epoch: (m) => after.push(m) },
+        { keepCheckpoints: true, resume: stored },
+      );
+      while (!c.finished) await c.step();
+      expect(after.map((m) => m.epoch)).toEqual([2, 3]);
+      const strip = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSec: 0 });
+      expect([...before, ...after].map(strip)).toEqual(full.map(strip));
+      const [sa, sc] = [await a.snapshot(), await c.snapshot()];
+      expect(sc).toEqual(sa);
+      // Three VGG runs on the CPU: seconds, more on a busy machine.
+    },
+    30_000,
+  );
 });
 
 describe('checkpoints for saving', () => {
