@@ -40,7 +40,7 @@ export function SavedRunsControl() {
       {saved.checkpointEpoch !== null && (
         <span data-testid="saved-checkpoint">
           {' '}
-          and the run in progress up to epoch {saved.checkpointEpoch}
+          and the unfinished run up to epoch {saved.checkpointEpoch}
         </span>
       )}
       .{' '}

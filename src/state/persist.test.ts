@@ -1,8 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CpuBackend } from '../cpu/backend';
-import type { Checkpoint } from '../engine/checkpoint';
-import { toyData } from '../engine/toyData';
-import { Trainer, type EpochMetrics } from '../engine/trainer';
+import type { EpochMetrics } from '../engine/trainer';
 import {
   clearSavedRuns,
   keepCheckpoint,
@@ -14,6 +11,7 @@ import {
   type KeyValue,
 } from './persist';
 import { SAVED_VERSION, savedLive, type SavedLive, type SavedRuns } from './saved';
+import { cpuRun } from './savedFixtures';
 import { useStore } from './store';
 
 const QUERY = 'hidden=16,8&density=0.25&epochs=3&batch=20&train=120';
@@ -44,20 +42,13 @@ function memoryStorage(initial: Record<string, unknown> = {}) {
 }
 
 /** The figures and checkpoints of a real CPU run of QUERY. */
-async function realRun() {
-  const { config } = useStore.getState();
-  const epochs: EpochMetrics[] = [];
-  const checkpoints: Checkpoint[] = [];
-  const t = new Trainer(
-    new CpuBackend(),
-    config,
-    toyData(120, 1),
-    toyData(60, 2),
-    { epoch: (m) => epochs.push(m), checkpoint: (c) => checkpoints.push(c) },
-    { keepCheckpoints: true },
-  );
-  while (!t.finished) await t.step();
-  return { epochs, checkpoints };
+const realRun = () => cpuRun(useStore.getState().config);
+
+/** The run stored as a reload after epoch 1 leaves it: its first epoch and checkpoint. */
+async function interrupted() {
+  const { epochs, checkpoints } = await realRun();
+  const metrics = { epochs: epochs.slice(0, 1), steps: [], maskUpdates: [], subsetEvals: [] };
+  return { epochs, live: savedLive(state().config, metrics, checkpoints[1]) };
 }
 
 const state = () => useStore.getState();
@@ -80,6 +71,17 @@ function showRun(epochs: EpochMetrics[]): void {
   for (const metrics of epochs) state().receive({ type: 'epoch', metrics, gpu: null });
 }
 
+/** A page with empty storage that has trained one run to its end. */
+async function oneRunSaved() {
+  const { epochs, checkpoints } = await realRun();
+  const s = memoryStorage();
+  stop = await restoreSaved(s.kv);
+  showRun(epochs);
+  state().receive({ type: 'done' });
+  await settle();
+  return { epochs, checkpoints, s };
+}
+
 beforeEach(() => {
   useStore.setState(useStore.getInitialState(), true);
   state().loadFromUrl(QUERY);
@@ -88,12 +90,7 @@ afterEach(() => stop());
 
 describe('runs kept in the browser', () => {
   it('saves every run that ends and the run in progress with its checkpoint; a reload restores them', async () => {
-    const { epochs, checkpoints } = await realRun();
-    const s = memoryStorage();
-    stop = await restoreSaved(s.kv);
-    showRun(epochs);
-    state().receive({ type: 'done' });
-    await settle();
+    const { epochs, checkpoints, s } = await oneRunSaved();
     expect(state().saved.runs).toBe(1);
     showRun(epochs.slice(0, 1));
     keepCheckpoint(checkpoints[1]);
@@ -124,12 +121,7 @@ describe('runs kept in the browser', () => {
   });
 
   it('resuming puts the run back on screen; it ends as one history entry under its own id', async () => {
-    const { epochs, checkpoints } = await realRun();
-    const live = savedLive(
-      state().config,
-      { epochs: epochs.slice(0, 1), steps: [], maskUpdates: [], subsetEvals: [] },
-      checkpoints[1],
-    );
+    const { epochs, live } = await interrupted();
     const s = memoryStorage({ [LIVE_KEY]: live });
     stop = await restoreSaved(s.kv);
     expect(state().history.map((r) => r.id)).toEqual([1]);
@@ -153,12 +145,7 @@ describe('runs kept in the browser', () => {
   });
 
   it('a new run replaces the interrupted one, which stays in the history as stopped', async () => {
-    const { epochs, checkpoints } = await realRun();
-    const live = savedLive(
-      state().config,
-      { epochs: epochs.slice(0, 1), steps: [], maskUpdates: [], subsetEvals: [] },
-      checkpoints[1],
-    );
+    const { live } = await interrupted();
     const s = memoryStorage({ [LIVE_KEY]: live });
     stop = await restoreSaved(s.kv);
     state().beginRun();
@@ -172,12 +159,7 @@ describe('runs kept in the browser', () => {
   });
 
   it('a full storage is reported; training goes on and nothing else is lost', async () => {
-    const { epochs, checkpoints } = await realRun();
-    const s = memoryStorage();
-    stop = await restoreSaved(s.kv);
-    showRun(epochs);
-    state().receive({ type: 'done' });
-    await settle();
+    const { epochs, checkpoints, s } = await oneRunSaved();
     s.refuse.add(LIVE_KEY);
     showRun(epochs.slice(0, 1));
     state().receive({
@@ -250,12 +232,7 @@ describe('runs kept in the browser', () => {
   });
 
   it('Clear saved runs forgets storage, the history and the offer to resume', async () => {
-    const { epochs, checkpoints } = await realRun();
-    const live = savedLive(
-      state().config,
-      { epochs: epochs.slice(0, 1), steps: [], maskUpdates: [], subsetEvals: [] },
-      checkpoints[1],
-    );
+    const { live } = await interrupted();
     const s = memoryStorage({ [LIVE_KEY]: live });
     stop = await restoreSaved(s.kv);
     clearSavedRuns();

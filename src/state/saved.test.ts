@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CpuBackend } from '../cpu/backend';
-import type { Checkpoint } from '../engine/checkpoint';
-import { toyData } from '../engine/toyData';
-import { Trainer, type EpochMetrics, type MaskUpdateEvent } from '../engine/trainer';
+import type { EpochMetrics } from '../engine/trainer';
 import { decode } from '../url/params';
 import {
   boundRuns,
@@ -14,35 +11,15 @@ import {
   savedLive,
   savedRun,
 } from './saved';
-import { runName, type MetricsSlice, type RunRecord } from './store';
+import { cpuRun } from './savedFixtures';
+import { runName, type RunRecord } from './store';
 
 const QUERY = 'hidden=16,8&density=0.25&epochs=3&batch=20&seed=5';
 
 /** A real run's figures and its checkpoints, on the CPU. */
 async function realRun() {
   const { config } = decode(QUERY);
-  const metrics: Pick<MetricsSlice, 'epochs' | 'steps' | 'maskUpdates' | 'subsetEvals'> = {
-    epochs: [],
-    steps: [],
-    maskUpdates: [],
-    subsetEvals: [],
-  };
-  const checkpoints: Checkpoint[] = [];
-  const t = new Trainer(
-    new CpuBackend(),
-    config,
-    toyData(120, 1),
-    toyData(60, 2),
-    {
-      epoch: (m: EpochMetrics) => metrics.epochs.push(m),
-      maskUpdate: (u: MaskUpdateEvent) => metrics.maskUpdates.push(u),
-      progress: (p) => metrics.steps.push(p),
-      subsetEval: (e) => metrics.subsetEvals.push(e),
-      checkpoint: (c) => checkpoints.push(c),
-    },
-    { keepCheckpoints: true, subsetEvery: 4 },
-  );
-  while (!t.finished) await t.step();
+  const { checkpoints, ...metrics } = await cpuRun(config);
   return { config, metrics, checkpoints };
 }
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { trainingPart } from '../config';
 import { CpuBackend } from '../cpu/backend';
 import type { Backend } from '../engine/backend';
+import type { Checkpoint } from '../engine/checkpoint';
 import { checkFits, estimateMemory } from '../engine/memory';
 import { buildModel } from '../engine/model';
 import { evalBatchSize } from '../engine/trainer';
@@ -85,16 +86,27 @@ function setup(
     }
     throw new Error(`no "${type}" message; got ${posted.map((p) => p.type).join(' ')}`);
   };
-  const start = (query = QUERY, run = 1, stopAt: StopAt | null = null) =>
+  const start = (query = QUERY, run = 1, stopAt: StopAt | null = null, resume?: Checkpoint) =>
     session.handle({
       type: 'start',
       config: trainingPart(decode(query).config),
       baseUrl: 'http://test/',
       run,
       stopAt,
+      resume,
     });
   const types = () => posted.map((p) => p.type);
   return { session, posted, backends, until, start, types, loads: () => loads };
+}
+
+/** The checkpoint a run of QUERY posts after epoch 1, as the page stored it (a clone). */
+async function checkpointAfterEpoch1(): Promise<Checkpoint> {
+  const first = setup();
+  first.start(QUERY, 1, 'epoch');
+  await first.until('paused');
+  const saved = first.posted.find((m) => m.type === 'checkpoint');
+  if (saved?.type !== 'checkpoint') throw new Error('no checkpoint');
+  return structuredClone(saved.checkpoint);
 }
 
 describe('TrainingSession', () => {
@@ -363,20 +375,8 @@ describe('TrainingSession', () => {
 
     // A run stopped after epoch 1 (the page reloaded), resumed by a fresh worker from the
     // checkpoint as the page stored it.
-    const first = setup();
-    first.start(QUERY, 1, 'epoch');
-    await first.until('paused');
-    const saved = first.posted.find((m) => m.type === 'checkpoint');
-    if (saved?.type !== 'checkpoint') throw new Error('no checkpoint');
     const again = setup();
-    again.session.handle({
-      type: 'start',
-      config: trainingPart(decode(QUERY).config),
-      baseUrl: 'http://test/',
-      run: 1,
-      stopAt: null,
-      resume: structuredClone(saved.checkpoint),
-    });
+    again.start(QUERY, 1, null, await checkpointAfterEpoch1());
     await again.until('done');
     const resumed = again.posted.filter((m) => m.type === 'epoch').map(strip);
     expect(resumed).toEqual(epochs.slice(1));
@@ -386,20 +386,8 @@ describe('TrainingSession', () => {
   });
 
   it('refuses a checkpoint of another experiment with a message, and stays usable', async () => {
-    const first = setup();
-    first.start(QUERY, 1, 'epoch');
-    await first.until('paused');
-    const saved = first.posted.find((m) => m.type === 'checkpoint');
-    if (saved?.type !== 'checkpoint') throw new Error('no checkpoint');
     const t = setup();
-    t.session.handle({
-      type: 'start',
-      config: trainingPart(decode(QUERY.replace('hidden=16,8', 'hidden=12')).config),
-      baseUrl: 'http://test/',
-      run: 1,
-      stopAt: null,
-      resume: saved.checkpoint,
-    });
+    t.start(QUERY.replace('hidden=16,8', 'hidden=12'), 1, null, await checkpointAfterEpoch1());
     const error = await t.until('error');
     expect(error).toHaveProperty(
       'message',
