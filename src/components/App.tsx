@@ -11,6 +11,7 @@ import {
   selectNotice,
   selectProjector,
   selectRejected,
+  selectSaved,
   selectStatus,
   startRun,
   useStore,
@@ -29,6 +30,7 @@ import { NetworkDrawing } from './NetworkDrawing';
 import { RunBar } from './RunBar';
 import { SampleStrip } from './SampleStrip';
 import { TryNetwork } from './TryNetwork';
+import { ResumeBanner } from './SavedRuns';
 import { ScheduleChart, UpdatesChart } from './updateCharts';
 
 /** A link with hundreds of bad parameters lists the first few, not a page of them. */
@@ -209,8 +211,10 @@ function LastEpoch() {
 export function App() {
   const autorun = useStore(selectAutorun);
   const rejectedCount = useStore(selectRejected).length;
-  // A link with refused parameters does not start by itself: the person sees why first.
-  const autostart = autorun && rejectedCount === 0;
+  // A link with refused parameters does not start by itself: the person sees why first; nor
+  // does one whose last run a reload interrupted (the page offers to resume it).
+  const resumeOffered = useStore(selectSaved).resumeOffered;
+  const autostart = autorun && rejectedCount === 0 && !resumeOffered;
   const hide = useStore(selectHide);
   const projector = useStore(selectProjector);
   const shown = (panel: string) => !hide.includes(panel);
@@ -222,6 +226,7 @@ export function App() {
     <main className={projector ? 'projector' : undefined}>
       <Intro />
       <RunBar />
+      <ResumeBanner />
       <Banners />
       <CifarImport />
       <ControlsPanel />

@@ -18,6 +18,7 @@ import {
   useStore,
 } from '../state';
 import { color } from './charts';
+import { SavedRunsControl } from './SavedRuns';
 
 /** Every run of this session, the presets, and test accuracy of the chosen runs overlaid. */
 export function Compare() {
@@ -58,6 +59,7 @@ export function Compare() {
           </button>
         ))}
       </div>
+      <SavedRunsControl />
       {history.length === 0 ? (
         <p className="caption">Finished runs appear here.</p>
       ) : (

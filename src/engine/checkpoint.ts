@@ -6,7 +6,14 @@ import type { ParamStore } from './params';
  * masks, BatchNorm state and the random stream. Plain arrays, kept on the CPU.
  */
 export interface Checkpoint {
+  /** Epochs finished: training continues with epoch `epoch + 1`. */
   epoch: number;
+  /**
+   * Steps per epoch of the run it was taken from: the prune schedule and the update steps
+   * follow the global step, so a run with another batch size or train count cannot resume it.
+   */
+  stepsPerEpoch: number;
+  /** The random stream's state (xoroshiro128+, four 32-bit words). */
   rng: number[];
   lastRate: number | null;
   params: {
@@ -50,7 +57,16 @@ export async function captureParams(
 
 /** Writes a checkpoint's parameters back; returns whether any storage changed (plans rebuild). */
 export function restoreParams(dev: Backend, store: ParamStore, c: Checkpoint): boolean {
-  if (c.params.length !== store.params.length || c.norms.length !== store.norms.length)
+  const fits = (s: Checkpoint['params'][number], p: ParamStore['params'][number]) =>
+    s.w.length === p.spec.inFeatures * p.spec.outFeatures &&
+    (s.unitMask === null) === (p.unitMask === null) &&
+    (s.unitMask === null || s.unitMask.length === p.grid.units);
+  if (
+    c.params.length !== store.params.length ||
+    c.norms.length !== store.norms.length ||
+    !c.params.every((s, i) => fits(s, store.params[i])) ||
+    !c.norms.every((n, i) => n.gb.length === 2 * store.norms[i].shape.channels)
+  )
     throw new Error('the checkpoint belongs to a different model');
   let changed = false;
   store.params.forEach((p, i) => {
@@ -65,4 +81,39 @@ export function restoreParams(dev: Backend, store: ParamStore, c: Checkpoint): b
     dev.write(store.norm(n, 'running'), c.norms[i].running);
   });
   return changed;
+}
+
+const isF32 = (v: unknown): v is Float32Array => v instanceof Float32Array;
+
+/**
+ * What is wrong with a value that should be a checkpoint (null: nothing). A checkpoint read back
+ * from the browser's storage may come from another version of the app or be damaged: this
+ * checks its shape and array types, so a bad one is refused with a reason instead of training
+ * on garbage. Whether it fits the model is `restoreParams`'s check.
+ */
+export function checkpointProblem(value: unknown): string | null {
+  if (typeof value !== 'object' || value === null) return 'it is not a checkpoint';
+  const c = value as Partial<Record<keyof Checkpoint, unknown>>;
+  if (!Number.isInteger(c.epoch) || (c.epoch as number) < 0) return 'its epoch is not a count';
+  if (!Number.isInteger(c.stepsPerEpoch) || (c.stepsPerEpoch as number) < 1)
+    return 'it does not say how many steps an epoch has';
+  if (!Array.isArray(c.rng) || c.rng.length !== 4 || !c.rng.every((x) => Number.isInteger(x)))
+    return 'its random state is not four integers';
+  if (c.lastRate !== null && typeof c.lastRate !== 'number')
+    return 'its prune rate is not a number';
+  if (!Array.isArray(c.params) || !Array.isArray(c.norms)) return 'it holds no parameters';
+  for (const p of c.params as unknown[]) {
+    const q = (p ?? {}) as Record<string, unknown>;
+    if (![q.w, q.b, q.vw, q.vb].every(isF32)) return "a layer's weights are not float arrays";
+    if ((q.w as Float32Array).length !== (q.vw as Float32Array).length)
+      return "a layer's weights and momentum differ in size";
+    if (q.unitMask !== null && !(q.unitMask instanceof Uint8Array))
+      return "a layer's mask is not a byte array";
+  }
+  for (const n of c.norms as unknown[]) {
+    const q = (n ?? {}) as Record<string, unknown>;
+    if (![q.gb, q.vgb, q.running].every(isF32))
+      return "a BatchNorm layer's state is not float arrays";
+  }
+  return null;
 }

@@ -1,3 +1,4 @@
+import type { Checkpoint } from './checkpoint';
 import type { LayerUpdateReport } from '../sparse/momentum';
 import type { LayerKernel } from './kernelPolicy';
 
@@ -98,6 +99,8 @@ export interface TrainerEvents {
   maskUpdate?(u: MaskUpdateEvent): void;
   /** Every layer's mask after an update, with what the update pruned and regrew. */
   masks?(m: MaskView): void;
+  /** The state at an epoch boundary (with `keepCheckpoints`): the first, then each epoch end. */
+  checkpoint?(c: Checkpoint): void;
 }
 
 /** Raised when the loss stops being a finite number; the message tells a person what to try. */

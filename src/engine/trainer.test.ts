@@ -3,6 +3,7 @@ import { CpuBackend } from '../cpu/backend';
 import { countActive } from '../sparse/momentum';
 import { decode } from '../url/params';
 import { toyData, toyImages } from './toyData';
+import { checkpointProblem, type Checkpoint } from './checkpoint';
 import { buildModel, type WeightSpec } from './model';
 import {
   emptyChannels,
@@ -321,46 +322,151 @@ describe('checkpoints', () => {
       'model=vgg&density=0.3&augment=1&epochs=3&batch=25',
       true,
     ],
-  ])('resuming %s from an epoch checkpoint gives the same run', async (_, query, images) => {
-    const { config } = decode(query);
-    const data = (seed: number, n: number) =>
-      images ? toyImages(n, seed, 8, 3) : toyData(n, seed);
-    const [train, test] = [data(1, 120), data(2, 60)];
-    const full: EpochMetrics[] = [];
-    const a = new Trainer(new CpuBackend(), config, train, test, { epoch: (m) => full.push(m) });
-    while (!a.finished) await a.step();
+    [
+      'RigL on CSR kernels',
+      'hidden=16,8&method=rigl&update_every=3&density=0.1&epochs=3&batch=20',
+      false,
+    ],
+    ['SET over 4x4 blocks', 'hidden=16,8&method=set&block=4&density=0.3&epochs=3&batch=20', false],
+    [
+      'sparse momentum on sparse kernels',
+      'hidden=16,8&density=0.1&kernels=sparse&epochs=3&batch=20',
+      false,
+    ],
+  ])(
+    'resuming %s from an epoch checkpoint gives the same run',
+    async (_, query, images) => {
+      const { config } = decode(query);
+      const data = (seed: number, n: number) =>
+        images ? toyImages(n, seed, 8, 3) : toyData(n, seed);
+      const [train, test] = [data(1, 120), data(2, 60)];
+      const full: EpochMetrics[] = [];
+      const a = new Trainer(new CpuBackend(), config, train, test, { epoch: (m) => full.push(m) });
+      while (!a.finished) await a.step();
 
-    // The same run, interrupted in epoch 2 (as when a GPU device is lost) ...
-    const before: EpochMetrics[] = [];
-    const b = new Trainer(
+      // The same run, interrupted in epoch 2 (as when a GPU device is lost) ...
+      const before: EpochMetrics[] = [];
+      const b = new Trainer(
+        new CpuBackend(),
+        config,
+        train,
+        test,
+        { epoch: (m) => before.push(m) },
+        {
+          keepCheckpoints: true,
+        },
+      );
+      while (before.length < 1) await b.step();
+      for (let i = 0; i < 3; i++) await b.step();
+      expect(b.checkpoint?.epoch).toBe(1);
+      // ... and resumed on a fresh backend from the checkpoint at the end of epoch 1, as it
+      // comes back from the browser's storage (a structured clone, as postMessage and IndexedDB).
+      const stored = structuredClone(b.checkpoint!);
+      expect(checkpointProblem(stored)).toBeNull();
+      const after: EpochMetrics[] = [];
+      const c = new Trainer(
+        new CpuBackend(),
+        config,
+        train,
+        test,
+        { epoch: (m) => after.push(m) },
+        { keepCheckpoints: true, resume: stored },
+      );
+      while (!c.finished) await c.step();
+      expect(after.map((m) => m.epoch)).toEqual([2, 3]);
+      const strip = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSec: 0 });
+      expect([...before, ...after].map(strip)).toEqual(full.map(strip));
+      const [sa, sc] = [await a.snapshot(), await c.snapshot()];
+      expect(sc).toEqual(sa);
+      // Three VGG runs on the CPU: seconds, more on a busy machine.
+    },
+    30_000,
+  );
+});
+
+describe('checkpoints for saving', () => {
+  const config = decode('hidden=16,8&density=0.25&epochs=3&batch=20').config;
+  const [train, test] = [toyData(120, 1), toyData(60, 2)];
+
+  it('reports one at the start and at every epoch end but the last, taken as the epoch ends', async () => {
+    const seen: { epoch: number; epochsReported: number }[] = [];
+    let epochsReported = 0;
+    const t = new Trainer(
       new CpuBackend(),
       config,
       train,
       test,
-      { epoch: (m) => before.push(m) },
       {
-        keepCheckpoints: true,
+        epoch: () => epochsReported++,
+        checkpoint: (c) => seen.push({ epoch: c.epoch, epochsReported }),
       },
+      { keepCheckpoints: true },
     );
-    while (before.length < 1) await b.step();
-    for (let i = 0; i < 3; i++) await b.step();
-    expect(b.checkpoint?.epoch).toBe(1);
-    // ... and resumed on a fresh backend from the checkpoint at the end of epoch 1.
-    const after: EpochMetrics[] = [];
-    const c = new Trainer(
+    while (!t.finished) await t.step();
+    // Each epoch end's checkpoint follows that epoch's metrics at once (before any later step).
+    expect(seen).toEqual([
+      { epoch: 0, epochsReported: 0 },
+      { epoch: 1, epochsReported: 1 },
+      { epoch: 2, epochsReported: 2 },
+    ]);
+    expect(t.checkpoint?.stepsPerEpoch).toBe(6);
+  });
+
+  it("refuses a checkpoint of another model, another epoch length or after the run's end", async () => {
+    const kept: Checkpoint[] = [];
+    const t = new Trainer(
       new CpuBackend(),
       config,
       train,
       test,
-      { epoch: (m) => after.push(m) },
-      { keepCheckpoints: true, resume: b.checkpoint! },
+      {
+        checkpoint: (c) => kept.push(c),
+      },
+      { keepCheckpoints: true },
     );
-    while (!c.finished) await c.step();
-    expect(after.map((m) => m.epoch)).toEqual([2, 3]);
-    const strip = (m: EpochMetrics) => ({ ...m, seconds: 0, samplesPerSec: 0 });
-    expect([...before, ...after].map(strip)).toEqual(full.map(strip));
-    const [sa, sc] = [await a.snapshot(), await c.snapshot()];
-    expect(sc).toEqual(sa);
+    while (kept.length < 2) await t.step();
+    const c = kept[1];
+    const resume = (query: string, checkpoint: Checkpoint, n = 120) =>
+      new Trainer(
+        new CpuBackend(),
+        decode(query).config,
+        toyData(n, 1),
+        test,
+        {},
+        {
+          resume: checkpoint,
+        },
+      );
+    expect(() => resume('hidden=16,4&density=0.25&epochs=3&batch=20', c)).toThrow(
+      'the checkpoint belongs to a different model',
+    );
+    expect(() => resume('hidden=16,8&density=0.25&epochs=3&batch=30', c)).toThrow(
+      'the checkpoint is from a run with 6 steps an epoch, this one has 4',
+    );
+    expect(() => resume('hidden=16,8&density=0.25&epochs=1&batch=20', c)).toThrow(
+      'the checkpoint is from after epoch 1; this run has 1',
+    );
+    expect(() => resume('hidden=16,8&density=0.25&epochs=3&batch=20', c)).not.toThrow();
+  });
+
+  it('says what is wrong with a value that is not a checkpoint', async () => {
+    const t = new Trainer(new CpuBackend(), config, train, test, {}, { keepCheckpoints: true });
+    await t.step();
+    const c = structuredClone(t.checkpoint!);
+    expect(checkpointProblem(c)).toBeNull();
+    expect(checkpointProblem(null)).toBe('it is not a checkpoint');
+    expect(checkpointProblem({ ...c, rng: [1, 2, 3] })).toBe(
+      'its random state is not four integers',
+    );
+    expect(checkpointProblem({ ...c, stepsPerEpoch: undefined })).toBe(
+      'it does not say how many steps an epoch has',
+    );
+    // A JSON round trip turns typed arrays into plain objects: refused, not trained on.
+    expect(checkpointProblem(JSON.parse(JSON.stringify(c)))).toBe(
+      "a layer's weights are not float arrays",
+    );
+    const params = c.params.map((p) => ({ ...p, unitMask: [1, 0] }));
+    expect(checkpointProblem({ ...c, params })).toBe("a layer's mask is not a byte array");
   });
 });
 

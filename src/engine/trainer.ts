@@ -30,7 +30,10 @@ export { evalBatchSize } from './plan';
 export { emptyChannels } from './views';
 
 export interface TrainerOptions {
-  /** Keep a CPU copy of the state at every epoch boundary (to survive a lost GPU device). */
+  /**
+   * Keep a CPU copy of the state at every epoch boundary (to survive a lost GPU device, and for
+   * the page to save so a reload can resume); each is also reported as a `checkpoint` event.
+   */
   keepCheckpoints?: boolean;
   /** Start from a checkpoint instead of a fresh initialisation. */
   resume?: Checkpoint;
@@ -125,10 +128,35 @@ export class Trainer {
   async captureCheckpoint(): Promise<Checkpoint> {
     if (!this.epochPending) throw new Error('checkpoints are taken between epochs');
     const state = await captureParams(this.dev, this.store);
-    return { epoch: this.epoch, rng: this.rng.state(), lastRate: this.lastRate, ...state };
+    return {
+      epoch: this.epoch,
+      stepsPerEpoch: this.stepsPerEpoch,
+      rng: this.rng.state(),
+      lastRate: this.lastRate,
+      ...state,
+    };
   }
 
+  /** Takes the checkpoint of this epoch boundary and reports it. */
+  private async keepCheckpoint(): Promise<void> {
+    this.checkpoint = await this.captureCheckpoint();
+    this.events.checkpoint?.(this.checkpoint);
+  }
+
+  /**
+   * Everything else an uninterrupted run has at an epoch boundary follows from the checkpoint:
+   * the step counter (epoch × steps per epoch, step 0 of the next epoch), the prune schedule and
+   * update steps (functions of the global step), the kernels (functions of the masks).
+   */
   private restore(c: Checkpoint): void {
+    if (c.stepsPerEpoch !== this.stepsPerEpoch)
+      throw new Error(
+        `the checkpoint is from a run with ${c.stepsPerEpoch} steps an epoch, this one has ${this.stepsPerEpoch}`,
+      );
+    if (c.epoch >= this.config.epochs)
+      throw new Error(
+        `the checkpoint is from after epoch ${c.epoch}; this run has ${this.config.epochs}`,
+      );
     if (restoreParams(this.dev, this.store, c)) this.dropSteps();
     this.rng = new Rng(this.config.seed, c.rng);
     this.epoch = c.epoch;
@@ -167,8 +195,9 @@ export class Trainer {
   async step(): Promise<void> {
     if (this.finished) return;
     if (this.epochPending) {
+      // The first epoch's (every later one is taken as its predecessor ends).
       if (this.keepCheckpoints && this.checkpoint?.epoch !== this.epoch)
-        this.checkpoint = await this.captureCheckpoint();
+        await this.keepCheckpoint();
       this.data.startEpoch(this.rng);
       this.stepInEpoch = 0;
       const now = performance.now();
@@ -386,6 +415,8 @@ export class Trainer {
     this.events.epoch?.(metrics);
     this.epochPending = true;
     this.stepInEpoch = 0;
+    // At once, not at the next step: a run paused here (or a page reloaded) has it already.
+    if (this.keepCheckpoints && !this.finished) await this.keepCheckpoint();
   }
 
   /** Active weights per layer right now (initial densities before the first update). */

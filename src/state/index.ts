@@ -17,7 +17,9 @@ export {
   runPreset,
   announceConfig,
   sendCifarFile,
+  resumeSavedRun,
 } from './runner';
+export { clearSavedRuns, guardLeaving, restoreSaved } from './persist';
 export { syncUrlWithConfig } from './url';
 export { PRESETS } from './presets';
 export type { RunRecord } from './store';

@@ -1,7 +1,9 @@
-import { trainingPart } from '../config';
-import type { StopAt, ToWorker } from '../worker/protocol';
+import { trainingPart, type ExperimentConfig } from '../config';
+import type { Checkpoint } from '../engine/checkpoint';
+import type { CheckpointMessage, StopAt, ToWorker } from '../worker/protocol';
 import { epochsCsv, runLink, type RunExport } from './exportRun';
 import { createInbox, type WorkerMessage } from './inbox';
+import { keepCheckpoint, takeResumable } from './persist';
 import { PRESETS } from './presets';
 import { useStore } from './store';
 
@@ -50,7 +52,13 @@ const inbox = createInbox(
 function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
-  w.onmessage = (e: MessageEvent<WorkerMessage>) => inbox.push(e.data);
+  w.onmessage = (e: MessageEvent<WorkerMessage | (CheckpointMessage & { run: number })>) => {
+    const m = e.data;
+    if (m.type !== 'checkpoint') return inbox.push(m);
+    // Saved with the figures up to its epoch: the messages before it are applied first.
+    inbox.flush();
+    if (m.run === activeRun) keepCheckpoint(m.checkpoint);
+  };
   w.onerror = (e) => {
     e.preventDefault();
     // What the worker said before it died still counts.
@@ -75,6 +83,10 @@ export function startRun(stopAt: StopAt | null = null): void {
   inbox.flush();
   const { config } = useStore.getState();
   useStore.getState().beginRun();
+  postStart(config, stopAt);
+}
+
+function postStart(config: ExperimentConfig, stopAt: StopAt | null, resume?: Checkpoint): void {
   activeRun = ++runCounter;
   ensureWorker().postMessage({
     type: 'start',
@@ -82,7 +94,15 @@ export function startRun(stopAt: StopAt | null = null): void {
     baseUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
     run: activeRun,
     stopAt,
+    resume,
   } satisfies ToWorker);
+}
+
+/** Continues the run a reload interrupted from its last epoch checkpoint, kept in the browser. */
+export function resumeSavedRun(): void {
+  inbox.flush();
+  const saved = takeResumable();
+  if (saved) postStart(saved.config, null, saved.checkpoint);
 }
 
 /** Trains until the current epoch ends (or the next mask update), then pauses. */

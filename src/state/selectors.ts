@@ -39,3 +39,4 @@ export const selectHistory = (s: AppState) => s.history;
 export const selectCompared = (s: AppState) => s.compared;
 export const selectQueue = (s: AppState) => s.queue;
 export const selectMasks = (s: AppState) => s.masks;
+export const selectSaved = (s: AppState) => s.saved;

@@ -52,6 +52,9 @@ export interface RunRecord {
   epochs: EpochMetrics[];
   /** False when the run was stopped before its last epoch. */
   finished: boolean;
+  /** The running train loss and the mask-update reports (kept in the browser with the run). */
+  steps?: MetricsSlice['steps'];
+  maskUpdates?: MaskUpdateEvent[];
 }
 
 export interface HistorySlice {
@@ -71,6 +74,22 @@ export function runName(id: number, c: ExperimentConfig): string {
   const density = c.method === 'dense' || c.density >= 1 ? 'dense' : `d=${c.density}`;
   const block = c.block > 1 ? ` block ${c.block}` : '';
   return `#${id} ${c.method} ${density} ${model}${block} seed ${c.seed}`;
+}
+
+/** Runs kept in this browser (persist.ts writes this; the UI reports it). */
+export interface SavedSlice {
+  saved: {
+    /** Runs in the browser's storage (finished or stopped). */
+    runs: number;
+    /** Epoch of the checkpoint of the run in progress in storage (null: none). */
+    checkpointEpoch: number | null;
+    /** After a reload: the run a reload interrupted, offered as "Resume from epoch N". */
+    resume: { id: number; name: string; epoch: number; epochs: number } | null;
+    /** A run was offered for resuming when the page opened (an autorun link waits then). */
+    resumeOffered: boolean;
+    /** Why the browser's storage failed; training never waits for it. */
+    problem: string | null;
+  };
 }
 
 export interface MemorySlice {
@@ -101,6 +120,7 @@ export type AppState = ConfigSlice &
   MemorySlice &
   HistorySlice &
   TrySlice &
+  SavedSlice &
   Actions;
 
 const emptyRun = (): RunSlice & MetricsSlice & TrySlice => ({
@@ -147,18 +167,32 @@ const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => (
 let runIds = 0;
 /** The shown run has been put in the history already. */
 let archived = false;
+/** The id the shown run keeps when archived (a resumed saved run), else a new one. */
+let keptId: number | null = null;
+
+/**
+ * Runs restored from the browser hold ids up to `maxId`: later runs are numbered after them,
+ * and the shown run, when `resumedId` is given, goes back into the history under that id.
+ */
+export function continueRunIds(maxId: number, resumedId: number | null = null): void {
+  runIds = Math.max(runIds, maxId);
+  keptId = resumedId;
+}
 
 /** The shown run as a history entry (once), when it has at least one epoch. */
 function archive(s: AppState, finished: boolean): Partial<AppState> {
   if (archived || !s.runConfig || s.epochs.length === 0) return {};
   archived = true;
-  const id = ++runIds;
+  const id = keptId ?? ++runIds;
+  keptId = null;
   const record = {
     id,
     name: runName(id, s.runConfig),
     config: s.runConfig,
     epochs: s.epochs,
     finished,
+    steps: s.steps,
+    maskUpdates: s.maskUpdates,
   };
   return { history: [...s.history, record], compared: [...s.compared, id] };
 }
@@ -167,10 +201,11 @@ const runSlice: StateCreator<
   AppState,
   [],
   [],
-  RunSlice & MetricsSlice & MemorySlice & HistorySlice & TrySlice & Actions
+  RunSlice & MetricsSlice & MemorySlice & HistorySlice & TrySlice & SavedSlice & Actions
 > = (set) => ({
   ...emptyRun(),
   gpuMemory: null,
+  saved: { runs: 0, checkpointEpoch: null, resume: null, resumeOffered: false, problem: null },
   history: [],
   compared: [],
   queue: [],

@@ -5,10 +5,10 @@ import type { ImageDataset } from '../data/dataset';
 import { toyImages } from '../engine/toyData';
 import { decode } from '../url/params';
 import { NO_NETWORK, PAUSE_FIRST } from './predict';
-import type { FromWorker, ToWorker } from './protocol';
+import type { ToWorker, WorkerPost } from './protocol';
 import { TrainingSession } from './session';
 
-type Posted = FromWorker & { run: number };
+type Posted = WorkerPost & { run: number };
 type Answer = Posted & { type: 'prediction' };
 
 /** A session on the CPU over 28x28 grey images (MNIST's shape) or 8x8 colour ones. */

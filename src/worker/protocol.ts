@@ -1,4 +1,4 @@
-import type { LayerKernel } from '../engine/trainer';
+import type { Checkpoint, LayerKernel } from '../engine/trainer';
 import type {
   EpochMetrics,
   MaskUpdateEvent,
@@ -14,7 +14,15 @@ export type ToWorker =
    * `run` numbers the page's runs; every reply carries the run it belongs to. Only the
    * training part of the configuration travels: display settings never reach the engine.
    */
-  | { type: 'start'; config: TrainingConfig; baseUrl: string; run: number; stopAt: StopAt | null }
+  | {
+      type: 'start';
+      config: TrainingConfig;
+      baseUrl: string;
+      run: number;
+      stopAt: StopAt | null;
+      /** Continue from this epoch checkpoint (a saved run, after a reload) instead of epoch 0. */
+      resume?: Checkpoint;
+    }
   /** Stop the run and free its device; the worker stays for the next run. */
   | { type: 'reset' }
   | { type: 'pause' }
@@ -115,3 +123,15 @@ export type FromWorker =
   | { type: 'paused' }
   | { type: 'done' }
   | { type: 'error'; message: string };
+
+/**
+ * The run's state at an epoch end, for the page to save (a reload can then resume it). Posted
+ * beside `FromWorker`, not in it: the page stores it and never routes it to the store.
+ */
+export interface CheckpointMessage {
+  type: 'checkpoint';
+  checkpoint: Checkpoint;
+}
+
+/** Everything the worker posts. */
+export type WorkerPost = FromWorker | CheckpointMessage;

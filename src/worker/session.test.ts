@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { trainingPart } from '../config';
 import { CpuBackend } from '../cpu/backend';
 import type { Backend } from '../engine/backend';
+import type { Checkpoint } from '../engine/checkpoint';
 import { checkFits, estimateMemory } from '../engine/memory';
 import { buildModel } from '../engine/model';
 import { evalBatchSize } from '../engine/trainer';
 import { decode } from '../url/params';
 import { fallbackFactory, type BackendFactory } from './backends';
-import type { FromWorker, StopAt } from './protocol';
+import type { StopAt, WorkerPost } from './protocol';
 import { toyData } from './toyData';
 import { MAX_RECOVERIES, MEMORY_BUDGET, TrainingSession, type DataLoader } from './session';
 
-type Posted = FromWorker & { run: number };
+type Posted = WorkerPost & { run: number };
 
 /** A CPU backend that can be lost like a GPU device: after `loseDevice` every run and read throws. */
 function losable(inner = new CpuBackend()): Backend & { destroyed: boolean } {
@@ -85,16 +86,27 @@ function setup(
     }
     throw new Error(`no "${type}" message; got ${posted.map((p) => p.type).join(' ')}`);
   };
-  const start = (query = QUERY, run = 1, stopAt: StopAt | null = null) =>
+  const start = (query = QUERY, run = 1, stopAt: StopAt | null = null, resume?: Checkpoint) =>
     session.handle({
       type: 'start',
       config: trainingPart(decode(query).config),
       baseUrl: 'http://test/',
       run,
       stopAt,
+      resume,
     });
   const types = () => posted.map((p) => p.type);
   return { session, posted, backends, until, start, types, loads: () => loads };
+}
+
+/** The checkpoint a run of QUERY posts after epoch 1, as the page stored it (a clone). */
+async function checkpointAfterEpoch1(): Promise<Checkpoint> {
+  const first = setup();
+  first.start(QUERY, 1, 'epoch');
+  await first.until('paused');
+  const saved = first.posted.find((m) => m.type === 'checkpoint');
+  if (saved?.type !== 'checkpoint') throw new Error('no checkpoint');
+  return structuredClone(saved.checkpoint);
 }
 
 describe('TrainingSession', () => {
@@ -237,6 +249,7 @@ describe('TrainingSession', () => {
       'masks:1',
       'maskUpdate:1',
       'epoch:1',
+      'checkpoint:1',
       'paused:1',
     ]);
     expect(t.posted.slice(first).every((m) => m.run === 2)).toBe(true);
@@ -348,6 +361,40 @@ describe('TrainingSession', () => {
     expect(t.posted.filter((m) => m.type === 'recovered')).toMatchObject([{ epoch: 1 }]);
     const epochs = t.posted.filter((m) => m.type === 'epoch').map((m) => m.metrics.epoch);
     expect(epochs).toEqual([1, 2, 3]);
+  });
+
+  it('posts a checkpoint after each epoch but the last; a new session resumes it exactly', async () => {
+    const strip = (m: Posted) =>
+      m.type === 'epoch' ? { ...m.metrics, seconds: 0, samplesPerSec: 0 } : null;
+    const full = setup();
+    full.start();
+    await full.until('done');
+    const epochs = full.posted.filter((m) => m.type === 'epoch').map(strip);
+    const kept = full.posted.filter((m) => m.type === 'checkpoint');
+    expect(kept.map((m) => m.checkpoint.epoch)).toEqual([1, 2]);
+
+    // A run stopped after epoch 1 (the page reloaded), resumed by a fresh worker from the
+    // checkpoint as the page stored it.
+    const again = setup();
+    again.start(QUERY, 1, null, await checkpointAfterEpoch1());
+    await again.until('done');
+    const resumed = again.posted.filter((m) => m.type === 'epoch').map(strip);
+    expect(resumed).toEqual(epochs.slice(1));
+    // The step counter goes on from the checkpoint: 15 steps an epoch, read at epoch ends.
+    const progress = again.posted.find((m) => m.type === 'progress');
+    expect(progress).toMatchObject({ epoch: 2, step: 15, globalStep: 30, totalSteps: 45 });
+  });
+
+  it('refuses a checkpoint of another experiment with a message, and stays usable', async () => {
+    const t = setup();
+    t.start(QUERY.replace('hidden=16,8', 'hidden=12'), 1, null, await checkpointAfterEpoch1());
+    const error = await t.until('error');
+    expect(error).toHaveProperty(
+      'message',
+      'The saved run could not be resumed: the checkpoint belongs to a different model.',
+    );
+    t.start(QUERY, 2);
+    await t.until('done', 2);
   });
 
   it('crashes on request (the test aid behind the crash page)', () => {

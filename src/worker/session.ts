@@ -6,7 +6,8 @@ import { evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
 import type { BackendFactory } from './backends';
 import type { DataProgress } from './fetchAsset';
 import { answer, NO_NETWORK, PAUSE_FIRST, type PredictRequest } from './predict';
-import type { FromWorker, GpuMemory, SampleImages, StopAt, ToWorker } from './protocol';
+import type { Checkpoint } from '../engine/checkpoint';
+import type { FromWorker, GpuMemory, SampleImages, StopAt, ToWorker, WorkerPost } from './protocol';
 
 /**
  * What the session is doing. `idle`: no run (none started, or the last one is being stopped:
@@ -47,7 +48,7 @@ export type DataLoader = (
 /** What the session needs from its surroundings: injected, so it runs in vitest on the CPU. */
 export interface SessionDeps {
   /** Sends a message to the page (`postMessage` in the worker). */
-  post(message: FromWorker & { run: number }): void;
+  post(message: WorkerPost & { run: number }): void;
   makeBackend: BackendFactory;
   loadData: DataLoader;
   /** Device memory still held by the whole worker, reported after a reset (leak check). */
@@ -133,6 +134,10 @@ export class TrainingSession {
       this.updatesSeen++;
       this.post({ type: 'maskUpdate', update });
     },
+    // Copied, not transferred: the trainer keeps it to recover from a device loss.
+    checkpoint: (checkpoint) => {
+      if (checkpoint.epoch > 0) this.post({ type: 'checkpoint', checkpoint });
+    },
   };
 
   constructor(private readonly deps: SessionDeps) {}
@@ -150,7 +155,7 @@ export class TrainingSession {
           this.stopAt = m.stopAt;
           this.holdOnReady = false;
           this.to('loading');
-          await this.start(m.config, m.baseUrl);
+          await this.start(m.config, m.baseUrl, m.resume);
         });
         return;
       case 'reset':
@@ -196,7 +201,7 @@ export class TrainingSession {
     this.current = next;
   }
 
-  private post(m: FromWorker): void {
+  private post(m: WorkerPost): void {
     this.deps.post({ ...m, run: this.activeRun });
   }
 
@@ -245,7 +250,7 @@ export class TrainingSession {
     old?.backend.destroy();
   }
 
-  private async start(config: TrainingConfig, baseUrl: string): Promise<void> {
+  private async start(config: TrainingConfig, baseUrl: string, resume?: Checkpoint): Promise<void> {
     const mine = this.generation;
     const data = await this.loadData(config, baseUrl, mine);
     if (mine !== this.generation) throw new Cancelled();
@@ -273,11 +278,19 @@ export class TrainingSession {
       throw new Error(fits);
     }
     this.run = { config, train: data.train, test: data.test };
-    // Where the device can be lost, keep a CPU copy of each epoch's state: a loss costs one epoch.
-    const trainer = new Trainer(backend, config, data.train, data.test, this.events, {
-      keepCheckpoints: backend.recoverable,
-      subsetEvery: SUBSET_EVERY,
-    });
+    // A CPU copy of each epoch's state: a lost device costs one epoch, and the page saves it
+    // so a reload can resume. A checkpoint that does not fit this run is refused (it throws).
+    let trainer: Trainer;
+    try {
+      trainer = new Trainer(backend, config, data.train, data.test, this.events, {
+        keepCheckpoints: true,
+        subsetEvery: SUBSET_EVERY,
+        resume,
+      });
+    } catch (e) {
+      backend.destroy();
+      throw new Error(`The saved run could not be resumed: ${(e as Error).message}.`, { cause: e });
+    }
     this.trainer = trainer;
     this.post({
       type: 'ready',
@@ -388,7 +401,7 @@ export class TrainingSession {
       backend.destroy();
       const { backend: fresh } = await this.deps.makeBackend(backend.kind);
       this.trainer = new Trainer(fresh, run.config, run.train, run.test, this.events, {
-        keepCheckpoints: fresh.recoverable,
+        keepCheckpoints: true,
         resume: checkpoint,
         subsetEvery: SUBSET_EVERY,
       });
