@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import {
+  autostart as startOnOpen,
   exportRun,
   resetRun,
   selectAutorun,
+  selectComparisonOnStage,
   selectCrashed,
   selectEpochs,
   selectError,
@@ -213,8 +215,10 @@ export function App() {
   const hide = useStore(selectHide);
   const projector = useStore(selectProjector);
   const shown = (panel: string) => !hide.includes(panel);
+  // While a comparison runs its overlay takes the density chart's place beside the live run.
+  const comparing = useStore(selectComparisonOnStage) && shown('compare-runs');
   useEffect(() => {
-    if (autostart) startRun();
+    if (autostart) startOnOpen();
     return resetRun;
   }, [autostart]);
   return (
@@ -227,17 +231,18 @@ export function App() {
       <div className="stage">
         {shown('network') && <NetworkDrawing />}
         {shown('accuracy') && <AccuracyChart />}
-        {shown('density-chart') && <DensityChart />}
+        {comparing ? <Compare onStage /> : shown('density-chart') && <DensityChart />}
       </div>
       <LastEpoch />
       <div className="grid">
+        {comparing && shown('density-chart') && <DensityChart />}
         {shown('loss') && <LossChart />}
         {shown('regrowth-chart') && <MomentumChart />}
         {shown('updates') && <UpdatesChart />}
         {shown('schedule-chart') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
         {shown('confusion') && <ConfusionMatrix />}
-        {shown('compare') && <Compare />}
+        {!comparing && shown('compare-runs') && <Compare />}
         {shown('activations') && <ActivationChart />}
         {shown('compute') && <ComputeChart />}
         {shown('samples') && <SampleStrip />}

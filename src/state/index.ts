@@ -15,9 +15,25 @@ export {
   stepRun,
   exportRun,
   runPreset,
+  runLinkedComparison,
+  autostart,
+  comparedLink,
+  exportComparison,
   announceConfig,
   sendCifarFile,
 } from './runner';
 export { syncUrlWithConfig } from './url';
 export { PRESETS } from './presets';
+export {
+  selectCompareChart,
+  selectComparedLink,
+  selectComparisonProgress,
+  selectLinkedComparison,
+  selectPresetCards,
+  type CompareChart,
+  type ComparisonProgress,
+  type LinkedComparison,
+  type PresetCard,
+} from './compareView';
+export type { ExpectedTime } from './compare';
 export type { RunRecord } from './store';
