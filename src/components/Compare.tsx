@@ -36,6 +36,15 @@ function timeText(t: ExpectedTime, runs: number): string {
   return `at least ${formatSeconds(t.seconds)} here (${t.unknown} of ${runs} runs not timed yet)`;
 }
 
+/**
+ * Starts a comparison from a button far down the page and brings the top into view, where its
+ * overlay now sits beside the live run.
+ */
+function start(run: () => void): void {
+  run();
+  window.scrollTo({ top: 0, behavior: 'smooth' });
+}
+
 const pct = (acc: number | null) => (acc === null ? '' : `${(acc * 100).toFixed(2)}%`);
 
 /** The comparison on screen: which run trains, which are done and their accuracy. */
@@ -48,7 +57,6 @@ function Progress({ p }: { p: ComparisonProgress }) {
           ? `Run ${done + 1} of ${p.runs.length}. The settings stay yours: Start trains them, not these runs.`
           : `All ${p.runs.length} runs ended.`}
       </p>
-      {p.note && <p className="caption compare-note">{p.note}</p>}
       <ol className="comparison-runs" data-testid="comparison-runs">
         {p.runs.map((r, i) => (
           <li key={i} data-state={r.state}>
@@ -141,7 +149,7 @@ function Linked({ busy }: { busy: boolean }) {
       </p>
       <button
         className="primary"
-        onClick={runLinkedComparison}
+        onClick={() => start(runLinkedComparison)}
         disabled={busy}
         data-testid="run-comparison"
       >
@@ -160,7 +168,11 @@ function Presets({ busy }: { busy: boolean }) {
         <div className="preset" key={c.id}>
           <strong>{c.title}</strong>
           <p className="caption">{c.demonstrates}</p>
-          <button onClick={() => runPreset(c.id)} disabled={busy} data-testid={`preset-${c.id}`}>
+          <button
+            onClick={() => start(() => runPreset(c.id))}
+            disabled={busy}
+            data-testid={`preset-${c.id}`}
+          >
             Run
           </button>{' '}
           <span className="caption" data-testid={`preset-${c.id}-time`}>
@@ -169,7 +181,7 @@ function Presets({ busy }: { busy: boolean }) {
           </span>
           <br />
           <button
-            onClick={() => runPreset(c.id, true)}
+            onClick={() => start(() => runPreset(c.id, true))}
             disabled={busy}
             data-testid={`preset-${c.id}-quick`}
           >
@@ -205,6 +217,7 @@ export function Compare({ onStage = false }: { onStage?: boolean }) {
       <h2>{onStage && progress ? progress.title : 'Compare runs'}</h2>
       {onStage && progress && <Progress p={progress} />}
       <Chart />
+      {onStage && progress?.note && <p className="caption compare-note">{progress.note}</p>}
       <Share />
       {!onStage && (
         <>

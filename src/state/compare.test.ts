@@ -63,7 +63,7 @@ describe('expanding a comparison', () => {
       }
     }
     const quick = presetRuns(preset('wide-vs-narrow'), b, true);
-    expect(describeCompare(b, quick)).toBe('hidden:300-100,16-10;density:0.05,1;method:snfs,dense');
+    expect(describeCompare(b, quick)).toBe('method:snfs,dense;hidden:300-100,16-10;density:0.05,1');
     // Runs that differ in nothing are still as many runs.
     expect(describeCompare(b, [b, b])).toBe('seed:3,3');
     expect(expandCompare(b, describeCompare(b, [b, b]))).toHaveLength(2);

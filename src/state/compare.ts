@@ -41,12 +41,14 @@ export function expandCompare(base: ExperimentConfig, spec: string): ExperimentC
 
 /**
  * The `compare` value that turns the base into these runs (the inverse of `expandCompare` on
- * training parameters): every parameter some run sets differently from the base, once when
- * all runs share the value. Runs that do not differ at all are kept apart by their seed.
+ * training parameters): every parameter some run sets differently from the base (the method
+ * first), once when all runs share the value. Runs that do not differ at all are kept apart by their seed.
  */
 export function describeCompare(base: ExperimentConfig, runs: readonly ExperimentConfig[]): string {
   const groups: CompareGroup[] = [];
-  for (const { key } of COMPARABLE) {
+  // The method first, as a person names a comparison; the rest in the table's order.
+  const keys = [...new Set(['method' as const, ...COMPARABLE.map((p) => p.key)])];
+  for (const key of keys) {
     const values = runs.map((r) => r[key]);
     const text = values.map(formatValue);
     if (text.every((t) => t === formatValue(base[key]))) continue;
