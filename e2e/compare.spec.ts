@@ -37,7 +37,7 @@ test('a comparison leaves the settings alone, and its link replays it with the s
     timeout: 200_000,
   });
   await expect.poll(() => page.evaluate(() => window.scrollY)).toBe(0);
-  for (const id of ['compare', 'chart-compare', 'chart-accuracy', 'network', 'start'])
+  for (const id of ['comparison', 'chart-compare', 'chart-accuracy', 'network', 'start'])
     await expect(page.getByTestId(id)).toBeInViewport();
   await page.screenshot({ path: 'e2e/screenshots/compare-running-1366.png' });
 

@@ -175,7 +175,7 @@ test('each preset runs its experiments (quick) and the compare view overlays the
   await expect(lines).toHaveCount(2);
   await runs.first().locator('input').check();
   await expect(lines).toHaveCount(3);
-  await expect(runs.last()).toHaveText(/^#11 SNFS 5% MLP 300-100 seed 3: \d+\.\d\d%$/);
+  await expect(runs.last()).toHaveText(/^ ?#11 SNFS 5% MLP 300-100 seed 3: \d+\.\d\d%$/);
   expect(page.url()).toBe(url); // the presets never touched the settings
 });
 

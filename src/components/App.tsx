@@ -242,7 +242,7 @@ export function App() {
         {shown('schedule-chart') && <ScheduleChart />}
         {shown('mask-update') && <MaskUpdateTable />}
         {shown('confusion') && <ConfusionMatrix />}
-        {!comparing && shown('compare-runs') && <Compare />}
+        {shown('compare-runs') && <Compare overlay={!comparing} />}
         {shown('activations') && <ActivationChart />}
         {shown('compute') && <ComputeChart />}
         {shown('samples') && <SampleStrip />}

@@ -198,56 +198,63 @@ function Presets({ busy }: { busy: boolean }) {
 
 /**
  * Comparisons: presets and `compare=` links run their runs one after another without touching
- * the settings. While one runs (`onStage`) the panel sits beside the live run and shows only
- * it; in the grid it also lists every run of the session and the presets.
+ * the settings. While one is on screen (`onStage`) a panel beside the live run shows it: its
+ * runs, their overlay, its link and export. The grid's panel holds the presets and every run of
+ * the session (and the overlay, when no comparison is on stage).
  */
-export function Compare({ onStage = false }: { onStage?: boolean }) {
+export function Compare({
+  onStage = false,
+  overlay = true,
+}: {
+  onStage?: boolean;
+  overlay?: boolean;
+}) {
   const history = useStore(selectHistory);
   const compared = useStore(selectCompared);
   const progress = useStore(selectComparisonProgress);
   const status = useStore(selectStatus);
   const toggle = useStore((s) => s.toggleCompared);
   const busy = status === 'loading' || status === 'running';
+  if (onStage)
+    return (
+      <section className="panel compare on-stage" data-testid="comparison" aria-label="Comparison">
+        <h2>{progress?.title ?? 'Comparison'}</h2>
+        {progress && <Progress p={progress} />}
+        <Chart />
+        {progress?.note && <p className="caption compare-note">{progress.note}</p>}
+        <Share />
+      </section>
+    );
   return (
-    <section
-      className={onStage ? 'panel compare on-stage' : 'panel compare'}
-      data-testid="compare"
-      aria-label="Compare runs"
-    >
-      <h2>{onStage && progress ? progress.title : 'Compare runs'}</h2>
-      {onStage && progress && <Progress p={progress} />}
-      <Chart />
-      {onStage && progress?.note && <p className="caption compare-note">{progress.note}</p>}
-      <Share />
-      {!onStage && (
-        <>
-          <Linked busy={busy} />
-          <p className="caption">
-            Every run of this session is kept; tick the ones to overlay. A preset runs the reference
-            setup with your seed, one run after another, and leaves your settings alone.
-          </p>
-          <Presets busy={busy} />
-          {history.length === 0 ? (
-            <p className="caption">Finished runs appear here.</p>
-          ) : (
-            <ul className="runs" data-testid="runs">
-              {history.map((r, i) => (
-                <li key={r.id}>
-                  <label style={{ color: color(i) }}>
-                    <input
-                      type="checkbox"
-                      checked={compared.includes(r.id)}
-                      onChange={() => toggle(r.id)}
-                    />{' '}
-                    {r.name}
-                    {r.epochs.length > 0 && `: ${pct(r.epochs[r.epochs.length - 1].testAcc)}`}
-                    {!r.finished && ' (stopped)'}
-                  </label>
-                </li>
-              ))}
-            </ul>
-          )}
-        </>
+    <section className="panel compare" data-testid="compare" aria-label="Compare runs">
+      <h2>Compare runs</h2>
+      {overlay && <Chart />}
+      {overlay && <Share />}
+      <Linked busy={busy} />
+      <p className="caption">
+        Every run of this session is kept; tick the ones to overlay. A preset runs the reference
+        setup with your seed, one run after another, and leaves your settings alone.
+      </p>
+      <Presets busy={busy} />
+      {history.length === 0 ? (
+        <p className="caption">Finished runs appear here.</p>
+      ) : (
+        <ul className="runs" data-testid="runs">
+          {history.map((r, i) => (
+            <li key={r.id}>
+              <label style={{ color: color(i) }}>
+                <input
+                  type="checkbox"
+                  checked={compared.includes(r.id)}
+                  onChange={() => toggle(r.id)}
+                />{' '}
+                {r.name}
+                {r.epochs.length > 0 && `: ${pct(r.epochs[r.epochs.length - 1].testAcc)}`}
+                {!r.finished && ' (stopped)'}
+              </label>
+            </li>
+          ))}
+        </ul>
       )}
     </section>
   );
