@@ -51,8 +51,8 @@ test('finished runs are kept in the browser: a reload lists them with curves and
   await expect(page.getByTestId('saved-runs')).toContainText('Kept in this browser: 2 runs');
   const before = await runLines(page);
   expect(before).toHaveLength(2);
-  expect(before[0]).toMatch(/^#1 snfs d=0.05 mlp 32 seed 1: \d+\.\d\d%$/);
-  expect(before[1]).toMatch(/^#2 snfs d=0.05 mlp 32 seed 2: \d+\.\d\d%$/);
+  expect(before[0]).toMatch(/^#1 SNFS 5% MLP 32 seed 1: \d+\.\d\d%$/);
+  expect(before[1]).toMatch(/^#2 SNFS 5% MLP 32 seed 2: \d+\.\d\d%$/);
 
   await page.reload();
   await expect(page.getByTestId('runs').locator('li')).toHaveCount(2);
@@ -100,7 +100,7 @@ test('a run interrupted by a reload resumes from its checkpoint and ends exactly
   await expect(offer).toContainText('after epoch 1 of 3');
   // Meanwhile the interrupted run is listed as stopped, next to the finished one.
   expect(await runLines(page)).toEqual([
-    `#1 snfs d=0.2 mlp 64 seed 17: ${whole.acc}`,
+    `#1 SNFS 20% MLP 64 seed 17: ${whole.acc}`,
     expect.stringMatching(/^#2 snfs d=0.2 mlp 64 seed 17: \d+\.\d\d% \(stopped\)$/),
   ]);
   await page.getByTestId('resume-saved').click();
@@ -112,7 +112,7 @@ test('a run interrupted by a reload resumes from its checkpoint and ends exactly
   expect(await summary(page)).toEqual(whole);
   // One history entry holds the whole run, its curves from epoch 1 on.
   expect(await runLines(page)).toEqual([
-    `#1 snfs d=0.2 mlp 64 seed 17: ${whole.acc}`,
+    `#1 SNFS 20% MLP 64 seed 17: ${whole.acc}`,
     `#2 snfs d=0.2 mlp 64 seed 17: ${whole.acc}`,
   ]);
   await expect(

@@ -137,32 +137,46 @@ test("CSV and JSON exports hold the run's own metrics", async ({ page }) => {
   expect(run.backend).toBe('webgpu');
 });
 
-test('each preset runs its experiments and the compare view overlays them', async ({ page }) => {
+test('each preset runs its experiments (quick) and the compare view overlays them', async ({
+  page,
+}) => {
   test.slow();
   await page.goto('/?train=500&epochs=1&seed=3');
+  const url = page.url();
   const runs = page.getByTestId('runs').locator('li');
-  const expected: [string, RegExp[]][] = [
-    ['dense-vs-snfs', [/dense dense mlp 300-100/, /snfs d=0\.05 mlp 300-100/]],
-    ['methods', [/snfs d=0\.05/, /set d=0\.05/, /rigl d=0\.05/, /static d=0\.05/]],
-    ['wide-vs-narrow', [/snfs d=0\.05 mlp 300-100/, /dense dense mlp 16-10/]],
-    ['blocks', [/snfs d=0\.05 mlp 300-100 seed/, /block 16/]],
+  const expected: [string, string[]][] = [
+    ['dense-vs-snfs', ['dense', 'SNFS 5%']],
+    ['methods', ['SNFS', 'SET', 'RigL', 'static']],
+    ['wide-vs-narrow', ['SNFS 5% 300-100', 'dense 16-10']],
+    ['blocks', ['block 1', 'block 16']],
   ];
   let total = 0;
   for (const [preset, names] of expected) {
-    await page.getByTestId(`preset-${preset}`).click();
+    await page.getByTestId(`preset-${preset}-quick`).click();
     total += names.length;
-    await expect(runs).toHaveCount(total, { timeout: 180_000 });
-    await expect(page.getByTestId('status')).toHaveText('done');
-    const texts = await runs.allTextContents();
-    names.forEach((re, i) => expect(texts[total - names.length + i]).toMatch(re));
-    for (const t of texts) expect(t).toMatch(/seed 3: \d+\.\d\d%$/);
+    await expect(page.getByTestId('comparison-status')).toHaveText(
+      `All ${names.length} runs ended.`,
+      { timeout: 180_000 },
+    );
+    const texts = await page.getByTestId('comparison-runs').locator('li').allTextContents();
+    expect(texts.map((t) => t.replace(/: \d+\.\d\d%$/, ''))).toEqual(names);
+    // A comparison overlays its own runs only.
+    await expect(page.getByTestId('chart-compare').locator('.recharts-line')).toHaveCount(
+      names.length,
+    );
   }
-  // All ten runs are overlaid; unticking one removes its line.
+  // After a run of the settings the panel is back in the grid, listing all ten runs.
+  await page.getByTestId('start').click();
+  await expect(page.getByTestId('status')).toHaveText('done');
+  await expect(runs).toHaveCount(total + 1);
   const lines = page.getByTestId('chart-compare').locator('.recharts-line');
-  await expect(lines).toHaveCount(10);
-  await runs.first().locator('input').uncheck();
-  await expect(lines).toHaveCount(9);
-  await expect(page).toHaveURL(/block=16/); // the link is the last run's experiment
+  await expect(lines).toHaveCount(3); // the last preset's two runs and the settings' run
+  await runs.last().locator('input').uncheck();
+  await expect(lines).toHaveCount(2);
+  await runs.first().locator('input').check();
+  await expect(lines).toHaveCount(3);
+  await expect(runs.last()).toHaveText(/^ ?#11 SNFS 5% MLP 300-100 seed 3: \d+\.\d\d%$/);
+  expect(page.url()).toBe(url); // the presets never touched the settings
 });
 
 test('conv layers show their filters in the mask view', async ({ page }) => {

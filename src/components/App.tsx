@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react';
 import {
+  autostart as startOnOpen,
   exportRun,
   resetRun,
   selectAutorun,
+  selectComparisonOnStage,
   selectCrashed,
   selectEpochs,
   selectError,
@@ -218,8 +220,10 @@ export function App() {
   const hide = useStore(selectHide);
   const projector = useStore(selectProjector);
   const shown = (panel: string) => !hide.includes(panel);
+  // While a comparison runs its overlay takes the density chart's place beside the live run.
+  const comparing = useStore(selectComparisonOnStage) && shown('compare-runs');
   useEffect(() => {
-    if (autostart) startRun();
+    if (autostart) startOnOpen();
     return resetRun;
   }, [autostart]);
   return (
@@ -233,10 +237,11 @@ export function App() {
       <div className="stage">
         {shown('network') && <NetworkDrawing />}
         {shown('accuracy') && <AccuracyChart />}
-        {shown('density-chart') && <DensityChart />}
+        {comparing ? <Compare onStage /> : shown('density-chart') && <DensityChart />}
       </div>
       <LastEpoch />
       <div className="grid">
+        {comparing && shown('density-chart') && <DensityChart />}
         {shown('loss') && <LossChart />}
         {shown('regrowth-chart') && <MomentumChart />}
         {shown('updates') && <UpdatesChart />}
@@ -244,7 +249,7 @@ export function App() {
         {shown('mask-update') && <MaskUpdateTable />}
         {shown('confusion') && <ConfusionMatrix />}
         {shown('try') && <TryNetwork />}
-        {shown('compare') && <Compare />}
+        {shown('compare-runs') && <Compare overlay={!comparing} />}
         {shown('activations') && <ActivationChart />}
         {shown('compute') && <ComputeChart />}
         {shown('samples') && <SampleStrip />}

@@ -8,7 +8,12 @@ export type { ViewConfig } from './view';
 export type ExperimentConfig = TrainingConfig & ViewConfig;
 
 /** Every view setting; the compiler checks this against `ViewConfig`. */
-const VIEW_KEYS: Record<keyof ViewConfig, true> = { autorun: true, hide: true, projector: true };
+const VIEW_KEYS: Record<keyof ViewConfig, true> = {
+  autorun: true,
+  hide: true,
+  projector: true,
+  compare: true,
+};
 
 /**
  * The training part of an experiment: what the worker gets, so no display setting can reach

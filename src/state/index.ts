@@ -15,6 +15,10 @@ export {
   stepRun,
   exportRun,
   runPreset,
+  runLinkedComparison,
+  autostart,
+  comparedLink,
+  exportComparison,
   announceConfig,
   sendCifarFile,
   resumeSavedRun,
@@ -22,6 +26,18 @@ export {
 export { clearSavedRuns, guardLeaving, restoreSaved } from './persist';
 export { syncUrlWithConfig } from './url';
 export { PRESETS } from './presets';
+export {
+  selectCompareChart,
+  selectComparedLink,
+  selectComparisonProgress,
+  selectLinkedComparison,
+  selectPresetCards,
+  type CompareChart,
+  type ComparisonProgress,
+  type LinkedComparison,
+  type PresetCard,
+} from './compareView';
+export type { ExpectedTime } from './compare';
 export type { RunRecord } from './store';
 export { selectTry, type TryFigures, type TryAnswer } from './try';
 export { tryDrawing, tryTestImage, clearTry } from './tryActions';

@@ -109,7 +109,7 @@ describe('runs kept in the browser', () => {
       [1, true, 3],
       [2, false, 1],
     ]);
-    expect(history[1].name).toBe('#2 snfs d=0.25 mlp 16-8 seed 17');
+    expect(history[1].name).toBe('#2 SNFS 25% MLP 16-8 seed 17');
     expect(state().compared).toEqual([1, 2]);
     expect(state().saved).toMatchObject({
       runs: 1,
@@ -137,7 +137,7 @@ describe('runs kept in the browser', () => {
     state().receive({ type: 'done' });
     await settle();
     expect(state().history.map((r) => [r.id, r.name, r.epochs.length, r.finished])).toEqual([
-      [1, '#1 snfs d=0.25 mlp 16-8 seed 17', 3, true],
+      [1, '#1 SNFS 25% MLP 16-8 seed 17', 3, true],
     ]);
     expect(s.data.has(LIVE_KEY)).toBe(false);
     expect((s.data.get(RUNS_KEY) as SavedRuns).runs.map((r) => r.epochs.length)).toEqual([3]);

@@ -82,6 +82,25 @@ const SPEED_KEYS = [
   'augment',
 ] as const;
 
+/**
+ * The seconds per epoch of this configuration on this device: the mean over the epochs of the
+ * latest run of the same shape in `history`, or null when none ran. With `anyTrainSize` a run
+ * on another number of training images counts too, scaled by the image count.
+ */
+export function expectedEpochSeconds(
+  config: AppState['config'],
+  history: readonly AppState['history'][number][],
+  anyTrainSize = false,
+): number | null {
+  const keys = SPEED_KEYS.filter((k) => !anyTrainSize || k !== 'train');
+  const same = (c: AppState['config']) =>
+    keys.every((k) => JSON.stringify(c[k]) === JSON.stringify(config[k]));
+  const record = [...history].reverse().find((r) => r.epochs.length > 0 && same(r.config));
+  if (!record) return null;
+  const seconds = record.epochs.reduce((a, e) => a + e.seconds, 0) / record.epochs.length;
+  return seconds * (config.train / record.config.train);
+}
+
 let expectMemo: {
   config: AppState['config'];
   history: AppState['history'];
@@ -96,12 +115,7 @@ let expectMemo: {
 export function selectExpectedEpochSeconds(s: AppState): number | null {
   if (expectMemo && expectMemo.config === s.config && expectMemo.history === s.history)
     return expectMemo.seconds;
-  const same = (c: AppState['config']) =>
-    SPEED_KEYS.every((k) => JSON.stringify(c[k]) === JSON.stringify(s.config[k]));
-  const record = [...s.history].reverse().find((r) => r.epochs.length > 0 && same(r.config));
-  const seconds = record
-    ? record.epochs.reduce((a, e) => a + e.seconds, 0) / record.epochs.length
-    : null;
+  const seconds = expectedEpochSeconds(s.config, s.history);
   expectMemo = { config: s.config, history: s.history, seconds };
   return seconds;
 }

@@ -1,11 +1,13 @@
 import { trainingPart, type ExperimentConfig } from '../config';
 import type { Checkpoint } from '../engine/checkpoint';
 import type { CheckpointMessage, StopAt, ToWorker } from '../worker/protocol';
-import { epochsCsv, runLink, type RunExport } from './exportRun';
+import { expandCompare, newComparison } from './compare';
+import { selectComparedLink, selectComparedRuns } from './compareView';
+import { compareCsv, compareJson, epochsCsv, runLink, type RunExport } from './exportRun';
 import { createInbox, type WorkerMessage } from './inbox';
 import { keepCheckpoint, takeResumable } from './persist';
-import { PRESETS } from './presets';
-import { useStore } from './store';
+import { PRESETS, presetRuns, quickNote } from './presets';
+import { useStore, type ComparisonRunRequest } from './store';
 
 /** Hook a headless driver (`npm run experiment`) can install to receive every event. */
 type Sink = (event: unknown) => void;
@@ -75,14 +77,16 @@ function ensureWorker(): Worker {
 }
 
 /**
- * Starts a fresh run of the current configuration. The worker is kept between runs (its
- * datasets too); it frees the previous run's device before starting the next.
+ * Starts a fresh run of the current configuration (which ends a comparison in progress), or
+ * one run of the comparison. The worker is kept between runs (its datasets too); it frees
+ * the previous run's device before starting the next.
  */
-export function startRun(stopAt: StopAt | null = null): void {
+export function startRun(stopAt: StopAt | null = null, run?: ComparisonRunRequest): void {
   // The last run's messages that already arrived belong to it (its archived epochs).
   inbox.flush();
-  const { config } = useStore.getState();
-  useStore.getState().beginRun();
+  if (!run) useStore.getState().setQueue([]);
+  const config = run?.config ?? useStore.getState().config;
+  useStore.getState().beginRun(run);
   postStart(config, stopAt);
 }
 
@@ -151,13 +155,15 @@ export function announceConfig(): void {
   forward({ type: 'config', config, rejected });
 }
 
+/** The address of this page without its query: what links and exports are made from. */
+const pageBase = () => `${window.location.origin}${window.location.pathname}`;
+
 /** Saves the shown run's metrics as a file (CSV: one row per epoch; JSON: everything). */
 export function exportRun(format: 'csv' | 'json'): void {
   const s = useStore.getState();
   const config = s.runConfig ?? s.config;
-  const base = `${window.location.origin}${window.location.pathname}`;
   const data: RunExport = {
-    link: runLink(config, base),
+    link: runLink(config, pageBase()),
     config,
     backend: s.backend,
     adapter: s.adapter,
@@ -166,28 +172,74 @@ export function exportRun(format: 'csv' | 'json'): void {
     maskUpdates: s.maskUpdates,
   };
   const body = format === 'csv' ? epochsCsv(s.epochs) : JSON.stringify(data, null, 2);
+  download(
+    body,
+    format,
+    `sparse-playground-${config.model}-${config.method}-d${config.density}-seed${config.seed}.${format}`,
+  );
+}
+
+/** Hands the browser a file to save. */
+function download(body: string, format: 'csv' | 'json', name: string): void {
   const blob = new Blob([body], { type: format === 'csv' ? 'text/csv' : 'application/json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
-  a.download = `sparse-playground-${config.model}-${config.method}-d${config.density}-seed${config.seed}.${format}`;
+  a.download = name;
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-/** Runs a preset: its first configuration now, the others each when the previous finishes. */
-export function runPreset(id: string): void {
+/**
+ * Runs a comparison: its first run now, the others each when the previous finishes. The
+ * settings and the address bar stay the person's own.
+ */
+function startComparison(...args: Parameters<typeof newComparison>): void {
+  const comparison = newComparison(...args);
+  if (comparison.runs.length === 0) return;
+  useStore.getState().beginComparison(comparison);
+  startRun(null, { config: comparison.runs[0], index: 0 });
+}
+
+/** Runs a preset, full (the data and epochs that show its point) or quick. */
+export function runPreset(id: string, quick = false): void {
   const preset = PRESETS.find((p) => p.id === id);
   if (!preset) return;
-  const [first, ...rest] = preset.runs(useStore.getState().config);
-  useStore.getState().setQueue(rest);
-  useStore.getState().setConfig(first);
-  startRun();
+  const base = useStore.getState().config;
+  const note = quick ? quickNote(preset, base) : preset.demonstrates;
+  const title = quick ? `${preset.title} (quick)` : preset.title;
+  startComparison(title, note, base, presetRuns(preset, base, quick));
+}
+
+/** Runs the comparison the link holds (`compare=`), as variations of the settings. */
+export function runLinkedComparison(): void {
+  const { config } = useStore.getState();
+  const base = { ...config, compare: '' };
+  startComparison('The comparison of this link', '', base, expandCompare(base, config.compare));
+}
+
+/** What a page opened with autorun=1 starts: the link's comparison if it holds one. */
+export function autostart(): void {
+  if (useStore.getState().config.compare) runLinkedComparison();
+  else startRun();
 }
 
 function startQueued(): void {
-  const [next, ...rest] = useStore.getState().queue;
-  if (!next) return;
+  const { queue, comparison } = useStore.getState();
+  const [next, ...rest] = queue;
+  if (!next || !comparison) return;
   useStore.getState().setQueue(rest);
-  useStore.getState().setConfig(next);
-  startRun();
+  startRun(null, { config: next, index: comparison.runs.length - rest.length - 1 });
+}
+
+/** The link that replays the overlaid runs as a comparison of the settings on screen. */
+export function comparedLink(): string | null {
+  const query = selectComparedLink(useStore.getState());
+  return query === null ? null : new URL(query, pageBase()).href;
+}
+
+/** Saves the overlaid runs (CSV: one row per run per epoch; JSON: every run's config too). */
+export function exportComparison(format: 'csv' | 'json'): void {
+  const runs = selectComparedRuns(useStore.getState());
+  const body = format === 'csv' ? compareCsv(runs) : compareJson(runs, comparedLink(), pageBase());
+  download(body, format, `sparse-playground-comparison-${runs.length}-runs.${format}`);
 }

@@ -29,14 +29,19 @@ export const selectProjector = (s: AppState) => s.config.projector;
 
 /** Display-only settings apply at once; every other change waits for the next run. */
 const runSettings = (c: ExperimentConfig) =>
-  encode({ ...c, hide: [], projector: false, autorun: false });
+  encode({ ...c, hide: [], projector: false, autorun: false, compare: '' });
 
-/** True when the settings on screen differ from those of the run shown. */
+/** True when the settings on screen differ from those of the run shown (a comparison's run varies them on purpose). */
 export const selectNeedsRestart = (s: AppState) =>
-  s.runConfig !== null && s.status !== 'idle' && runSettings(s.runConfig) !== runSettings(s.config);
+  s.runConfig !== null &&
+  s.status !== 'idle' &&
+  s.comparisonRun === null &&
+  runSettings(s.runConfig) !== runSettings(s.config);
 export const selectRunConfig = (s: AppState) => s.runConfig;
 export const selectHistory = (s: AppState) => s.history;
 export const selectCompared = (s: AppState) => s.compared;
 export const selectQueue = (s: AppState) => s.queue;
+/** True while the run shown is one of a comparison's (its overlay then sits beside it). */
+export const selectComparisonOnStage = (s: AppState) => s.comparisonRun !== null;
 export const selectMasks = (s: AppState) => s.masks;
 export const selectSaved = (s: AppState) => s.saved;

@@ -7,6 +7,8 @@ import type {
   SubsetEval,
 } from '../engine/trainer';
 import type { ExperimentConfig } from '../config';
+import type { Comparison } from './compare';
+import { fullLabel } from './compareLabels';
 import { decodeChecked } from '../config/validate';
 import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
@@ -63,17 +65,27 @@ export interface HistorySlice {
   compared: number[];
   /** Configurations a preset still has to run, in order. */
   queue: ExperimentConfig[];
+  /** The last comparison started (a preset or a `compare=` link); null before any. */
+  comparison: Comparison | null;
+  /** Which of `comparison.runs` the run shown is; null for a run of the settings. */
+  comparisonRun: number | null;
+  /** Starts showing a comparison: only its runs are overlaid, the others wait in the queue. */
+  beginComparison(comparison: Comparison): void;
   toggleCompared(id: number): void;
   setQueue(queue: ExperimentConfig[]): void;
   setConfig(config: ExperimentConfig): void;
 }
 
-/** A short label for a run: method, density, model, blocks, seed. */
+/** A short label for a run of the settings: its number, method, density, model, blocks, seed. */
 export function runName(id: number, c: ExperimentConfig): string {
-  const model = c.model === 'mlp' ? `mlp ${c.hidden.join('-')}` : c.model;
-  const density = c.method === 'dense' || c.density >= 1 ? 'dense' : `d=${c.density}`;
-  const block = c.block > 1 ? ` block ${c.block}` : '';
-  return `#${id} ${c.method} ${density} ${model}${block} seed ${c.seed}`;
+  return `#${id} ${fullLabel(c)}`;
+}
+
+/** What a run trains when it is not the settings': one run of a comparison. */
+export interface ComparisonRunRequest {
+  config: ExperimentConfig;
+  /** Its index in the comparison's runs. */
+  index: number;
 }
 
 /** Runs kept in this browser (persist.ts writes this; the UI reports it). */
@@ -108,7 +120,8 @@ export interface MetricsSlice {
 export interface Actions {
   /** Applies one worker message; the only way run state and metrics change. */
   receive(m: FromWorker): void;
-  beginRun(): void;
+  /** A fresh run of the settings, or of one comparison run (the settings stay as they are). */
+  beginRun(run?: ComparisonRunRequest): void;
   setGpuMemory(gpu: GpuMemory | null): void;
   setStatus(status: RunStatus): void;
   clearRun(): void;
@@ -185,16 +198,20 @@ function archive(s: AppState, finished: boolean): Partial<AppState> {
   archived = true;
   const id = keptId ?? ++runIds;
   keptId = null;
+  const index = s.comparisonRun;
+  const comparison = index === null ? null : s.comparison;
   const record = {
     id,
-    name: runName(id, s.runConfig),
+    name: comparison && index !== null ? comparison.labels[index] : runName(id, s.runConfig),
     config: s.runConfig,
     epochs: s.epochs,
     finished,
     steps: s.steps,
     maskUpdates: s.maskUpdates,
   };
-  return { history: [...s.history, record], compared: [...s.compared, id] };
+  const update = { history: [...s.history, record], compared: [...s.compared, id] };
+  if (!comparison) return update;
+  return { ...update, comparison: { ...comparison, ids: comparison.ids.with(index!, id) } };
 }
 
 const runSlice: StateCreator<
@@ -209,6 +226,15 @@ const runSlice: StateCreator<
   history: [],
   compared: [],
   queue: [],
+  comparison: null,
+  comparisonRun: null,
+  beginComparison: (comparison) =>
+    set((s) => ({
+      ...archive(s, false),
+      comparison,
+      compared: [],
+      queue: comparison.runs.slice(1),
+    })),
   toggleCompared: (id) =>
     set((s) => ({
       compared: s.compared.includes(id) ? s.compared.filter((c) => c !== id) : [...s.compared, id],
@@ -216,14 +242,21 @@ const runSlice: StateCreator<
   setQueue: (queue) => set({ queue }),
   setConfig: (config) => set({ config }),
   setGpuMemory: (gpuMemory) => set({ gpuMemory }),
-  beginRun: () =>
+  beginRun: (run) =>
     set((s) => {
       const history = archive(s, false);
       archived = false;
-      return { ...history, ...emptyRun(), status: 'loading', gpuMemory: null, runConfig: s.config };
+      return {
+        ...history,
+        ...emptyRun(),
+        status: 'loading',
+        gpuMemory: null,
+        runConfig: run?.config ?? s.config,
+        comparisonRun: run?.index ?? null,
+      };
     }),
   setStatus: (status) => set({ status }),
-  clearRun: () => set((s) => ({ ...archive(s, false), ...emptyRun() })),
+  clearRun: () => set((s) => ({ ...archive(s, false), ...emptyRun(), comparisonRun: null })),
   receive: (m) =>
     set((s): Partial<AppState> => {
       switch (m.type) {

@@ -26,6 +26,12 @@ function allowed(p: ParamSpec, v: unknown): boolean {
         v.length <= p.maxLength &&
         v.every((x) => Number.isInteger(x) && x >= p.min && x <= p.max)
       );
+    case 'compare': {
+      // Only the canonical form of valid variations: it reads back as itself, nothing refused.
+      if (typeof v !== 'string') return false;
+      const again = decode(`compare=${encodeURIComponent(v)}`);
+      return again.rejected.length === 0 && again.config.compare === v;
+    }
   }
 }
 
@@ -60,6 +66,9 @@ const NASTY = [
   '1,2,3,4,5,6,7',
   ',,,',
   '300,,100',
+  'method:snfs,set;hidden:300-100',
+  ';;:,;',
+  'seed:1,2,3,4,5,6,7,8,9',
   'x'.repeat(10_000),
   '9'.repeat(400),
 ];
@@ -86,6 +95,17 @@ function validValue(p: ParamSpec, rng: Rng): string {
       return Array.from({ length: 1 + rng.int(p.maxLength) }, () => 1 + rng.int(500)).join(',');
     case 'enumList':
       return Array.from({ length: rng.int(4) }, () => p.values[rng.int(p.values.length)]).join(',');
+    case 'compare': {
+      const runs = 1 + rng.int(4);
+      const pick = (values: string[]) =>
+        Array.from({ length: runs }, () => values[rng.int(values.length)]).join(',');
+      const groups = [
+        `method:${pick(['snfs', 'set', 'rigl', 'static', 'dense'])}`,
+        `hidden:${pick(['300-100', '16-10', '40'])}`,
+        `density:${rng.next() < 0.5 ? '0.1' : pick(['0.05', '0.2', '1'])}`,
+      ];
+      return groups.slice(0, 1 + rng.int(3)).join(';');
+    }
     default:
       if (p.only) return String(p.only[rng.int(p.only.length)]);
       if (p.words && rng.next() < 0.3) return p.words[rng.int(p.words.length)];

@@ -4,11 +4,15 @@ import { decode, defaultConfig, encode, GROUPS, PANELS, PARAMS, rejectionMessage
 
 describe('URL parameters', () => {
   it('encodes both the training and the view settings; the worker gets the training part', () => {
-    const { config } = decode('density=0.2&projector=1&hide=momentum&autorun=1');
+    const { config } = decode(
+      'density=0.2&projector=1&hide=momentum&autorun=1&compare=method:snfs,set',
+    );
     expect(decode(encode(config)).config).toEqual(config);
     const training = trainingPart(config);
     expect(Object.keys(training)).toEqual(
-      PARAMS.map((p) => p.key).filter((k) => !['autorun', 'hide', 'projector'].includes(k)),
+      PARAMS.map((p) => p.key).filter(
+        (k) => !['autorun', 'hide', 'projector', 'compare'].includes(k),
+      ),
     );
     expect(training.density).toBe(0.2);
   });

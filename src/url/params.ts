@@ -3,51 +3,20 @@
  * `npm run experiment` all go through `decode`/`encode`, so a shared link reproduces a run.
  */
 
-import type { ExperimentConfig } from '../config';
+import { trainingPart, type ExperimentConfig } from '../config';
+import { formatCompare, parseCompare } from './compare';
+import {
+  clip,
+  formatValue,
+  parseValue,
+  type EnumListParam,
+  type ParamKey,
+  type ParamSpec,
+  type Parsed,
+  type ValueSpec,
+} from './values';
 
-export type ParamKey = keyof ExperimentConfig;
-
-interface Base<T> {
-  key: ParamKey;
-  default: T;
-  /** One plain-language line for tooltips, the README and error messages. */
-  help: string;
-  /** Older names still accepted when decoding (never written). */
-  legacy?: string[];
-}
-interface NumberParam extends Base<number | string> {
-  type: 'int' | 'float';
-  min: number;
-  max: number;
-  /** `min` itself is not allowed (e.g. density must be > 0). */
-  minExclusive?: boolean;
-  /** Words accepted besides numbers (e.g. 'auto', 'epoch'). */
-  words?: readonly string[];
-  /** The only numbers allowed, when the range is not enough (e.g. block sizes). */
-  only?: readonly number[];
-}
-interface BoolParam extends Base<boolean> {
-  type: 'bool';
-}
-interface EnumParam extends Base<string> {
-  type: 'enum';
-  values: readonly string[];
-}
-interface IntListParam extends Base<number[]> {
-  type: 'intList';
-  min: number;
-  max: number;
-  minLength: number;
-  maxLength: number;
-}
-/** A comma-separated list of words from `values` (e.g. what to hide). */
-interface EnumListParam extends Base<string[]> {
-  type: 'enumList';
-  values: readonly string[];
-  /** Old words and the current names each stands for. */
-  legacyValues?: Readonly<Record<string, readonly string[]>>;
-}
-export type ParamSpec = NumberParam | BoolParam | EnumParam | IntListParam | EnumListParam;
+export { formatValue, type ParamKey, type ParamSpec, type ValueSpec } from './values';
 
 /** The groups the controls panel shows, in order; every parameter is in exactly one. */
 export const GROUPS: readonly { id: string; title: string; keys: readonly ParamKey[] }[] = [
@@ -78,7 +47,7 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
   {
     id: 'run-settings',
     title: 'Run',
-    keys: ['epochs', 'seed', 'backend', 'kernels', 'autorun', 'hide', 'projector'],
+    keys: ['epochs', 'seed', 'backend', 'kernels', 'compare', 'autorun', 'hide', 'projector'],
   },
 ];
 
@@ -98,7 +67,7 @@ export const PANELS = [
   'mask-update',
   'confusion',
   'try',
-  'compare',
+  'compare-runs',
   'masks',
   'config',
 ] as const;
@@ -287,6 +256,12 @@ export const PARAMS: readonly ParamSpec[] = [
     help: 'Matrix kernels of sparse layers: auto (sparse where the density makes them faster), always dense on masked weights, or sparse wherever one exists.',
   },
   {
+    key: 'compare',
+    type: 'compare',
+    default: '',
+    help: 'Runs to compare, each a variation of these settings: parameter:value,value;… zipped (e.g. method:snfs,set,rigl,static). Press Run comparison in the Compare panel.',
+  },
+  {
     key: 'hide',
     type: 'enumList',
     // Filled in below: every parameter, group and panel name.
@@ -326,10 +301,34 @@ export const HIDE_LEGACY: Readonly<Record<string, readonly string[]>> = {
   sparsity: ['sparsity-settings'],
   optimizer: ['optimizer-settings'],
   run: ['run-settings'],
+  compare: ['compare', 'compare-runs'],
 };
 const hideSpec = PARAMS.find((p) => p.key === 'hide') as EnumListParam;
 hideSpec.values = HIDEABLE;
 hideSpec.legacyValues = HIDE_LEGACY;
+
+/** What a comparison may vary: every training parameter (never a display setting), in table order. */
+const TRAINING_DEFAULTS = trainingPart(defaultConfig());
+export const COMPARABLE: readonly ValueSpec[] = PARAMS.filter(
+  (p): p is ValueSpec => p.type !== 'compare' && Object.hasOwn(TRAINING_DEFAULTS, p.key),
+);
+
+/** Reads one raw value of any parameter: `compare` by its grammar, the rest by their type. */
+function parseParam(p: ParamSpec, raw: string): Parsed {
+  if (p.type !== 'compare') return parseValue(p, raw);
+  const { groups, problems } = parseCompare(raw, COMPARABLE);
+  const reason = problems.join('; ');
+  if (groups.length === 0 && problems.length > 0) return { ok: false, reason };
+  const value = formatCompare(groups);
+  return problems.length > 0
+    ? { ok: true, value, warning: `${reason} (the rest applies: ${value || 'nothing'})` }
+    : { ok: true, value };
+}
+
+/** The variations of a `compare` value that already passed `decode` (the canonical form). */
+export function compareGroups(value: string): ReturnType<typeof parseCompare>['groups'] {
+  return parseCompare(value, COMPARABLE).groups;
+}
 
 export interface Rejected {
   key: string;
@@ -345,93 +344,6 @@ export interface Decoded {
 export function defaultConfig(): ExperimentConfig {
   const entries = PARAMS.map((p) => [p.key, Array.isArray(p.default) ? [...p.default] : p.default]);
   return Object.fromEntries(entries) as ExperimentConfig;
-}
-
-const NUMBER_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
-function describeRange(p: NumberParam | IntListParam): string {
-  const lo = 'minExclusive' in p && p.minExclusive ? `> ${p.min}` : `>= ${p.min}`;
-  return `${lo} and <= ${p.max}`;
-}
-
-/** Parses one raw value; returns the value or the reason it was refused. */
-function parseValue(
-  p: ParamSpec,
-  raw: string,
-): { ok: true; value: unknown; warning?: string } | { ok: false; reason: string } {
-  const s = raw.trim();
-  switch (p.type) {
-    case 'bool':
-      if (['1', 'true', 'yes', 'on'].includes(s.toLowerCase())) return { ok: true, value: true };
-      if (['0', 'false', 'no', 'off'].includes(s.toLowerCase())) return { ok: true, value: false };
-      return { ok: false, reason: 'must be 0 or 1' };
-    case 'enum':
-      return p.values.includes(s)
-        ? { ok: true, value: s }
-        : { ok: false, reason: `must be one of ${p.values.join(', ')}` };
-    case 'int':
-    case 'float': {
-      if (p.words?.includes(s)) return { ok: true, value: s };
-      if (!NUMBER_RE.test(s)) {
-        const reason = p.words
-          ? `must be a number or one of ${p.words.join(', ')}`
-          : 'is not a number';
-        return { ok: false, reason };
-      }
-      const v = Number(s) + 0; // -0 becomes 0, so a link round-trips exactly
-      if (!Number.isFinite(v)) return { ok: false, reason: 'is not a finite number' };
-      if (p.type === 'int' && !Number.isInteger(v))
-        return { ok: false, reason: 'must be a whole number' };
-      const tooLow = p.minExclusive ? v <= p.min : v < p.min;
-      if (p.only && !p.only.includes(v))
-        return { ok: false, reason: `must be one of ${p.only.join(', ')}` };
-      if (tooLow || v > p.max) {
-        const words = p.words ? ` (or ${p.words.join(', ')})` : '';
-        return { ok: false, reason: `must be ${describeRange(p)}${words}` };
-      }
-      return { ok: true, value: v };
-    }
-    case 'enumList': {
-      if (s === '') return { ok: true, value: [] };
-      const words = s.split(',').map((x) => x.trim());
-      // The valid words apply even when some are unknown; the unknown ones are reported.
-      const legacy = (w: string) =>
-        p.legacyValues && Object.hasOwn(p.legacyValues, w) ? p.legacyValues[w] : null;
-      const known = words.flatMap((w) => legacy(w) ?? (p.values.includes(w) ? [w] : []));
-      const bad = words.filter((w) => !p.values.includes(w) && !legacy(w));
-      const value = [...new Set(known)];
-      if (bad.length === 0) return { ok: true, value };
-      const names = bad.slice(0, 3).map((b) => `"${clip(b, 20)}"`);
-      const more = bad.length > 3 ? ` and ${bad.length - 3} more` : '';
-      return {
-        ok: true,
-        value,
-        warning: `names ${names.join(', ')}${more}, which ${bad.length === 1 ? 'is' : 'are'} not a control, group or panel (the other names apply)`,
-      };
-    }
-    case 'intList': {
-      const parts = s.split(',').map((x) => x.trim());
-      if (parts.length < p.minLength || parts.length > p.maxLength) {
-        return {
-          ok: false,
-          reason: `needs ${p.minLength} to ${p.maxLength} comma-separated widths`,
-        };
-      }
-      const out: number[] = [];
-      for (const part of parts) {
-        if (!/^\d+$/.test(part))
-          return {
-            ok: false,
-            reason: `has a width that is not a whole number ("${clip(part, 20)}")`,
-          };
-        const v = Number(part);
-        if (v < p.min || v > p.max)
-          return { ok: false, reason: `must have widths ${describeRange(p)}` };
-        out.push(v);
-      }
-      return { ok: true, value: out };
-    }
-  }
 }
 
 /**
@@ -454,20 +366,13 @@ export function decode(search: string): Decoded {
       continue;
     }
     seen.add(spec.key);
-    const parsed = parseValue(spec, raw);
+    const parsed = parseParam(spec, raw);
     if (parsed.ok) {
       config[spec.key] = parsed.value;
       if (parsed.warning) rejected.push({ key: name, value: raw, reason: parsed.warning });
     } else rejected.push({ key: name, value: raw, reason: parsed.reason });
   }
   return { config: config as unknown as ExperimentConfig, rejected };
-}
-
-/** A value as the URL writes it (lists comma-separated, booleans 0/1); controls show the same. */
-export function formatValue(v: unknown): string {
-  if (typeof v === 'boolean') return v ? '1' : '0';
-  if (Array.isArray(v)) return v.join(',');
-  return String(v);
 }
 
 /** Encodes the values that differ from the defaults, so links stay short and readable. */
@@ -479,16 +384,11 @@ export function encode(config: ExperimentConfig, options: { full?: boolean } = {
     const v = formatValue(values[p.key]);
     if (options.full || v !== formatValue(defaults[p.key])) query.set(p.key, v);
   }
-  return query.toString().replaceAll('%2C', ',');
+  // Commas, colons and semicolons need no escaping in a query value: links stay readable.
+  return query.toString().replaceAll('%2C', ',').replaceAll('%3A', ':').replaceAll('%3B', ';');
 }
 
 /** One human sentence per rejected parameter, shared by the UI and the experiment runner. */
 export function rejectionMessage(r: Rejected): string {
   return `Parameter "${clip(r.key)}=${clip(r.value)}" was ignored: it ${r.reason}.`;
-}
-
-/** Keeps a pasted megabyte of junk from filling the page: long text is cut with an ellipsis. */
-function clip(text: string, max = 60): string {
-  const chars = Array.from(text);
-  return chars.length > max ? `${chars.slice(0, max).join('')}…` : text;
 }
