@@ -101,7 +101,7 @@ test('a run interrupted by a reload resumes from its checkpoint and ends exactly
   // Meanwhile the interrupted run is listed as stopped, next to the finished one.
   expect(await runLines(page)).toEqual([
     `#1 SNFS 20% MLP 64 seed 17: ${whole.acc}`,
-    expect.stringMatching(/^#2 snfs d=0.2 mlp 64 seed 17: \d+\.\d\d% \(stopped\)$/),
+    expect.stringMatching(/^#2 SNFS 20% MLP 64 seed 17: \d+\.\d\d% \(stopped\)$/),
   ]);
   await page.getByTestId('resume-saved').click();
   await expect(offer).toHaveCount(0);
@@ -113,7 +113,7 @@ test('a run interrupted by a reload resumes from its checkpoint and ends exactly
   // One history entry holds the whole run, its curves from epoch 1 on.
   expect(await runLines(page)).toEqual([
     `#1 SNFS 20% MLP 64 seed 17: ${whole.acc}`,
-    `#2 snfs d=0.2 mlp 64 seed 17: ${whole.acc}`,
+    `#2 SNFS 20% MLP 64 seed 17: ${whole.acc}`,
   ]);
   await expect(
     page.getByTestId('chart-accuracy').locator('.recharts-line-dots').first().locator('circle'),
