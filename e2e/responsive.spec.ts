@@ -9,19 +9,17 @@ const BUILT = `http://127.0.0.1:${BUILT_PORT}`;
  * every update and every event re-rendered them. While each trains, the page must keep
  * answering and its heap stay bounded.
  */
-const LINKS: [string, string, { known?: string }?][] = [
+const LINKS: [string, string][] = [
   // 600,000 planned steps: the schedule chart looped over every remaining one per event.
   [
     'rigl, 100 epochs of 60,000 at batch 10',
     '/?method=rigl&batch=10&epochs=100&train=60000&autorun=1',
   ],
-  // A mask update every step: 6,000 updates, each a bar and a dot.
+  // A mask update every step of 60,000: over a hundred updates a second, each a bar, a dot,
+  // a network picture and a set of mask views (redrawn at every flush before issue 17).
   [
     'set, a mask update every step',
-    '/?method=set&hidden=8&train=6000&batch=1&epochs=1&update_every=1&update_until=1&autorun=1',
-    // Known to miss (issue 17 stays open): p95 234 ms on the built site, 2,502 ms on the dev
-    // server, heap 69 MB; the network picture and mask views still redraw at every update.
-    { known: 'p95 234 ms > 200 ms on the built site' },
+    '/?method=set&hidden=8&train=60000&batch=1&epochs=1&update_every=1&update_until=1&autorun=1',
   ],
   // Masks of 1.6 and 4.2 million weights, drawn at every mask event (in view: scrolled to).
   [
@@ -32,7 +30,12 @@ const LINKS: [string, string, { known?: string }?][] = [
 
 const TRAIN_MS = 25_000;
 const P95_MS = 200;
-const HEAP_BYTES = 300e6;
+/**
+ * The JS heap bound while a link trains. Measured peaks: 9 MB (big masks), 48 MB (rigl), 61 MB
+ * (every-step SET, 81 MB before issue 17's fix); the store keeps every update's report
+ * (a few hundred bytes each) for the export, the charts only a bounded number of marks.
+ */
+const HEAP_BYTES = 150e6;
 
 /**
  * A probe every 100 ms would wait until the main thread is free: a gap of `g` ms between two
@@ -88,11 +91,10 @@ async function measure(page: Page, url: string) {
   return { waits, heapPeak, nodesPeak, status, updates: /\((\d+) mask update/.exec(updates!)?.[1] };
 }
 
-for (const [name, url, known] of LINKS) {
+for (const [name, url] of LINKS) {
   test(`${name}: the page answers within ${P95_MS} ms (p95), heap under ${HEAP_BYTES / 1e6} MB`, async ({
     page,
   }) => {
-    test.fixme(known !== undefined, known?.known);
     test.setTimeout(240_000);
     const { waits, heapPeak, nodesPeak, status, updates } = await measure(page, BUILT + url);
     const p95 = percentile(waits, 0.95);
@@ -102,8 +104,8 @@ for (const [name, url, known] of LINKS) {
         `${updates} mask updates, status ${status}`,
     );
     // The run did storm: updates kept arriving while we measured (the big masks: drawn).
-    if (url.includes('update_every') || url.includes('rigl'))
-      expect(Number(updates)).toBeGreaterThan(0);
+    if (url.includes('update_every')) expect(Number(updates)).toBeGreaterThan(500);
+    else if (url.includes('rigl')) expect(Number(updates)).toBeGreaterThan(0);
     else await expect(page.getByTestId('mask-fc2')).toBeVisible();
     // 25 s of probes every 100 ms (fewer only if the run ended first).
     expect(waits.length).toBeGreaterThan(50);

@@ -1,6 +1,8 @@
-import { useEffect, useRef } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import type { MaskView } from '../engine/trainer';
+import type { ExperimentConfig } from '../config';
 import { selectMasks, selectRunConfig, useStore } from '../state';
+import { REDRAW_MS, useThrottled } from './useThrottled';
 
 type Layer = MaskView['layers'][number];
 
@@ -167,9 +169,13 @@ function counts(layer: Layer): [number, number, number] {
   return [tally[1] + tally[3] + tally[4], tally[2] + tally[4], tally[3] + tally[4]];
 }
 
-/** Per-layer masks after the last update: pruned in red, regrown in green. */
+/**
+ * Per-layer masks after the last update: pruned in red, regrown in green. Only the latest
+ * masks are drawn, at most every REDRAW_MS / 2 (a mask update every step would otherwise
+ * repaint every canvas at every flush); each layer redraws only when its own mask changed.
+ */
 export function MaskViews() {
-  const view = useStore(selectMasks);
+  const view = useThrottled(useStore(selectMasks), REDRAW_MS / 2);
   const config = useStore(selectRunConfig);
   if (!view || !config || config.method === 'dense' || config.density >= 1) return null;
   return (
@@ -180,38 +186,56 @@ export function MaskViews() {
         <span className="swatch pruned" /> pruned and <span className="swatch regrown" /> regrown by
         the update at step {view.globalStep}, light: missing. Rows are a layer's outputs.
       </p>
-      {view.layers.map((layer, i) => {
-        const [active, pruned, regrown] = counts(layer);
-        const mnistFirst =
-          i === 0 && layer.kernel === 0 && config.dataset === 'mnist' && layer.cols === 784;
-        return (
-          <div key={layer.name} className="mask-layer">
-            <h3>
-              {layer.name}: {active.toLocaleString()} of {layer.state.length.toLocaleString()}{' '}
-              weights
-              {view.globalStep > 0 && ` (−${pruned.toLocaleString()} +${regrown.toLocaleString()})`}
-            </h3>
-            <Heatmap layer={layer} />
-            {mnistFirst && (
-              <>
-                <p className="caption">
-                  Which pixels each hidden unit still listens to (28x28 per unit):
-                </p>
-                <Tiles layer={layer} side={28} depth={1} />
-              </>
-            )}
-            {layer.kernel > 0 && (
-              <>
-                <p className="caption">
-                  Filters ({layer.kernel}x{layer.kernel}, darker = more input channels kept); a red
-                  outline is an empty filter, skippable.
-                </p>
-                <Tiles layer={layer} side={layer.kernel} depth={layer.inChannels} />
-              </>
-            )}
-          </div>
-        );
-      })}
+      {view.layers.map((layer, i) => (
+        <LayerMask
+          key={layer.name}
+          layer={layer}
+          first={i === 0}
+          updated={view.globalStep > 0}
+          dataset={config.dataset}
+        />
+      ))}
     </section>
   );
 }
+
+const LayerMask = memo(function LayerMask({
+  layer,
+  first,
+  updated,
+  dataset,
+}: {
+  layer: Layer;
+  first: boolean;
+  updated: boolean;
+  dataset: ExperimentConfig['dataset'];
+}) {
+  const [active, pruned, regrown] = counts(layer);
+  const mnistFirst = first && layer.kernel === 0 && dataset === 'mnist' && layer.cols === 784;
+  return (
+    <div className="mask-layer">
+      <h3>
+        {layer.name}: {active.toLocaleString()} of {layer.state.length.toLocaleString()} weights
+        {updated && ` (−${pruned.toLocaleString()} +${regrown.toLocaleString()})`}
+      </h3>
+      <Heatmap layer={layer} />
+      {mnistFirst && (
+        <>
+          <p className="caption">
+            Which pixels each hidden unit still listens to (28x28 per unit):
+          </p>
+          <Tiles layer={layer} side={28} depth={1} />
+        </>
+      )}
+      {layer.kernel > 0 && (
+        <>
+          <p className="caption">
+            Filters ({layer.kernel}x{layer.kernel}, darker = more input channels kept); a red
+            outline is an empty filter, skippable.
+          </p>
+          <Tiles layer={layer} side={layer.kernel} depth={layer.inChannels} />
+        </>
+      )}
+    </div>
+  );
+});

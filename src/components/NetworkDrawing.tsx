@@ -1,11 +1,14 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { selectNetwork, useStore, type NetworkPicture } from '../state';
+import { REDRAW_MS, useThrottled } from './useThrottled';
 
 const TOP = 56;
 const BOTTOM = 34;
 const NODE_W = 14;
 /** The widest bundle, in drawing units; every bundle is drawn on this one scale. */
 const MAX_STROKE = 9;
+/** Removed and regrown connections while updates outpace their flash: shown, not animated. */
+const STEADY = { animation: 'none', strokeOpacity: 0.6 };
 
 const percent = (d: number) => `${(d * 100).toFixed(d < 0.1 ? 1 : 0)}%`;
 const count = (n: number) => n.toLocaleString('en-US');
@@ -40,11 +43,13 @@ function describe(p: NetworkPicture): string {
 /**
  * The network as a picture: the input and each layer's outputs as columns of unit groups, and
  * between them bundles as thick as the number of connections that exist. At a mask update the
- * removed connections flash red and the regrown ones green, then fade; the labels say how the
- * budget moved. It draws only what the store holds (the engine's masks and update report).
+ * removed connections flash red and the regrown ones green, then fade (held steady while
+ * updates come faster than a flash lasts); the labels say how the budget moved. It draws only
+ * what the store holds (the engine's masks and update report), at most every REDRAW_MS / 2.
  */
 export function NetworkDrawing() {
-  const picture = useStore(selectNetwork);
+  // Twice as often as the charts: it is the page's picture of the run.
+  const picture = useThrottled(useStore(selectNetwork), REDRAW_MS / 2);
   const [box, size] = useSize<HTMLDivElement>();
   return (
     <section
@@ -70,7 +75,7 @@ export function NetworkDrawing() {
   );
 }
 
-function Picture({
+const Picture = memo(function Picture({
   picture: p,
   width: W,
   height: H,
@@ -86,6 +91,7 @@ function Picture({
   const groupY = (g: number, groups: number) => TOP + ((g + 0.5) * (H - TOP - BOTTOM)) / groups;
   const scale = p.maxBundle > 0 ? MAX_STROKE / p.maxBundle : 0;
   const width = (k: number) => (k > 0 ? Math.max(0.5, k * scale) : 0);
+  const flash = p.steady ? STEADY : undefined;
   return (
     <svg
       className="network-svg"
@@ -127,13 +133,14 @@ function Picture({
                 />
               ) : null,
             )}
-            {/* Keyed by the update's step, so each update restarts the flash. */}
-            <g key={p.globalStep} className="net-flash">
+            {/* Keyed by the update's step, so each update restarts the flash (unless steady). */}
+            <g key={p.steady ? 'steady' : p.globalStep} className="net-flash">
               {layer.bundles.map((b) =>
                 b.pruned > 0 ? (
                   <line
                     key={`p${b.from}-${b.to}`}
                     className="net-pruned"
+                    style={flash}
                     strokeWidth={width(b.pruned)}
                     {...line(b)}
                   />
@@ -144,6 +151,7 @@ function Picture({
                   <line
                     key={`r${b.from}-${b.to}`}
                     className="net-regrown"
+                    style={flash}
                     strokeWidth={width(b.regrown)}
                     {...line(b)}
                   />
@@ -196,4 +204,4 @@ function Picture({
       })}
     </svg>
   );
-}
+});

@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import {
   CartesianGrid,
   Legend,
@@ -21,6 +22,8 @@ import {
   selectMaskUpdateCount,
   selectStepsPerEpoch,
 } from '../state/derived';
+import type { EpochMetrics, SubsetEval } from '../engine/trainer';
+import { REDRAW_MS, useThrottled } from './useThrottled';
 
 const COLORS = ['#2563eb', '#dc2626', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 export const color = (i: number) => COLORS[i % COLORS.length];
@@ -63,12 +66,26 @@ export function Empty({ text }: { text: string }) {
 
 /**
  * Test accuracy per epoch (and train accuracy), from the worker's epoch events. The sample
- * curve is thinned to a few hundred points; a progress event alone does not redraw it.
+ * curve is thinned to a few hundred points; a progress event alone does not redraw it, and
+ * new sample accuracies redraw it at most every REDRAW_MS.
  */
 export function AccuracyChart() {
   const epochs = useStore(selectEpochs);
-  const samples = useStore(selectSubsetEvals);
-  const sampleData = sampleSeries(samples, useStore(selectStepsPerEpoch));
+  const samples = useThrottled(useStore(selectSubsetEvals), REDRAW_MS);
+  const perEpoch = useStore(selectStepsPerEpoch);
+  return <AccuracyDrawing epochs={epochs} samples={samples} perEpoch={perEpoch} />;
+}
+
+const AccuracyDrawing = memo(function AccuracyDrawing({
+  epochs,
+  samples,
+  perEpoch,
+}: {
+  epochs: EpochMetrics[];
+  samples: SubsetEval[];
+  perEpoch: number;
+}) {
+  const sampleData = sampleSeries(samples, perEpoch);
   const images = samples[0]?.images ?? 0;
   const epochData = epochs.map((e) => ({
     x: e.epoch,
@@ -138,12 +155,25 @@ export function AccuracyChart() {
       )}
     </Panel>
   );
+});
+
+/**
+ * Train loss: running mean every few steps (a few hundred points at most, redrawn at most
+ * every REDRAW_MS), plus per-epoch train and test loss.
+ */
+export function LossChart() {
+  const steps = useThrottled(useStore(selectSteps), REDRAW_MS);
+  const stepData = lossSeries(steps, useStore(selectStepsPerEpoch));
+  return <LossDrawing stepData={stepData} epochs={useStore(selectEpochs)} />;
 }
 
-/** Train loss: running mean every few steps (a few hundred points at most), plus per-epoch train and test loss. */
-export function LossChart() {
-  const stepData = lossSeries(useStore(selectSteps), useStore(selectStepsPerEpoch));
-  const epochs = useStore(selectEpochs);
+const LossDrawing = memo(function LossDrawing({
+  stepData,
+  epochs,
+}: {
+  stepData: ReturnType<typeof lossSeries>;
+  epochs: EpochMetrics[];
+}) {
   const epochData = epochs.map((e) => ({ x: e.epoch, train: e.trainLoss, test: e.testLoss }));
   return (
     <Panel
@@ -197,7 +227,7 @@ export function LossChart() {
       )}
     </Panel>
   );
-}
+});
 
 /** Density per layer over time: redistribution made visible. Epoch 0 is the initial mask. */
 export function DensityChart() {
@@ -254,49 +284,54 @@ export function DensityChart() {
 
 /**
  * Each layer's regrowth share: its normalised mean |momentum|, which under sparse momentum
- * decides how many of all freed connections it regrows. One question, one axis.
+ * decides how many of all freed connections it regrows. One question, one axis. The caption
+ * counts mask updates; only the epochs redraw the lines.
  */
 export function MomentumChart() {
   const epochs = useStore(selectEpochs);
   const updates = useStore(selectMaskUpdateCount);
-  const names = epochs[0]?.layers.map((l) => l.name) ?? [];
-  const data = epochs.map((e) =>
-    Object.fromEntries([['epoch', e.epoch], ...e.layers.map((l) => [l.name, l.momentumShare])]),
-  );
   return (
     <Panel
       title="Regrowth share per layer"
       caption={`Which layers get the regrown connections: each layer's share of the mean |momentum| (how consistently its weights move). Sparse momentum gives a layer that share of all freed connections (${updates} mask update${updates === 1 ? '' : 's'} so far).`}
       testId="chart-momentum"
     >
-      {data.length === 0 ? (
-        <Empty text="Appears after the first epoch." />
-      ) : (
-        <ResponsiveContainer width="100%" height="100%">
-          <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" />
-            <XAxis
-              dataKey="epoch"
-              type="number"
-              domain={[1, 'dataMax']}
-              ticks={data.map((d) => d.epoch)}
-              label={EPOCH_LABEL}
-            />
-            <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
-            <Tooltip formatter={(v) => Number(v).toFixed(3)} />
-            <Legend />
-            {names.map((n, i) => (
-              <Line
-                key={n}
-                dataKey={n}
-                name={`${n} regrowth share`}
-                stroke={color(i)}
-                isAnimationActive={false}
-              />
-            ))}
-          </LineChart>
-        </ResponsiveContainer>
-      )}
+      <MomentumLines epochs={epochs} />
     </Panel>
   );
 }
+
+const MomentumLines = memo(function MomentumLines({ epochs }: { epochs: EpochMetrics[] }) {
+  const names = epochs[0]?.layers.map((l) => l.name) ?? [];
+  const data = epochs.map((e) =>
+    Object.fromEntries([['epoch', e.epoch], ...e.layers.map((l) => [l.name, l.momentumShare])]),
+  );
+  return data.length === 0 ? (
+    <Empty text="Appears after the first epoch." />
+  ) : (
+    <ResponsiveContainer width="100%" height="100%">
+      <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <CartesianGrid strokeDasharray="3 3" />
+        <XAxis
+          dataKey="epoch"
+          type="number"
+          domain={[1, 'dataMax']}
+          ticks={data.map((d) => d.epoch)}
+          label={EPOCH_LABEL}
+        />
+        <YAxis domain={[0, 1]} width={48} tickFormatter={(v: number) => v.toFixed(2)} />
+        <Tooltip formatter={(v) => Number(v).toFixed(3)} />
+        <Legend />
+        {names.map((n, i) => (
+          <Line
+            key={n}
+            dataKey={n}
+            name={`${n} regrowth share`}
+            stroke={color(i)}
+            isAnimationActive={false}
+          />
+        ))}
+      </LineChart>
+    </ResponsiveContainer>
+  );
+});

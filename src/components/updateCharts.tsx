@@ -1,3 +1,4 @@
+import { memo } from 'react';
 import {
   Bar,
   BarChart,
@@ -12,16 +13,53 @@ import {
   XAxis,
   YAxis,
 } from 'recharts';
-import { selectMaskUpdates, selectScheduleFigures, useStore } from '../state';
-import { updateFigures } from '../state/derived';
+import { selectMaskUpdates, selectScheduleFigures, useStore, type ScheduleFigures } from '../state';
+import { updateFigures, type UpdateFigures } from '../state/derived';
 import { color, Empty, Panel } from './charts';
+import { REDRAW_MS, useThrottled } from './useThrottled';
+
+/**
+ * A bar as one plain rect. Recharts' default shape filters every prop of every bar into a
+ * path; on a chart of hundreds of bars that is most of a redraw's cost, for the same picture.
+ */
+function plainBar(p: {
+  x?: number;
+  y?: number;
+  width?: number;
+  height?: number;
+  fill?: string;
+  fillOpacity?: number | string;
+}) {
+  const { x = 0, y = 0, width = 0, height = 0 } = p;
+  return (
+    <rect
+      x={Math.min(x, x + width)}
+      y={Math.min(y, y + height)}
+      width={Math.abs(width)}
+      height={Math.abs(height)}
+      fill={p.fill}
+      fillOpacity={p.fillOpacity}
+    />
+  );
+}
+
+/** A schedule marker as one plain circle (the default draws a symbol path per marker). */
+function plainDot(p: { cx?: number; cy?: number; fill?: string; stroke?: string }) {
+  return <circle cx={p.cx} cy={p.cy} r={4} fill={p.fill} stroke={p.stroke} />;
+}
 
 /**
  * Per mask update and layer: weights pruned (below zero) and regrown (above), from the
  * engine's reports; on long runs each bar sums consecutive updates, so the chart stays small.
+ * Redrawn at most every REDRAW_MS (a mask update every step would redraw it at every flush).
  */
 export function UpdatesChart() {
-  const { layers, rows: data, updates, perBar } = updateFigures(useStore(selectMaskUpdates));
+  const updates = useThrottled(useStore(selectMaskUpdates), REDRAW_MS);
+  return <UpdatesDrawing figures={updateFigures(updates)} />;
+}
+
+const UpdatesDrawing = memo(function UpdatesDrawing({ figures }: { figures: UpdateFigures }) {
+  const { layers, rows: data, updates, perBar } = figures;
   const what =
     perBar === 1
       ? 'Each bar is a layer at one mask update'
@@ -53,6 +91,7 @@ export function UpdatesChart() {
                 dataKey={`${name} regrown`}
                 stackId={name}
                 fill={color(i)}
+                shape={plainBar}
                 isAnimationActive={false}
               />,
               <Bar
@@ -61,6 +100,7 @@ export function UpdatesChart() {
                 stackId={name}
                 fill={color(i)}
                 fillOpacity={0.45}
+                shape={plainBar}
                 isAnimationActive={false}
                 legendType="none"
               />,
@@ -70,15 +110,18 @@ export function UpdatesChart() {
       )}
     </Panel>
   );
-}
+});
 
 /**
  * The prune-rate schedule of the run: the curve over all training steps, the rates the
  * engine used at past updates (dots), and the updates still to come (hollow), at most a few
- * hundred markers however many updates the run makes.
+ * hundred markers however many updates the run makes; redrawn at most every REDRAW_MS.
  */
 export function ScheduleChart() {
-  const figures = useStore(selectScheduleFigures);
+  return <ScheduleDrawing figures={useThrottled(useStore(selectScheduleFigures), REDRAW_MS)} />;
+}
+
+const ScheduleDrawing = memo(function ScheduleDrawing({ figures }: { figures: ScheduleFigures }) {
   if (figures.kind === 'empty') {
     return (
       <Panel
@@ -113,16 +156,23 @@ export function ScheduleChart() {
             isAnimationActive={false}
           />
           <ReferenceLine x={globalStep} stroke="#111827" strokeDasharray="4 3" label="now" />
-          <Scatter data={used} dataKey="used" fill="#dc2626" isAnimationActive={false} />
+          <Scatter
+            data={used}
+            dataKey="used"
+            fill="#dc2626"
+            shape={plainDot}
+            isAnimationActive={false}
+          />
           <Scatter
             data={planned}
             dataKey="planned"
             fill="#ffffff"
             stroke="#2563eb"
+            shape={plainDot}
             isAnimationActive={false}
           />
         </ComposedChart>
       </ResponsiveContainer>
     </Panel>
   );
-}
+});

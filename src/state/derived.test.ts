@@ -197,6 +197,21 @@ describe('updateFigures', () => {
     const sum = (k: string) => figures.rows.reduce((a, r) => a + (r[k] as number), 0);
     expect(sum('fc1 pruned')).toBe(-many.reduce((a, u) => a + u.layers[0].pruned, 0));
   });
+
+  it('gives the same bars when the run grew since the last call, or was cut back', () => {
+    const many = Array.from({ length: 6000 }, (_, i) => update(i));
+    const fresh = (list: MaskUpdateEvent[]) => updateFigures(list.map((u) => ({ ...u })));
+    updateFigures(many.slice(0, 2999));
+    expect(updateFigures(many.slice()).rows).toEqual(fresh(many).rows);
+    updateFigures(many.slice(0, 4000));
+    // A recovery drops the updates after the checkpoint: fewer than the totals held.
+    const cut = many.slice(0, 1234);
+    expect(updateFigures(cut).rows).toEqual(fresh(cut).rows);
+    // ... and trains them again, with other results.
+    const redone = [...cut, ...Array.from({ length: 3000 }, (_, i) => update(7 * i + 1))];
+    expect(updateFigures(redone).rows).toEqual(fresh(redone).rows);
+    expect(updateFigures([]).rows).toEqual([]);
+  });
 });
 
 describe('lossSeries', () => {

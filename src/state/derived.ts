@@ -224,29 +224,70 @@ export interface UpdateFigures {
 }
 
 /**
+ * Running totals of pruned and regrown weights per layer over a run's updates (index i: the
+ * first i updates), extended as updates arrive, so any bar's sum costs two look-ups: a run
+ * that updates every step has tens of thousands of updates, and the chart redraws every second.
+ */
+interface UpdateTotals {
+  updates: MaskUpdateEvent[];
+  /** Per layer: [pruned, regrown] totals, `updates.length + 1` each. */
+  pruned: number[][];
+  regrown: number[][];
+}
+
+let totals: UpdateTotals | null = null;
+
+/** The totals for `updates`, extending the last ones when `updates` only added to them. */
+function updateTotals(updates: MaskUpdateEvent[]): UpdateTotals {
+  const prev = totals;
+  const n = prev?.updates.length ?? 0;
+  const grows =
+    prev !== null &&
+    n > 0 &&
+    updates.length >= n &&
+    updates[0] === prev.updates[0] &&
+    updates[n - 1] === prev.updates[n - 1];
+  const layerCount = updates[0]?.layers.length ?? 0;
+  const t: UpdateTotals = grows
+    ? { ...prev, updates }
+    : {
+        updates,
+        pruned: Array.from({ length: layerCount }, () => [0]),
+        regrown: Array.from({ length: layerCount }, () => [0]),
+      };
+  for (let i = grows ? n : 0; i < updates.length; i++)
+    updates[i].layers.forEach((l, li) => {
+      t.pruned[li].push(t.pruned[li][i] + l.pruned);
+      t.regrown[li].push(t.regrown[li][i] + l.regrown);
+    });
+  totals = t;
+  return t;
+}
+
+/**
  * Pruned and regrown weights per layer at each mask update, bucketed on long runs. Called at
- * render with the store's array (not as a selector, which every store change would run).
+ * render with the store's array (not as a selector, which every store change would run);
+ * costs the new updates and the bars, not the whole run.
  */
 export const updateFigures = memoizeLast((updates: MaskUpdateEvent[]): UpdateFigures => {
   const layers = updates[0]?.layers.map((l) => l.name) ?? [];
   const perBar = Math.max(1, Math.ceil(updates.length / MAX_BARS));
+  const { pruned, regrown } = updateTotals(updates);
   const rows: Record<string, string | number>[] = [];
   for (let from = 0; from < updates.length; from += perBar) {
-    const bucket = updates.slice(from, from + perBar);
-    const first = bucket[0];
-    const last = bucket[bucket.length - 1];
+    const to = Math.min(updates.length, from + perBar);
+    const first = updates[from];
+    const last = updates[to - 1];
     const row: Record<string, string | number> = {
       update:
-        bucket.length === 1
+        to - from === 1
           ? `#${from + 1} (step ${first.globalStep})`
-          : `#${from + 1}-${from + bucket.length} (steps ${first.globalStep}-${last.globalStep})`,
+          : `#${from + 1}-${to} (steps ${first.globalStep}-${last.globalStep})`,
     };
-    for (const u of bucket)
-      for (const l of u.layers) {
-        row[`${l.name} regrown`] =
-          ((row[`${l.name} regrown`] as number | undefined) ?? 0) + l.regrown;
-        row[`${l.name} pruned`] = ((row[`${l.name} pruned`] as number | undefined) ?? 0) - l.pruned;
-      }
+    layers.forEach((name, li) => {
+      row[`${name} regrown`] = regrown[li][to] - regrown[li][from];
+      row[`${name} pruned`] = 0 - (pruned[li][to] - pruned[li][from]);
+    });
     rows.push(row);
   }
   return { layers, rows, updates: updates.length, perBar };

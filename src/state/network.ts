@@ -14,6 +14,12 @@ export interface NetworkPicture {
   layers: NetLayer[];
   /** The global step of the masks drawn; a new value restarts the update's flash. */
   globalStep: number;
+  /**
+   * True while mask updates come faster than their flash fades (FLASH_SECONDS of training
+   * apart): the removed and regrown connections are then drawn steady, not restarted at every
+   * redraw (a flash per update would be a blur, and keep the page repainting).
+   */
+  steady: boolean;
   /** The largest bundle's active count, so every bundle is drawn on one scale. */
   maxBundle: number;
 }
@@ -164,27 +170,51 @@ export function buildNetworkPicture(
       bundles,
     });
   });
-  return { columns, layers: netLayers, globalStep: masks.globalStep, maxBundle };
+  return { columns, layers: netLayers, globalStep: masks.globalStep, maxBundle, steady: false };
+}
+
+/** How long an update's flash lasts (the `net-flash` animation in styles.css). */
+export const FLASH_SECONDS = 3;
+
+/**
+ * Whether the last two mask updates came less than FLASH_SECONDS of training apart, at the
+ * run's current speed: steps between them over steps a second.
+ */
+export function updatesOutpaceFlash(
+  updates: readonly Pick<MaskUpdateEvent, 'globalStep'>[],
+  samplesPerSec: number | undefined,
+  batch: number,
+): boolean {
+  const n = updates.length;
+  if (n < 2 || !samplesPerSec || samplesPerSec <= 0) return false;
+  const steps = updates[n - 1].globalStep - updates[n - 2].globalStep;
+  return (steps * batch) / samplesPerSec < FLASH_SECONDS;
 }
 
 let memo: {
   masks: MaskView;
   update: MaskUpdateEvent | null;
   epoch: readonly Pick<LayerSnapshot, 'momentumShare'>[] | null;
+  steady: boolean;
   picture: NetworkPicture;
 } | null = null;
 
 /**
  * The picture of the masks in the store, rebuilt only when the masks, the last update or the
- * last epoch change (one pass over the masks each time), so re-renders cost nothing.
+ * last epoch change (one pass over the masks each time), so re-renders cost nothing; only the
+ * latest masks are ever drawn (the inbox applies a batch of them as one store update).
  */
 export function selectNetwork(s: AppState): NetworkPicture | null {
   if (!s.masks || s.masks.layers.length === 0) return null;
   const update = s.maskUpdates[s.maskUpdates.length - 1] ?? null;
   const epoch = s.epochs[s.epochs.length - 1]?.layers ?? null;
-  if (memo && memo.masks === s.masks && memo.update === update && memo.epoch === epoch)
+  const batch = s.runConfig?.batch ?? s.config.batch;
+  const steady = updatesOutpaceFlash(s.maskUpdates, s.progress?.samplesPerSec, batch);
+  if (memo && memo.masks === s.masks && memo.update === update && memo.epoch === epoch) {
+    if (memo.steady !== steady) memo = { ...memo, steady, picture: { ...memo.picture, steady } };
     return memo.picture;
-  const picture = buildNetworkPicture(s.masks, update, epoch);
-  memo = { masks: s.masks, update, epoch, picture };
+  }
+  const picture = { ...buildNetworkPicture(s.masks, update, epoch), steady };
+  memo = { masks: s.masks, update, epoch, steady, picture };
   return picture;
 }

@@ -4,7 +4,7 @@ import { CpuBackend } from '../cpu/backend';
 import type { EpochMetrics, MaskUpdateEvent } from '../engine/trainer';
 import { TrainingSession } from '../worker/session';
 import { toyData } from '../worker/toyData';
-import { applyWorkerMessage, type WorkerMessage } from './inbox';
+import { applyWorkerMessages, type WorkerMessage } from './inbox';
 import { useStore } from './store';
 
 /** Every message a real session posts for a short CPU run of the store's configuration. */
@@ -26,7 +26,7 @@ async function sessionMessages(run: number): Promise<WorkerMessage[]> {
 
 const state = () => useStore.getState();
 const feed = (messages: WorkerMessage[], activeRun: number) =>
-  messages.filter((m) => applyWorkerMessage(m, activeRun));
+  applyWorkerMessages(messages, activeRun);
 
 beforeEach(() => {
   useStore.setState(useStore.getInitialState(), true);

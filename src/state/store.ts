@@ -11,8 +11,9 @@ import type { Comparison } from './compare';
 import { fullLabel } from './compareLabels';
 import { decodeChecked } from '../config/validate';
 import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
+import { receiveBatch, receiveOne } from './receive';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
-import { emptyTry, receivePrediction, type TrySlice } from './try';
+import { emptyTry, type TrySlice } from './try';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
 
@@ -120,6 +121,8 @@ export interface MetricsSlice {
 export interface Actions {
   /** Applies one worker message; the only way run state and metrics change. */
   receive(m: FromWorker): void;
+  /** Applies a batch of worker messages in order, as one store update (React renders once). */
+  receiveAll(messages: readonly FromWorker[]): void;
   /** A fresh run of the settings, or of one comparison run (the settings stay as they are). */
   beginRun(run?: ComparisonRunRequest): void;
   setGpuMemory(gpu: GpuMemory | null): void;
@@ -214,6 +217,8 @@ function archive(s: AppState, finished: boolean): Partial<AppState> {
   return { ...update, comparison: { ...comparison, ids: comparison.ids.with(index!, id) } };
 }
 
+const finished = (s: AppState) => archive(s, true);
+
 const runSlice: StateCreator<
   AppState,
   [],
@@ -257,79 +262,10 @@ const runSlice: StateCreator<
     }),
   setStatus: (status) => set({ status }),
   clearRun: () => set((s) => ({ ...archive(s, false), ...emptyRun(), comparisonRun: null })),
-  receive: (m) =>
-    set((s): Partial<AppState> => {
-      switch (m.type) {
-        case 'data':
-          return {
-            data: { file: m.file, loaded: m.loaded, total: m.total, phase: m.phase },
-            needCifar: null,
-          };
-        case 'needCifar':
-          return { needCifar: { problem: m.problem }, data: null };
-        case 'samples':
-          return { samples: m.samples };
-        case 'ready':
-          return {
-            status: 'running',
-            backend: m.backend,
-            adapter: m.adapter,
-            notice: m.notice,
-            initialLayers: m.layers,
-            data: null,
-          };
-        case 'progress': {
-          const { type: _t, ...p } = m;
-          void _t;
-          return {
-            progress: p,
-            steps: [
-              ...s.steps,
-              {
-                globalStep: p.globalStep,
-                epoch: p.epoch,
-                trainLoss: p.trainLoss,
-                samplesPerSec: p.samplesPerSec,
-              },
-            ],
-          };
-        }
-        case 'epoch':
-          return { epochs: [...s.epochs, m.metrics], gpuMemory: m.gpu ?? s.gpuMemory };
-        case 'reset':
-          return { gpuMemory: m.gpu };
-        case 'masks':
-          return { masks: m.view };
-        case 'maskUpdate':
-          return { maskUpdates: [...s.maskUpdates, m.update] };
-        case 'subsetEval': {
-          const { type: _t, ...e } = m;
-          void _t;
-          return { subsetEvals: [...s.subsetEvals, e] };
-        }
-        case 'prediction':
-          return receivePrediction(s, m);
-        case 'paused':
-          return { status: 'paused' };
-        case 'done':
-          return { status: 'done', ...archive(s, true) };
-        case 'error':
-          return { status: 'error', error: m.message };
-        case 'crashed':
-          return { status: 'error', error: m.message, crashed: true };
-        case 'recovered':
-          // The epochs up to the checkpoint stand; what came after it is trained again.
-          return {
-            notice: m.message,
-            steps: s.steps.filter((p) => p.epoch <= m.epoch),
-            subsetEvals: s.subsetEvals.filter(
-              (e) => e.globalStep <= m.epoch * (s.progress?.stepsPerEpoch ?? 0),
-            ),
-            maskUpdates: s.maskUpdates.filter((u) => u.epoch <= m.epoch),
-            epochs: s.epochs.filter((e) => e.epoch <= m.epoch),
-          };
-      }
-    }),
+  receive: (m) => set((s) => receiveOne(s, m, finished)),
+  receiveAll: (messages) => {
+    if (messages.length > 0) set((s) => receiveBatch(s, messages, finished));
+  },
 });
 
 /** The one store the UI reads from, through the selectors in `selectors.ts`. */

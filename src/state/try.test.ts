@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { Prediction } from '../worker/protocol';
-import { applyWorkerMessage } from './inbox';
+import { applyWorkerMessages } from './inbox';
 import { useStore } from './store';
 import { selectTry } from './try';
 
@@ -26,7 +26,7 @@ const prediction = (probabilities: number[], label: number | null): Prediction =
 
 /** The worker's answer to request `id`, as the store receives it. */
 const answer = (id: number, p: Prediction | null, refused: string | null = null) =>
-  applyWorkerMessage({ type: 'prediction', id, prediction: p, refused, run: 1 }, 1);
+  applyWorkerMessages([{ type: 'prediction', id, prediction: p, refused, run: 1 }], 1);
 
 beforeEach(() => {
   useStore.setState(useStore.getInitialState(), true);
