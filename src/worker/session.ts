@@ -119,6 +119,8 @@ export class TrainingSession {
   private dataCache: { key: string; data: RunData } | null = null;
   /** Start and reset run one after another, each after the previous has let go of the device. */
   private lifecycle: Promise<void> = Promise.resolve();
+  /** Wakes a step waiting in `interrupt` (paused inside it) when the state changes. */
+  private wake: (() => void) | null = null;
 
   private readonly events: TrainerEvents = {
     progress: (p) => this.post({ type: 'progress', ...p }),
@@ -187,6 +189,21 @@ export class TrainingSession {
     if (!TRANSITIONS[this.current].includes(next))
       throw new Error(`training session: no transition from ${this.current} to ${next}`);
     this.current = next;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /**
+   * Where a step of the run started under `gen` may stop (`Backend.submit` asks between its
+   * slices): it waits while paused, saying so, and cancels once a start or reset replaced it.
+   */
+  private async interrupt(gen: number): Promise<void> {
+    if (gen !== this.generation) throw new Cancelled();
+    if (this.current !== 'paused') return;
+    this.post({ type: 'paused' });
+    while (this.current === 'paused') await new Promise<void>((r) => (this.wake = r));
+    if (gen !== this.generation) throw new Cancelled();
   }
 
   private post(m: FromWorker): void {
@@ -250,6 +267,7 @@ export class TrainingSession {
     const trainer = new Trainer(backend, config, data.train, data.test, this.events, {
       keepCheckpoints: backend.recoverable,
       subsetEvery: SUBSET_EVERY,
+      interrupt: () => this.interrupt(mine),
     });
     this.trainer = trainer;
     this.post({
@@ -322,6 +340,7 @@ export class TrainingSession {
         this.post(trainer.finished ? { type: 'done' } : { type: 'paused' });
         return;
       } catch (e) {
+        if (e instanceof Cancelled) return; // a start or reset stops the run; it frees the device
         // A recovery that fails itself (no new device) reports why instead of the loss.
         const failure = await this.recoverFromDeviceLoss().then(
           (recovered) => (recovered ? null : e),
@@ -347,6 +366,7 @@ export class TrainingSession {
     const run = this.run;
     if (!old || !run || !old.backend.recoverable) return false;
     const backend = old.backend;
+    const gen = this.generation;
     if (this.current === 'running') this.to('recovering');
     let recovered = false;
     try {
@@ -363,6 +383,7 @@ export class TrainingSession {
         keepCheckpoints: fresh.recoverable,
         resume: checkpoint,
         subsetEvery: SUBSET_EVERY,
+        interrupt: () => this.interrupt(gen),
       });
       this.post({
         type: 'recovered',
