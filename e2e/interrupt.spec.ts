@@ -15,6 +15,15 @@ async function workerEvents(page: Page): Promise<{ type: string; at: number }[]>
   return events;
 }
 
+/** Opens a link that starts by itself and waits for its first step; the page's errors, kept. */
+async function openRunning(page: Page, query: string): Promise<string[]> {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`/?${query}&epochs=1&autorun=1`);
+  await expect(page.getByTestId('first-steps')).toBeVisible({ timeout: 60_000 });
+  return errors;
+}
+
 /** Clicks Reset and waits for the worker's answer, sent once it let go of the run: its ms. */
 async function reset(page: Page): Promise<number> {
   const at = Date.now();
@@ -48,15 +57,13 @@ test('CPU: Pause, Resume and Reset take effect within a second while one step ta
 }) => {
   test.setTimeout(150_000);
   const events = await workerEvents(page);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
   // One step of 1,000 images through 784-1536-1536-10, dense: 10.7 G multiply-adds, several
   // seconds of JavaScript (the page's worker sees a message only when its JavaScript yields).
-  await page.goto(
-    '/?backend=cpu&hidden=1536,1536&density=1&batch=1000&train=1000&epochs=1&autorun=1',
+  const errors = await openRunning(
+    page,
+    'backend=cpu&hidden=1536,1536&density=1&batch=1000&train=1000',
   );
   const status = page.getByTestId('status');
-  await expect(page.getByTestId('first-steps')).toBeVisible({ timeout: 60_000 });
   const started = Date.now();
   await page.waitForTimeout(1500);
   const pauseAt = Date.now();
@@ -95,13 +102,11 @@ test('WebGPU: after Reset of a wide dense MLP a small run starts without waiting
   page,
 }) => {
   test.setTimeout(180_000);
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(
-    '/?backend=webgpu&hidden=2048,2048&density=1&batch=1000&train=5000&epochs=1&autorun=1',
+  const errors = await openRunning(
+    page,
+    'backend=webgpu&hidden=2048,2048&density=1&batch=1000&train=5000',
   );
   const status = page.getByTestId('status');
-  await expect(page.getByTestId('first-steps')).toBeVisible({ timeout: 60_000 });
   // Long enough for the first steps to be tuned, submitted and queued.
   await page.waitForTimeout(10_000);
   const resetMs = await reset(page);

@@ -1,4 +1,4 @@
-import type { KernelArgs } from '../engine/backend';
+import type { KernelArgs, Tensor } from '../engine/backend';
 import { transposeArray } from './dense';
 import { runSlices, split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
@@ -12,10 +12,14 @@ import { f32, u32 } from './tensor';
 
 const tileCol = (colIdx: Uint32Array, k: number) => (colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
 
-/** [rows][cols] back from the transposed [cols][rows] the CSR kernels read. */
-function untranspose(t: Float32Array, cols: number, rows: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  transposeArray(t.subarray(0, rows * cols), out, cols, rows);
+/**
+ * Activations as [batch][features]: as given, or back from the transposed [features][batch]
+ * the GPU's CSR kernels read (done once per invocation, before its rows run).
+ */
+function batchMajor(t: Tensor, transposed: boolean | undefined, features: number, batch: number) {
+  if (!transposed) return f32(t);
+  const out = new Float32Array(batch * features);
+  transposeArray(f32(t).subarray(0, batch * features), out, features, batch);
   return out;
 }
 
@@ -25,7 +29,7 @@ export function sparseForward(a: KernelArgs['sparseForward']): void {
 }
 
 export function sparseForwardSlices(a: KernelArgs['sparseForward']): Slices {
-  const x = a.transposed ? untranspose(f32(a.x), a.inF, a.batch) : f32(a.x);
+  const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
   return { rows: a.batch, run: (from, to) => sparseForwardRows(a, x, from, to) };
 }
 
@@ -66,7 +70,7 @@ export function sparseGradInput(a: KernelArgs['sparseGradInput']): void {
 }
 
 export function sparseGradInputSlices(a: KernelArgs['sparseGradInput']): Slices {
-  const dy = a.transposed ? untranspose(f32(a.dy), a.outF, a.batch) : f32(a.dy);
+  const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
   return { rows: a.batch, run: (from, to) => sparseGradInputRows(a, dy, from, to) };
 }
 
@@ -110,8 +114,8 @@ export function sparseGradWeight(a: KernelArgs['sparseGradWeight']): void {
 
 /** By tile rows: each writes its own stored tiles. */
 export function sparseGradWeightSlices(a: KernelArgs['sparseGradWeight']): Slices {
-  const dy = a.transposed ? untranspose(f32(a.dy), a.outF, a.batch) : f32(a.dy);
-  const x = a.transposed ? untranspose(f32(a.x), a.inF, a.batch) : f32(a.x);
+  const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
+  const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
   const tileRows = u32(a.w.rowPtr).length - 1;
   return { rows: tileRows, run: (from, to) => sparseGradWeightRows(a, dy, x, from, to) };
 }
