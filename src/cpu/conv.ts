@@ -1,4 +1,5 @@
 import type { KernelArgs } from '../engine/backend';
+import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
 /**
@@ -7,11 +8,18 @@ import { f32, u32 } from './tensor';
  */
 
 export function im2col(a: KernelArgs['im2col']): void {
-  const { batch, height, width, channels, kernel, stride, pad, outHeight, outWidth } = a;
+  im2colRows(a, 0, a.batch);
+}
+
+/** Sample by sample (see ./executor): each writes its own patches. */
+export const im2colSlices = (a: KernelArgs['im2col']): Slices => split(a, a.batch, im2colRows);
+
+function im2colRows(a: KernelArgs['im2col'], from: number, to: number): void {
+  const { height, width, channels, kernel, stride, pad, outHeight, outWidth } = a;
   const x = f32(a.x);
   const cols = f32(a.cols);
   const kk = kernel * kernel * channels;
-  for (let b = 0; b < batch; b++) {
+  for (let b = from; b < to; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       for (let ox = 0; ox < outWidth; ox++) {
         const row = ((b * outHeight + oy) * outWidth + ox) * kk;
@@ -31,12 +39,20 @@ export function im2col(a: KernelArgs['im2col']): void {
 }
 
 export function col2im(a: KernelArgs['col2im']): void {
-  const { batch, height, width, channels, kernel, stride, pad, outHeight, outWidth } = a;
+  col2imRows(a, 0, a.batch);
+}
+
+/** Sample by sample: a sample's patches add into that sample's own image only. */
+export const col2imSlices = (a: KernelArgs['col2im']): Slices => split(a, a.batch, col2imRows);
+
+function col2imRows(a: KernelArgs['col2im'], from: number, to: number): void {
+  const { height, width, channels, kernel, stride, pad, outHeight, outWidth } = a;
   const dcols = f32(a.dcols);
   const dx = f32(a.dx);
   const kk = kernel * kernel * channels;
-  dx.fill(0, 0, batch * height * width * channels);
-  for (let b = 0; b < batch; b++) {
+  const image = height * width * channels;
+  dx.fill(0, from * image, to * image);
+  for (let b = from; b < to; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       for (let ox = 0; ox < outWidth; ox++) {
         const row = ((b * outHeight + oy) * outWidth + ox) * kk;

@@ -1,18 +1,27 @@
 import type { KernelArgs } from '../engine/backend';
+import { split, type Slices } from './executor';
 import { f32 } from './tensor';
 
 /**
  * CPU twins of the dense matrix kernels (linear layers, their gradients, transpose): plain
- * loops, the reference the WGSL kernels are checked against.
+ * loops, the reference the WGSL kernels are checked against. The matmuls also split by batch
+ * rows (`...Slices`, see ./executor) in the loops' own order: a split run is the same arithmetic.
  */
 
 export function linearForward(a: KernelArgs['linearForward']): void {
-  const { batch, inF, outF } = a;
+  linearForwardRows(a, 0, a.batch);
+}
+
+export const linearForwardSlices = (a: KernelArgs['linearForward']): Slices =>
+  split(a, a.batch, linearForwardRows);
+
+function linearForwardRows(a: KernelArgs['linearForward'], from: number, to: number): void {
+  const { inF, outF } = a;
   const x = f32(a.x);
   const w = f32(a.w);
   const bias = f32(a.b);
   const y = f32(a.y);
-  for (let b = 0; b < batch; b++) {
+  for (let b = from; b < to; b++) {
     const xb = b * inF;
     for (let o = 0; o < outF; o++) {
       const wo = o * inF;
@@ -24,12 +33,19 @@ export function linearForward(a: KernelArgs['linearForward']): void {
 }
 
 export function linearGradInput(a: KernelArgs['linearGradInput']): void {
-  const { batch, inF, outF } = a;
+  linearGradInputRows(a, 0, a.batch);
+}
+
+export const linearGradInputSlices = (a: KernelArgs['linearGradInput']): Slices =>
+  split(a, a.batch, linearGradInputRows);
+
+function linearGradInputRows(a: KernelArgs['linearGradInput'], from: number, to: number): void {
+  const { inF, outF } = a;
   const dy = f32(a.dy);
   const w = f32(a.w);
   const dx = f32(a.dx);
-  dx.fill(0, 0, batch * inF);
-  for (let b = 0; b < batch; b++) {
+  dx.fill(0, from * inF, to * inF);
+  for (let b = from; b < to; b++) {
     const xb = b * inF;
     for (let o = 0; o < outF; o++) {
       const g = dy[b * outF + o];
@@ -41,12 +57,22 @@ export function linearGradInput(a: KernelArgs['linearGradInput']): void {
 }
 
 export function linearGradWeight(a: KernelArgs['linearGradWeight']): void {
-  const { batch, inF, outF } = a;
+  f32(a.dw).fill(0, 0, a.inF * a.outF);
+  linearGradWeightRows(a, 0, a.batch);
+}
+
+/** The batch rows add into dw in batch order, chunk after chunk, as in one loop. */
+export function linearGradWeightSlices(a: KernelArgs['linearGradWeight']): Slices {
+  f32(a.dw).fill(0, 0, a.inF * a.outF);
+  return split(a, a.batch, linearGradWeightRows);
+}
+
+function linearGradWeightRows(a: KernelArgs['linearGradWeight'], from: number, to: number): void {
+  const { inF, outF } = a;
   const dy = f32(a.dy);
   const x = f32(a.x);
   const dw = f32(a.dw);
-  dw.fill(0, 0, inF * outF);
-  for (let b = 0; b < batch; b++) {
+  for (let b = from; b < to; b++) {
     const xb = b * inF;
     for (let o = 0; o < outF; o++) {
       const g = dy[b * outF + o];

@@ -1,5 +1,6 @@
 import { unpackAug } from '../engine/augment';
 import type { KernelArgs } from '../engine/backend';
+import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
 /**
@@ -110,12 +111,19 @@ export function confusionCount(a: KernelArgs['confusionCount']): void {
 }
 
 export function sgdUpdate(a: KernelArgs['sgdUpdate']): void {
-  const { n, lr, momentum, wd, nesterov } = a;
+  sgdUpdateRows(a, 0, a.n);
+}
+
+/** Element by element (see ./executor): any split into ranges is the same arithmetic. */
+export const sgdUpdateSlices = (a: KernelArgs['sgdUpdate']): Slices => split(a, a.n, sgdUpdateRows);
+
+function sgdUpdateRows(a: KernelArgs['sgdUpdate'], from: number, to: number): void {
+  const { lr, momentum, wd, nesterov } = a;
   const w = f32(a.w);
   const g = f32(a.g);
   const v = f32(a.v);
   const mask = a.mask ? f32(a.mask) : null;
-  for (let i = 0; i < n; i++) {
+  for (let i = from; i < to; i++) {
     const d = g[i] + wd * w[i];
     const vi = momentum * v[i] + d;
     v[i] = vi;
@@ -127,8 +135,15 @@ export function sgdUpdate(a: KernelArgs['sgdUpdate']): void {
 
 /** Twin of momentum_update.wgsl: v = mu*v + g everywhere. */
 export function momentumUpdate(a: KernelArgs['momentumUpdate']): void {
-  const { n, momentum } = a;
+  momentumUpdateRows(a, 0, a.n);
+}
+
+export const momentumUpdateSlices = (a: KernelArgs['momentumUpdate']): Slices =>
+  split(a, a.n, momentumUpdateRows);
+
+function momentumUpdateRows(a: KernelArgs['momentumUpdate'], from: number, to: number): void {
+  const { momentum } = a;
   const v = f32(a.v);
   const g = f32(a.g);
-  for (let i = 0; i < n; i++) v[i] = momentum * v[i] + g[i];
+  for (let i = from; i < to; i++) v[i] = momentum * v[i] + g[i];
 }

@@ -2,6 +2,7 @@ import type { KernelArgs, KernelName } from '../engine/backend';
 import * as conv from './conv';
 import * as dense from './dense';
 import * as elementwise from './elementwise';
+import type { Slices } from './executor';
 import * as sparse from './sparse';
 
 /**
@@ -45,4 +46,25 @@ export const CPU_KERNELS: CpuKernels = {
   sparseSgdUpdate: sparse.sparseSgdUpdate,
   momentumUpdate: elementwise.momentumUpdate,
   transpose: dense.transpose,
+};
+
+/**
+ * The kernels that split into rows (see ./executor), with the split form: the ones whose one
+ * invocation can take seconds (matmuls, their sparse twins, convolution unfolding, the optimizer
+ * over a whole weight matrix). The others run whole between two yields.
+ */
+export type CpuSlicers = { readonly [K in KernelName]?: (args: KernelArgs[K]) => Slices };
+
+export const CPU_SLICES: CpuSlicers = {
+  linearForward: dense.linearForwardSlices,
+  linearGradInput: dense.linearGradInputSlices,
+  linearGradWeight: dense.linearGradWeightSlices,
+  sgdUpdate: elementwise.sgdUpdateSlices,
+  momentumUpdate: elementwise.momentumUpdateSlices,
+  im2col: conv.im2colSlices,
+  col2im: conv.col2imSlices,
+  sparseForward: sparse.sparseForwardSlices,
+  sparseGradInput: sparse.sparseGradInputSlices,
+  sparseGradWeight: sparse.sparseGradWeightSlices,
+  sparseSgdUpdate: sparse.sparseSgdUpdateSlices,
 };

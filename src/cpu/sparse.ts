@@ -1,34 +1,53 @@
-import type { KernelArgs } from '../engine/backend';
+import type { KernelArgs, Tensor } from '../engine/backend';
 import { transposeArray } from './dense';
+import { runSlices, split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
 /**
  * CPU twins of the block-CSR kernels (see `src/sparse/format.ts`): only stored tiles are read
  * or written. They work on un-transposed activations; with `transposed` set (the GPU's CSR
- * path) the inputs are transposed back first.
+ * path) the inputs are transposed back first. Each also splits into rows that write their own
+ * outputs (`...Slices`, see ./executor): a split run is the same arithmetic.
  */
 
 const tileCol = (colIdx: Uint32Array, k: number) => (colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
 
-/** [rows][cols] back from the transposed [cols][rows] the CSR kernels read. */
-function untranspose(t: Float32Array, cols: number, rows: number): Float32Array {
-  const out = new Float32Array(rows * cols);
-  transposeArray(t.subarray(0, rows * cols), out, cols, rows);
+/**
+ * Activations as [batch][features]: as given, or back from the transposed [features][batch]
+ * the GPU's CSR kernels read (done once per invocation, before its rows run).
+ */
+function batchMajor(t: Tensor, transposed: boolean | undefined, features: number, batch: number) {
+  if (!transposed) return f32(t);
+  const out = new Float32Array(batch * features);
+  transposeArray(f32(t).subarray(0, batch * features), out, features, batch);
   return out;
 }
 
 /** Twin of bsr_forward.wgsl and csr_forward.wgsl (block 1): only stored tiles are read. */
 export function sparseForward(a: KernelArgs['sparseForward']): void {
-  const { batch, inF, outF } = a;
+  runSlices(sparseForwardSlices(a));
+}
+
+export function sparseForwardSlices(a: KernelArgs['sparseForward']): Slices {
+  const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
+  return { rows: a.batch, run: (from, to) => sparseForwardRows(a, x, from, to) };
+}
+
+function sparseForwardRows(
+  a: KernelArgs['sparseForward'],
+  x: Float32Array,
+  from: number,
+  to: number,
+): void {
+  const { inF, outF } = a;
   const { block } = a.w;
-  const x = a.transposed ? untranspose(f32(a.x), inF, batch) : f32(a.x);
   const vals = f32(a.w.values);
   const rowPtr = u32(a.w.rowPtr);
   const colIdx = u32(a.w.colIdx);
   const bias = f32(a.b);
   const y = f32(a.y);
   const bb = block * block;
-  for (let b = 0; b < batch; b++) {
+  for (let b = from; b < to; b++) {
     const xb = b * inF;
     for (let o = 0; o < outF; o++) {
       const tr = Math.floor(o / block);
@@ -47,16 +66,29 @@ export function sparseForward(a: KernelArgs['sparseForward']): void {
 
 /** Twin of bsr_grad_input.wgsl and csr_grad_input.wgsl: walks tile columns. */
 export function sparseGradInput(a: KernelArgs['sparseGradInput']): void {
-  const { batch, inF, outF } = a;
+  runSlices(sparseGradInputSlices(a));
+}
+
+export function sparseGradInputSlices(a: KernelArgs['sparseGradInput']): Slices {
+  const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
+  return { rows: a.batch, run: (from, to) => sparseGradInputRows(a, dy, from, to) };
+}
+
+function sparseGradInputRows(
+  a: KernelArgs['sparseGradInput'],
+  dy: Float32Array,
+  from: number,
+  to: number,
+): void {
+  const { inF, outF } = a;
   const { block } = a.w;
-  const dy = a.transposed ? untranspose(f32(a.dy), outF, batch) : f32(a.dy);
   const vals = f32(a.w.values);
   const rowPtr = u32(a.w.rowPtr);
   const colPtr = u32(a.w.colPtr);
   const tEntry = u32(a.w.tEntry);
   const dx = f32(a.dx);
   const bb = block * block;
-  for (let b = 0; b < batch; b++) {
+  for (let b = from; b < to; b++) {
     const db = b * outF;
     for (let i = 0; i < inF; i++) {
       const tc = Math.floor(i / block);
@@ -77,16 +109,31 @@ export function sparseGradInput(a: KernelArgs['sparseGradInput']): void {
 
 /** Twin of bsr_grad_weight.wgsl and csr_grad_weight.wgsl: gradients of stored weights only. */
 export function sparseGradWeight(a: KernelArgs['sparseGradWeight']): void {
+  runSlices(sparseGradWeightSlices(a));
+}
+
+/** By tile rows: each writes its own stored tiles. */
+export function sparseGradWeightSlices(a: KernelArgs['sparseGradWeight']): Slices {
+  const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
+  const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
+  const tileRows = u32(a.w.rowPtr).length - 1;
+  return { rows: tileRows, run: (from, to) => sparseGradWeightRows(a, dy, x, from, to) };
+}
+
+function sparseGradWeightRows(
+  a: KernelArgs['sparseGradWeight'],
+  dy: Float32Array,
+  x: Float32Array,
+  from: number,
+  to: number,
+): void {
   const { batch, inF, outF } = a;
   const { block } = a.w;
-  const dy = a.transposed ? untranspose(f32(a.dy), outF, batch) : f32(a.dy);
-  const x = a.transposed ? untranspose(f32(a.x), inF, batch) : f32(a.x);
   const rowPtr = u32(a.w.rowPtr);
   const colIdx = u32(a.w.colIdx);
   const dw = f32(a.dw);
   const bb = block * block;
-  const tileRows = rowPtr.length - 1;
-  for (let tr = 0; tr < tileRows; tr++) {
+  for (let tr = from; tr < to; tr++) {
     for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {
       const col0 = tileCol(colIdx, k) * block;
       for (let r = 0; r < block; r++) {
@@ -105,7 +152,14 @@ export function sparseGradWeight(a: KernelArgs['sparseGradWeight']): void {
 
 /** Twin of sparse_sgd_update.wgsl (with `denseState`, after momentumUpdate). */
 export function sparseSgdUpdate(a: KernelArgs['sparseSgdUpdate']): void {
-  const { inF, outF, denseState, lr, momentum, wd, nesterov } = a;
+  sparseSgdUpdateRows(a, 0, a.outF);
+}
+
+export const sparseSgdUpdateSlices = (a: KernelArgs['sparseSgdUpdate']): Slices =>
+  split(a, a.outF, sparseSgdUpdateRows);
+
+function sparseSgdUpdateRows(a: KernelArgs['sparseSgdUpdate'], from: number, to: number): void {
+  const { inF, denseState, lr, momentum, wd, nesterov } = a;
   const { block } = a.w;
   const w = f32(a.w.values);
   const g = f32(a.g);
@@ -113,7 +167,7 @@ export function sparseSgdUpdate(a: KernelArgs['sparseSgdUpdate']): void {
   const rowPtr = u32(a.w.rowPtr);
   const colIdx = u32(a.w.colIdx);
   const bb = block * block;
-  for (let o = 0; o < outF; o++) {
+  for (let o = from; o < to; o++) {
     const tr = Math.floor(o / block);
     const r = o % block;
     for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {

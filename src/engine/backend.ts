@@ -271,6 +271,13 @@ export interface Op {
 
 export type TypedArrayOf<D extends DType> = D extends 'f32' ? Float32Array : Uint32Array;
 
+/**
+ * Where long work may stop, called between slices of it: resolves at once to go on, later
+ * while the run is paused (the work then goes on exactly where it stopped), or throws to cancel
+ * it (a reset). The worker sees Pause and Reset only when its JavaScript yields.
+ */
+export type Interrupt = () => Promise<void>;
+
 /** The largest allocations a device takes: checked before a run allocates anything. */
 export interface BackendLimits {
   /** Names the device in a refusal, e.g. "this GPU (google swiftshader)". */
@@ -304,11 +311,19 @@ export interface Backend {
   /** Runs ops in order; on the GPU as one command submission. */
   run(ops: readonly Op[]): void;
   /**
+   * `run` for a training loop, which must stay stoppable: the CPU runs the ops in slices of a
+   * few tens of milliseconds and calls `interrupt` between them; the GPU calls it before it
+   * submits, after waiting while two submissions are still running (little queued work is left
+   * behind a reset). Resolves when the backend can take the next step.
+   */
+  submit(ops: readonly Op[], interrupt?: Interrupt): Promise<void>;
+  /**
    * Optional autotuning: times the kernel's variants on these arguments once and keeps the
    * fastest for every later `op` of the same shape (cached per adapter). Variants only change
    * how work is split, never the arithmetic, so results do not depend on the choice.
+   * `interrupt` is asked before each variant is timed (as in `submit`).
    */
-  tune?<K extends KernelName>(kernel: K, args: KernelArgs[K]): Promise<void>;
+  tune?<K extends KernelName>(kernel: K, args: KernelArgs[K], interrupt?: Interrupt): Promise<void>;
   /** Frees tensors and prepared ops no longer used (sparse formats rebuilt at mask updates). */
   release(items: readonly (Tensor | Op)[]): void;
   destroy(): void;

@@ -1,4 +1,4 @@
-import type { Backend, Tensor } from './backend';
+import type { Backend, Interrupt, Tensor } from './backend';
 import { materialize, planPredict, planStep, type MaterializedStep, type StepModel } from './plan';
 import { tuneStep } from './tuning';
 
@@ -44,10 +44,10 @@ export class StepCache {
    * The training step, its matmuls autotuned on first use: the tuners run once, then every
    * step is rebuilt with the winners (later rebuilds find every shape tuned already).
    */
-  async tuned(batch: number, denseGrad: boolean): Promise<Step> {
+  async tuned(batch: number, denseGrad: boolean, interrupt?: Interrupt): Promise<Step> {
     const step = this.get(batch, true, denseGrad);
     if (step.tuned) return step;
-    if (!(await tuneStep(this.dev, step))) {
+    if (!(await tuneStep(this.dev, step, interrupt))) {
       step.tuned = true;
       return step;
     }

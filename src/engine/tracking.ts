@@ -27,6 +27,7 @@ export function tracking(be: Backend, live: Set<Tensor | Op>): Backend {
       return o;
     },
     run: (ops) => be.run(ops),
+    submit: (ops, interrupt) => be.submit(ops, interrupt),
     ...(tune ? { tune } : {}),
     release: (items) => {
       for (const item of items) live.delete(item);

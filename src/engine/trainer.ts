@@ -4,7 +4,7 @@ import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from 
 import { meanActiveMagnitude, normalizeShares } from '../sparse/momentum';
 import { maskUpdate, type UpdateLayer } from '../sparse/update';
 import type { TrainingConfig } from '../config/training';
-import { ACCUM_LENGTH, type Backend, type Op, type Tensor } from './backend';
+import { ACCUM_LENGTH, type Backend, type Interrupt, type Op, type Tensor } from './backend';
 import { captureParams, restoreParams, type Checkpoint } from './checkpoint';
 import {
   DivergedError,
@@ -42,6 +42,11 @@ export interface TrainerOptions {
    * page's early accuracy curve); 0 or absent: never (tests, benchmarks, the CLI).
    */
   subsetEvery?: number;
+  /**
+   * Asked between slices of every step and evaluation batch (see `Backend.submit`): the worker
+   * waits there while paused and cancels there on a reset, even inside one long step.
+   */
+  interrupt?: Interrupt;
 }
 
 /** How often (in steps) the running train loss is read back from the device. */
@@ -68,6 +73,7 @@ export class Trainer {
   private readonly dev: Backend;
   private readonly keepCheckpoints: boolean;
   private readonly subsetEvery: number;
+  private readonly interrupt: Interrupt | undefined;
   private readonly store: ParamStore;
   private readonly data: RunData;
   private readonly evalBatch: number;
@@ -91,6 +97,7 @@ export class Trainer {
     this.rng = new Rng(config.seed);
     this.keepCheckpoints = options.keepCheckpoints ?? false;
     this.subsetEvery = options.subsetEvery ?? 0;
+    this.interrupt = options.interrupt;
     this.sparsity = resolveSparsity(config);
     this.layers = buildModel(
       config.model,
@@ -211,8 +218,8 @@ export class Trainer {
     const denseGrad =
       this.sparsity.growth === 'gradient' &&
       isUpdateStep(this.sparsity, this.globalStep + 1, this.stepsPerEpoch, this.totalSteps);
-    this.lastStep = await this.steps.tuned(batch, denseGrad);
-    this.dev.run(this.lastStep.ops);
+    this.lastStep = await this.steps.tuned(batch, denseGrad, this.interrupt);
+    await this.dev.submit(this.lastStep.ops, this.interrupt);
     this.stepInEpoch++;
     this.clock.windowSamples += batch;
     const endOfEpoch = this.stepInEpoch === this.stepsPerEpoch;
@@ -275,7 +282,7 @@ export class Trainer {
     for (let offset = 0; offset < count; offset += this.evalBatch) {
       const batch = Math.min(this.evalBatch, count - offset);
       this.data.setCursor(offset);
-      this.dev.run(this.steps.get(batch, false).ops);
+      await this.dev.submit(this.steps.get(batch, false).ops, this.interrupt);
     }
     const a = (await this.dev.read(sums)) as Float32Array;
     const c = Array.from(await this.dev.read(counts));

@@ -1,14 +1,19 @@
-import type { Backend, KernelArgs } from './backend';
+import type { Backend, Interrupt, KernelArgs } from './backend';
 import type { MaterializedStep } from './plan';
 
 /**
  * Autotunes a training step's matmuls on the backend (where it can): each shape's variants are
  * timed once and the fastest kept for every later op of that shape, so the step is then
- * rebuilt to pick the winners up. Returns whether anything was tuned.
+ * rebuilt to pick the winners up. Returns whether anything was tuned. `interrupt` is asked
+ * between the variants timed (tuning a wide layer's matmuls takes seconds on a slow device).
  */
-export async function tuneStep(be: Backend, step: MaterializedStep): Promise<boolean> {
+export async function tuneStep(
+  be: Backend,
+  step: MaterializedStep,
+  interrupt?: Interrupt,
+): Promise<boolean> {
   if (!be.tune || step.tunable.length === 0) return false;
   for (const { kernel, args } of step.tunable)
-    await be.tune(kernel, args as KernelArgs[typeof kernel]);
+    await be.tune(kernel, args as KernelArgs[typeof kernel], interrupt);
   return true;
 }

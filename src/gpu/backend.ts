@@ -2,6 +2,7 @@ import type {
   Backend,
   BackendLimits,
   DType,
+  Interrupt,
   KernelArgs,
   KernelName,
   Op,
@@ -19,6 +20,11 @@ import {
 
 /** Autotuned variants per adapter and kernel shape, shared by every backend of the worker. */
 const tuned = new Map<string, TuneCandidate>();
+/**
+ * Submissions `submit` lets run at once: one on the device and one queued keep it busy, and a
+ * reset leaves at most these behind (a queue of a wide MLP's steps kept a core busy for a minute).
+ */
+const MAX_IN_FLIGHT = 2;
 /** A kernel slower than this (ms per run) is tuned over fewer candidates. */
 const SLOW_TUNE_MS = 25;
 /** What the autotuner measured (ms per candidate), for the benchmark. */
@@ -75,6 +81,8 @@ export class GpuBackend implements Backend {
   lost: GPUDeviceLostInfo | null = null;
   /** Set when the device reports an error or is lost; the next `run`/`read` throws it. */
   private failure: Error | null = null;
+  /** When each of the submissions `submit` made, and not yet seen done, is done (or lost). */
+  private inFlight: Promise<void>[] = [];
 
   private constructor(
     readonly device: GPUDevice,
@@ -209,7 +217,11 @@ export class GpuBackend implements Backend {
     return t.dtype === 'f32' ? new Float32Array(bytes) : new Uint32Array(bytes);
   }
 
-  async tune<K extends KernelName>(kernel: K, args: KernelArgs[K]): Promise<void> {
+  async tune<K extends KernelName>(
+    kernel: K,
+    args: KernelArgs[K],
+    interrupt?: Interrupt,
+  ): Promise<void> {
     const candidates = tuneCandidates(kernel, args);
     const key = `${this.adapter}|${tuneKey(kernel, args)}`;
     if (candidates.length < 2 || tuned.has(key)) return;
@@ -222,6 +234,12 @@ export class GpuBackend implements Backend {
       // per variant only, so tuning stays a small part of the first epoch.
       const shape = `${c.constants.WG_X}x${c.constants.WG_Y}`;
       if (slow && shape !== '8x8') continue;
+      // Timing a wide layer's variant takes seconds on a slow device: a reset stops here, and
+      // the shape is tuned again by the next run that needs it.
+      await interrupt?.().catch((e: unknown) => {
+        tuned.delete(key);
+        throw e;
+      });
       tuned.set(key, c);
       const op = this.op(kernel, args);
       this.run([op]);
@@ -302,6 +320,15 @@ export class GpuBackend implements Backend {
     this.device.queue.submit([encoder.finish()]);
   }
 
+  async submit(ops: readonly Op[], interrupt?: Interrupt): Promise<void> {
+    while (this.inFlight.length >= MAX_IN_FLIGHT) await this.inFlight.shift();
+    await interrupt?.();
+    this.run(ops);
+    // A lost device may never report its work done.
+    const done = this.device.queue.onSubmittedWorkDone().catch(() => undefined);
+    this.inFlight.push(Promise.race([done, this.device.lost.then(() => undefined)]));
+  }
+
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
   }
@@ -333,6 +360,7 @@ export class GpuBackend implements Backend {
     }
     this.live.clear();
     this.staging.clear();
+    this.inFlight = [];
     this.device.destroy();
   }
 }

@@ -95,8 +95,9 @@ function dropLive(): void {
   // The interrupted run restored at load stays in the history, now stored with the others.
   if (resumable) saveRuns(useStore.getState().history);
   resumable = null;
-  setSaved({ checkpointEpoch: null, resume: null });
-  void write(LIVE_KEY, undefined);
+  setSaved({ resume: null });
+  // Said once it is gone: a page closed before then still finds the checkpoint.
+  void write(LIVE_KEY, undefined).then((ok) => ok && setSaved({ checkpointEpoch: null }));
 }
 
 /**

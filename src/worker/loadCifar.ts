@@ -18,6 +18,10 @@ interface Manifest {
   test: { file: string; records: number; sha256: string };
 }
 
+/** Bytes of one CIFAR-10 record (label and 32x32x3 pixels), and records in the larger split. */
+const RECORD_BYTES = 3073;
+const MAX_RECORDS = 50_000;
+
 /** Compressed bytes handed to the gunzip at a time (see readTarball). */
 const GZIP_PIECE = 8192;
 
@@ -42,7 +46,8 @@ async function fromAssets(base: string, onProgress: DataProgress): Promise<Cifar
   }
   const [train, test] = await Promise.all(
     [manifest.train, manifest.test].map(async (entry) => {
-      const bytes = await fetchAsset(dir, entry.file, HINT, onProgress);
+      const records = Math.min(MAX_RECORDS, Math.max(0, entry.records) || 0);
+      const bytes = await fetchAsset(dir, entry.file, HINT, onProgress, records * RECORD_BYTES);
       if ((await sha256(bytes)) !== entry.sha256) {
         throw new DatasetError(
           entry.file,

@@ -11,6 +11,14 @@ const FILES = {
   testLabels: 't10k-labels-idx1-ubyte.gz',
 };
 
+/** Bytes of each decoded file: the IDX header, then 60,000 or 10,000 images or labels. */
+const SIZES: Record<string, number> = {
+  [FILES.trainImages]: 16 + 60_000 * 784,
+  [FILES.trainLabels]: 8 + 60_000,
+  [FILES.testImages]: 16 + 10_000 * 784,
+  [FILES.testLabels]: 8 + 10_000,
+};
+
 type Manifest = Record<string, { sha256: string } | undefined>;
 
 /** The checksums `npm run data` recorded for the assets. */
@@ -34,7 +42,7 @@ export async function loadMnist(
   const manifest = await fetchManifest(dir);
   const [ti, tl, vi, vl] = await Promise.all(
     [FILES.trainImages, FILES.trainLabels, FILES.testImages, FILES.testLabels].map(async (file) => {
-      const bytes = await fetchAsset(dir, file, HINT, onProgress);
+      const bytes = await fetchAsset(dir, file, HINT, onProgress, SIZES[file]);
       const want = manifest[file.replace(/\.gz$/, '')]?.sha256;
       if (!want || (await sha256(bytes)) !== want) {
         throw new DatasetError(

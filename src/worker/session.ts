@@ -123,6 +123,10 @@ export class TrainingSession {
   private lifecycle: Promise<void> = Promise.resolve();
   /** Predictions answered one after another; training and teardown wait for them. */
   private predicting: Promise<void> = Promise.resolve();
+  /** Wakes a step waiting in `interrupt` (paused inside it) when the state changes. */
+  private wake: (() => void) | null = null;
+  /** A prediction asked while paused inside a step: the step runs to its end, then waits. */
+  private finishStep = false;
 
   private readonly events: TrainerEvents = {
     progress: (p) => this.post({ type: 'progress', ...p }),
@@ -199,6 +203,22 @@ export class TrainingSession {
     if (!TRANSITIONS[this.current].includes(next))
       throw new Error(`training session: no transition from ${this.current} to ${next}`);
     this.current = next;
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /**
+   * Where a step of the run started under `gen` may stop (`Backend.submit` asks between its
+   * slices): it waits while paused, saying so, and cancels once a start or reset replaced it.
+   */
+  private async interrupt(gen: number): Promise<void> {
+    if (gen !== this.generation) throw new Cancelled();
+    if (this.current !== 'paused' || this.finishStep) return;
+    this.post({ type: 'paused' });
+    while (this.current === 'paused' && !this.finishStep)
+      await new Promise<void>((r) => (this.wake = r));
+    if (gen !== this.generation) throw new Cancelled();
   }
 
   private post(m: WorkerPost): void {
@@ -229,14 +249,21 @@ export class TrainingSession {
     const reply = (fields: Pick<FromWorker & { type: 'prediction' }, 'prediction' | 'refused'>) =>
       this.post({ type: 'prediction', id: m.id, ...fields });
     if (!trainer) return reply({ prediction: null, refused: NO_NETWORK });
-    if (this.current !== 'paused' || this.looping)
-      return reply({ prediction: null, refused: PAUSE_FIRST });
-    this.predicting = this.predicting.then(() =>
-      answer(trainer, m).then(
+    if (this.current !== 'paused') return reply({ prediction: null, refused: PAUSE_FIRST });
+    // Paused inside a step (a long CPU step): it finishes first, so the weights are whole.
+    const inStep = this.looping;
+    if (inStep) {
+      this.finishStep = true;
+      this.wake?.();
+    }
+    this.predicting = this.predicting.then(async () => {
+      await inStep;
+      if (this.trainer !== trainer) return reply({ prediction: null, refused: NO_NETWORK });
+      return answer(trainer, m).then(
         (prediction) => reply({ prediction, refused: null }),
         (e: unknown) => reply({ prediction: null, refused: (e as Error).message }),
-      ),
-    );
+      );
+    });
   }
 
   /** Stops the current run and frees its device: the session is ready for another. */
@@ -286,6 +313,7 @@ export class TrainingSession {
         keepCheckpoints: true,
         subsetEvery: SUBSET_EVERY,
         resume,
+        interrupt: () => this.interrupt(mine),
       });
     } catch (e) {
       backend.destroy();
@@ -330,7 +358,12 @@ export class TrainingSession {
   private loop(): void {
     if (!this.trainer || this.looping) return;
     // A prediction in flight reads its output before training changes the weights.
-    this.looping = this.predicting.then(() => this.train()).finally(() => (this.looping = null));
+    this.looping = this.predicting
+      .then(() => this.train())
+      .finally(() => {
+        this.looping = null;
+        this.finishStep = false;
+      });
   }
 
   private async train(): Promise<void> {
@@ -363,6 +396,7 @@ export class TrainingSession {
         this.post(trainer.finished ? { type: 'done' } : { type: 'paused' });
         return;
       } catch (e) {
+        if (e instanceof Cancelled) return; // a start or reset stops the run; it frees the device
         // A recovery that fails itself (no new device) reports why instead of the loss.
         const failure = await this.recoverFromDeviceLoss().then(
           (recovered) => (recovered ? null : e),
@@ -388,6 +422,7 @@ export class TrainingSession {
     const run = this.run;
     if (!old || !run || !old.backend.recoverable) return false;
     const backend = old.backend;
+    const gen = this.generation;
     if (this.current === 'running') this.to('recovering');
     let recovered = false;
     try {
@@ -404,6 +439,7 @@ export class TrainingSession {
         keepCheckpoints: true,
         resume: checkpoint,
         subsetEvery: SUBSET_EVERY,
+        interrupt: () => this.interrupt(gen),
       });
       this.post({
         type: 'recovered',
