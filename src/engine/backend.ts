@@ -306,8 +306,11 @@ export interface Backend {
    */
   readonly recoverable: boolean;
   limits(): BackendLimits;
-  /** Device memory held now (for the leak checks on screen), or null for plain JS memory. */
-  liveMemory(): { buffers: number; bytes: number } | null;
+  /**
+   * Device memory held now (for the leak checks on screen) and the most held at once (to check
+   * the memory estimate against), or null for plain JS memory.
+   */
+  liveMemory(): { buffers: number; bytes: number; peakBytes?: number } | null;
   /** Why the device was lost, once it is; null while it works (always, on the CPU). */
   lostReason(): string | null;
   /** Makes the device fail as a real loss would: the test aid behind device-loss recovery. */

@@ -185,7 +185,7 @@ describe('memory estimate', () => {
     const layers = buildModel('mlp', SQUARE, config.hidden, 10);
     const m = estimateMemory(layers, config, train, blank(100, 28, 1), 1000);
     expect(refusal(m, limits)).toMatch(
-      /^This experiment does not fit this GPU: it needs 1\.\d\d GiB of memory for its tensors, more than the app's 1\.00 GiB budget \(largest buffer: fc2 weights, 64\.0 MiB\)\. Most of it \(\d+%\) is the weights and what goes with them: use smaller or fewer hidden layers \(hidden=\)/,
+      /^This experiment does not fit this GPU: it needs 1\.\d\d GiB of memory for its tensors, more than the app's 1\.00 GiB budget \(largest buffer: fc2 weights, 64\.0 MiB\)\. The weights and what goes with them take \d+% of it: use smaller or fewer hidden layers \(hidden=\)/,
     );
     expect(refusal(m, { ...limits, maxStorageBufferBindingSize: 2 ** 25 })).toMatch(
       /largest buffer \(fc2 weights, 64\.00 MiB\) is larger than the device limit maxStorageBufferBindingSize \(32\.00 MiB\)/,
@@ -218,7 +218,7 @@ describe('memory estimate', () => {
     const layers = buildModel('mlp', SQUARE, config.hidden, 10);
     const m = estimateMemory(layers, config, blank(1000, 28, 1), blank(10, 28, 1), 10);
     expect(refusal(m, { ...limits, budgetBytes: 2 ** 20 })).toMatch(
-      /Most of it \(\d+%\) is the training batch's activations: use a smaller batch \(batch=\); .* would help less\./,
+      /The training batch's activations take \d+% of it: use a smaller batch \(batch=\); .* would help less\./,
     );
   });
 });

@@ -63,11 +63,12 @@ function advice(parts: BufferEstimate[]): string {
   for (const p of parts) if (p.share !== 'fixed') by.set(p.share, (by.get(p.share) ?? 0) + p.bytes);
   const pct = (n: number) => Math.round((100 * n) / total);
   const ranked = [...by].filter(([, n]) => pct(n) >= 1).sort((a, b) => b[1] - a[1]);
+  if (ranked.length === 0) return 'Most of it is the test set, which no parameter reduces.';
   const [[first, bytes], ...rest] = ranked;
   const [what, fix] = WHAT[first];
   const others = rest.map(([s, n]) => `${WHAT[s][2]} (${pct(n)}%)`);
   return (
-    `Most of it (${pct(bytes)}%) is ${what}: use ${fix}` +
+    `${what[0].toUpperCase()}${what.slice(1)} take ${pct(bytes)}% of it: use ${fix}` +
     (others.length > 0 ? `; ${others.join(' or ')} would help less.` : '.')
   );
 }

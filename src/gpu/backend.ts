@@ -77,6 +77,8 @@ export class GpuBackend implements Backend {
   private staging: GPUBuffer | null = null;
   private reading: Promise<unknown> = Promise.resolve();
   private readonly live = new Set<GPUBuffer>();
+  /** The most bytes the worker's buffers took at once since this backend was made. */
+  private peakBytes = 0;
   private readonly placeholder: GpuTensor;
   /** Why the device was lost, once it is (the worker then recovers on a new device). */
   lost: GPUDeviceLostInfo | null = null;
@@ -106,8 +108,8 @@ export class GpuBackend implements Backend {
     };
   }
 
-  liveMemory(): { buffers: number; bytes: number } {
-    return liveGpuBuffers();
+  liveMemory(): { buffers: number; bytes: number; peakBytes: number } {
+    return { ...liveGpuBuffers(), peakBytes: this.peakBytes };
   }
 
   lostReason(): string | null {
@@ -341,6 +343,7 @@ export class GpuBackend implements Backend {
     this.live.add(buffer);
     liveTotals.buffers++;
     liveTotals.bytes += desc.size;
+    this.peakBytes = Math.max(this.peakBytes, liveTotals.bytes);
     return buffer;
   }
 

@@ -33,6 +33,8 @@ export type StopAt = 'batch' | 'epoch' | 'update';
 export interface GpuMemory {
   buffers: number;
   bytes: number;
+  /** The most bytes held at once since the run's device was made (the estimate's check). */
+  peakBytes?: number;
 }
 
 /**
