@@ -56,8 +56,18 @@ const WHAT: Record<Exclude<MemoryShare, 'fixed'>, [what: string, fix: string, sh
   data: ['the training images', 'fewer training images (train=)', 'fewer training images'],
 };
 
+/** The worker reads weights back as dense arrays: a lower density does not shrink them. */
+const WORKER_WHAT: typeof WHAT = {
+  ...WHAT,
+  model: [
+    'the weights, read back as dense arrays at any density,',
+    'smaller or fewer hidden layers (hidden=)',
+    'smaller layers',
+  ],
+};
+
 /** What to reduce, largest share first, with how much of `parts` each share takes. */
-function advice(parts: BufferEstimate[]): string {
+function advice(parts: BufferEstimate[], shares = WHAT): string {
   const total = parts.reduce((n, p) => n + p.bytes, 0);
   const by = new Map<Exclude<MemoryShare, 'fixed'>, number>();
   for (const p of parts) if (p.share !== 'fixed') by.set(p.share, (by.get(p.share) ?? 0) + p.bytes);
@@ -65,8 +75,8 @@ function advice(parts: BufferEstimate[]): string {
   const ranked = [...by].filter(([, n]) => pct(n) >= 1).sort((a, b) => b[1] - a[1]);
   if (ranked.length === 0) return 'Most of it is the test set, which no parameter reduces.';
   const [[first, bytes], ...rest] = ranked;
-  const [what, fix] = WHAT[first];
-  const others = rest.map(([s, n]) => `${WHAT[s][2]} (${pct(n)}%)`);
+  const [what, fix] = shares[first];
+  const others = rest.map(([s, n]) => `${shares[s][2]} (${pct(n)}%)`);
   return (
     `${what[0].toUpperCase()}${what.slice(1)} take ${pct(bytes)}% of it: use ${fix}` +
     (others.length > 0 ? `; ${others.join(' or ')} would help less.` : '.')
@@ -107,7 +117,7 @@ export function checkFits(m: MemoryEstimate, limits: MemoryLimits): void {
     throw new TooBigError(
       "This experiment does not fit the training worker's memory: it needs " +
         `${need} of arrays on the CPU, more than the app's ${budget} budget ` +
-        `(largest: ${largest.name}, ${size(largest.bytes)}). ${advice(m.worker)}`,
+        `(largest: ${largest.name}, ${size(largest.bytes)}). ${advice(m.worker, WORKER_WHAT)}`,
     );
   }
 }
