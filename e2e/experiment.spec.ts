@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EXIT, parseArgs } from '../scripts/experiment/args.mjs';
+import { errorExit, EXIT, parseArgs } from '../scripts/experiment/args.mjs';
 import {
   descendants,
   parseParent,
@@ -143,12 +143,27 @@ test('a 20 kB invalid query is refused (exit 2) before anything is built, in a f
   expect(r.left).toEqual([]);
 });
 
-test('an experiment too big for the device is refused with exit code 2', () => {
-  const r = experiment('hidden=4096,4096,4096,4096,4096,4096&train=1000');
-  expect(r.code, r.stderr).toBe(2);
-  expect(r.stderr).toContain('This experiment does not fit');
-  expect(r.stdout).toBe('');
-  expect(r.left).toEqual([]);
+// Both were accepted while the estimate counted the plan's tensors only (0.98 GiB and 0.85
+// GiB): the readback staging buffer and the uniforms put the first over the GPU budget, the
+// worker's checkpoints and epoch-end readbacks the second over the worker's.
+test('an experiment too big for the GPU or the worker is refused with exit code 2', () => {
+  for (const [query, memory] of [
+    ['hidden=4096,4096,4096,4096,4096&density=1&train=1000', 'GPU memory'],
+    ['hidden=4096,4096,4096,4096,4096&train=1000', 'arrays on the CPU'],
+  ]) {
+    const r = experiment(query);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('experiment: refused: This experiment does not fit');
+    const [, need, budget] =
+      new RegExp(
+        `needs (\\d+\\.\\d\\d GiB) of ${memory}, more than the app's (\\d+\\.\\d\\d GiB) budget`,
+      ).exec(r.stderr) ?? [];
+    expect(need, r.stderr).toBeDefined();
+    expect(parseFloat(need)).toBeGreaterThan(parseFloat(budget));
+    expect(r.stderr).toContain('hidden=');
+    expect(r.stdout).toBe('');
+    expect(r.left).toEqual([]);
+  }
 });
 
 test('a diverged run is a result: the epochs so far, the message, exit code 3', () => {
@@ -222,6 +237,11 @@ test('the runner reads its flags anywhere and the query from every other argumen
   const long = parseArgs([`--${'x'.repeat(5000)}`]);
   expect('error' in long && long.error.length).toBeLessThan(200);
   expect(EXIT).toMatchObject({ done: 0, failed: 1, refused: 2, diverged: 3 });
+  // The worker's error says why; no reason (a crash the page reports) is a failure.
+  expect(errorExit('too-big')[0]).toBe(2);
+  expect(errorExit('diverged')[0]).toBe(3);
+  expect(errorExit('failed')[0]).toBe(1);
+  expect(errorExit(undefined)[0]).toBe(1);
 });
 
 test('a refusal lists the first parameters and counts the rest', () => {

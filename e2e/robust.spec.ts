@@ -100,8 +100,10 @@ test('an experiment too big for the device is refused before allocation, naming 
   await expect(page.getByTestId('rejected')).toHaveCount(0);
   const error = page.getByTestId('error');
   await expect(error).toContainText('This experiment does not fit this GPU');
-  await expect(error).toContainText(/more than the budget of 1\.0 GB|device limit max\w+/);
-  await expect(error).toContainText('Use smaller hidden layers');
+  await expect(error).toContainText(
+    /needs 1\.\d\d GiB of GPU memory, more than the app's 1\.00 GiB budget|device limit max\w+/,
+  );
+  await expect(error).toContainText('smaller or fewer hidden layers (hidden=)');
   await expect(page.getByTestId('status')).toHaveText('error');
   await expect(page.getByTestId('start')).toBeVisible();
   const limits = await page.evaluate(async () => {

@@ -15,19 +15,12 @@ import { spawn } from 'node:child_process';
 import { build, preview, runnerImport } from 'vite';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
-import { clip, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
+import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { epochRecord, refusalLines } from './experiment/report.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s) => process.stderr.write(`${s}\n`);
-
-/**
- * How the page words the two refusals it can only find on the device: src/engine/memory.ts
- * (checkFits) and src/engine/events.ts (DivergedError). The worker reports both as `error`.
- */
-const TOO_BIG = 'This experiment does not fit';
-const DIVERGED = 'Training diverged';
 
 const args = parseArgs(process.argv.slice(2));
 if ('error' in args) {
@@ -204,10 +197,8 @@ function onPageEvent(e, state) {
       );
       break;
     case 'error': {
-      const message = clip(e.message, 600);
-      if (e.message.startsWith(TOO_BIG)) stop(EXIT.refused, `experiment: refused: ${message}`);
-      else if (e.message.startsWith(DIVERGED)) stop(EXIT.diverged, `experiment: ${message}`);
-      else stop(EXIT.failed, `experiment: error: ${message}`);
+      const [code, prefix] = errorExit(e.reason);
+      stop(code, `experiment: ${prefix}${clip(e.message, 600)}`);
       break;
     }
     case 'done':

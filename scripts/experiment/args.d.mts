@@ -17,3 +17,7 @@ export interface Args {
   maxMemoryMB: number;
 }
 export declare function parseArgs(argv: string[]): Args | { error: string };
+/** Exit code and message prefix for the worker's `error` by its reason (src/worker/protocol.ts). */
+export declare function errorExit(
+  reason: 'too-big' | 'diverged' | 'failed' | undefined,
+): [code: 1 | 2 | 3, prefix: string];

@@ -15,6 +15,17 @@ export const EXIT = {
   sigterm: 143,
 };
 
+/**
+ * The exit code and message prefix for the worker's `error`, by its `reason`
+ * (src/worker/protocol.ts): a refusal (too big for the device or the memory budgets) exits 2
+ * like invalid parameters, a divergence 3, anything else (no reason: the worker crashed) 1.
+ */
+export function errorExit(reason) {
+  if (reason === 'too-big') return [EXIT.refused, 'refused: '];
+  if (reason === 'diverged') return [EXIT.diverged, ''];
+  return [EXIT.failed, 'error: '];
+}
+
 /** Six hours: far beyond a full MNIST or CIFAR-10 run on SwiftShader, short of a runaway. */
 export const DEFAULT_TIMEOUT_S = 6 * 3600;
 /** The browser's processes together; a normal run stays well under 1.5 GB. */

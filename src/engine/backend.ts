@@ -284,6 +284,23 @@ export interface BackendLimits {
   device: string;
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
+  /** What the device holds beyond the tensors' own bytes; absent: nothing (the CPU backend). */
+  costs?: DeviceCosts;
+}
+
+/**
+ * What a backend allocates beyond 4 bytes a tensor element, so the memory estimate counts
+ * what the device really holds (src/engine/memory.ts) and the budget check is honest.
+ */
+export interface DeviceCosts {
+  /** Bytes a tensor of `length` elements takes (alignment, a minimum size). */
+  tensorBytes(length: number): number;
+  /** Bytes a prepared op holds of its own (its uniform block), by kernel. */
+  opBytes(kernel: KernelName): number;
+  /** Bytes the backend holds for itself (a placeholder for unused bindings). */
+  fixedBytes: number;
+  /** Bytes of the staging buffer `read` copies through, once it has read `length` elements. */
+  stagingBytes(length: number): number;
 }
 
 export interface Backend {
@@ -296,8 +313,11 @@ export interface Backend {
    */
   readonly recoverable: boolean;
   limits(): BackendLimits;
-  /** Device memory held now (for the leak checks on screen), or null for plain JS memory. */
-  liveMemory(): { buffers: number; bytes: number } | null;
+  /**
+   * Device memory held now (for the leak checks on screen) and the most held at once (to check
+   * the memory estimate against), or null for plain JS memory.
+   */
+  liveMemory(): { buffers: number; bytes: number; peakBytes?: number } | null;
   /** Why the device was lost, once it is; null while it works (always, on the CPU). */
   lostReason(): string | null;
   /** Makes the device fail as a real loss would: the test aid behind device-loss recovery. */

@@ -17,6 +17,7 @@ import {
   type TuneCandidate,
   type Workgroups,
 } from './kernels';
+import { bufferSize, GPU_COSTS } from './costs';
 
 /** Autotuned variants per adapter and kernel shape, shared by every backend of the worker. */
 const tuned = new Map<string, TuneCandidate>();
@@ -74,8 +75,16 @@ export class GpuBackend implements Backend {
   readonly recoverable = true;
   private nextId = 1;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
-  private readonly staging = new Map<number, GPUBuffer[]>();
+  /**
+   * The one buffer every `read` copies through, grown to the largest tensor read so far:
+   * reads take turns (`reading`), so what readbacks hold is known in advance (the memory
+   * estimate counts it) instead of a pool that grows with every read in flight at once.
+   */
+  private staging: GPUBuffer | null = null;
+  private reading: Promise<unknown> = Promise.resolve();
   private readonly live = new Set<GPUBuffer>();
+  /** The most bytes the worker's buffers took at once since this backend was made. */
+  private peakBytes = 0;
   private readonly placeholder: GpuTensor;
   /** Why the device was lost, once it is (the worker then recovers on a new device). */
   lost: GPUDeviceLostInfo | null = null;
@@ -103,11 +112,12 @@ export class GpuBackend implements Backend {
       device: `this GPU (${this.adapter})`,
       maxBufferSize: this.device.limits.maxBufferSize,
       maxStorageBufferBindingSize: this.device.limits.maxStorageBufferBindingSize,
+      costs: GPU_COSTS,
     };
   }
 
-  liveMemory(): { buffers: number; bytes: number } {
-    return liveGpuBuffers();
+  liveMemory(): { buffers: number; bytes: number; peakBytes: number } {
+    return { ...liveGpuBuffers(), peakBytes: this.peakBytes };
   }
 
   lostReason(): string | null {
@@ -180,7 +190,7 @@ export class GpuBackend implements Backend {
 
   tensor(dtype: DType, length: number): Tensor {
     const buffer = this.createBuffer({
-      size: Math.max(16, Math.ceil((length * 4) / 16) * 16),
+      size: bufferSize(length),
       usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
     });
     const t: GpuTensor = { id: this.nextId++, dtype, length, buffer };
@@ -198,21 +208,30 @@ export class GpuBackend implements Backend {
     );
   }
 
-  async read(t: Tensor): Promise<Float32Array | Uint32Array> {
+  read(t: Tensor): Promise<Float32Array | Uint32Array> {
     this.throwIfFailed();
-    const size = Math.ceil((t.length * 4) / 16) * 16 || 16;
-    const pool = this.staging.get(size) ?? [];
-    this.staging.set(size, pool);
-    const staging =
-      pool.pop() ??
-      this.createBuffer({ size, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+    const next = this.reading.then(() => this.readNow(t));
+    this.reading = next.catch(() => {});
+    return next;
+  }
+
+  private async readNow(t: Tensor): Promise<Float32Array | Uint32Array> {
+    this.throwIfFailed();
+    const size = bufferSize(t.length);
+    if (!this.staging || this.staging.size < size) {
+      if (this.staging) this.releaseBuffer(this.staging);
+      this.staging = this.createBuffer({
+        size,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
+    }
+    const staging = this.staging;
     const encoder = this.device.createCommandEncoder();
     encoder.copyBufferToBuffer((t as GpuTensor).buffer, 0, staging, 0, size);
     this.device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(GPUMapMode.READ);
+    await staging.mapAsync(GPUMapMode.READ, 0, size);
     const bytes = staging.getMappedRange(0, t.length * 4).slice(0);
     staging.unmap();
-    pool.push(staging);
     this.throwIfFailed();
     return t.dtype === 'f32' ? new Float32Array(bytes) : new Uint32Array(bytes);
   }
@@ -334,13 +353,15 @@ export class GpuBackend implements Backend {
   }
 
   release(items: readonly (Tensor | Op)[]): void {
-    for (const item of items) {
-      const buffer = 'buffer' in item ? (item as GpuTensor).buffer : (item as GpuOp).uniform;
-      if (!this.live.delete(buffer)) continue;
-      liveTotals.buffers--;
-      liveTotals.bytes -= buffer.size;
-      buffer.destroy();
-    }
+    for (const item of items)
+      this.releaseBuffer('buffer' in item ? (item as GpuTensor).buffer : (item as GpuOp).uniform);
+  }
+
+  private releaseBuffer(buffer: GPUBuffer): void {
+    if (!this.live.delete(buffer)) return;
+    liveTotals.buffers--;
+    liveTotals.bytes -= buffer.size;
+    buffer.destroy();
   }
 
   /** Every buffer goes through here, so the live count and bytes are known (leak tests). */
@@ -349,6 +370,7 @@ export class GpuBackend implements Backend {
     this.live.add(buffer);
     liveTotals.buffers++;
     liveTotals.bytes += desc.size;
+    this.peakBytes = Math.max(this.peakBytes, liveTotals.bytes);
     return buffer;
   }
 
@@ -359,7 +381,7 @@ export class GpuBackend implements Backend {
       liveTotals.bytes -= b.size;
     }
     this.live.clear();
-    this.staging.clear();
+    this.staging = null;
     this.inFlight = [];
     this.device.destroy();
   }

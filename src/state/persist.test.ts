@@ -172,6 +172,7 @@ describe('runs kept in the browser', () => {
       totalSteps: 18,
       trainCount: 120,
       testCount: 60,
+      memory: { deviceBytes: 0, workerBytes: 0 },
     });
     keepCheckpoint(checkpoints[1]);
     await settle();

@@ -47,6 +47,17 @@ export type StopAt = 'batch' | 'epoch' | 'update';
 export interface GpuMemory {
   buffers: number;
   bytes: number;
+  /** The most bytes held at once since the run's device was made (the estimate's check). */
+  peakBytes?: number;
+}
+
+/**
+ * The memory estimate of a run (src/engine/memory.ts): the backend's buffers (on the GPU,
+ * what `GpuMemory.bytes` counts live) and the worker's own CPU arrays, each under its budget.
+ */
+export interface MemoryFigures {
+  deviceBytes: number;
+  workerBytes: number;
 }
 
 /** A few training images to show, HWC bytes one after another. */
@@ -101,6 +112,8 @@ export type FromWorker =
       totalSteps: number;
       trainCount: number;
       testCount: number;
+      /** What the run was estimated to need (bytes), before anything was allocated. */
+      memory: MemoryFigures;
     }
   /** CIFAR-10 is neither prepared nor stored: the page asks for the tarball (problem: why the last one failed). */
   | { type: 'needCifar'; problem: string | null }
@@ -122,7 +135,15 @@ export type FromWorker =
   | { type: 'prediction'; id: number; prediction: Prediction | null; refused: string | null }
   | { type: 'paused' }
   | { type: 'done' }
-  | { type: 'error'; message: string };
+  /** `reason` lets a driver tell a refusal from a result from a failure without reading words. */
+  | { type: 'error'; message: string; reason?: ErrorReason };
+
+/**
+ * Why a run stopped with an error: `too-big` (refused before allocating: it does not fit the
+ * device or the memory budgets), `diverged` (the loss became NaN or infinite: the epochs so
+ * far are a result), `failed` (anything else). Absent where the page itself reports (a crash).
+ */
+export type ErrorReason = 'too-big' | 'diverged' | 'failed';
 
 /**
  * The run's state at an epoch end, for the page to save (a reload can then resume it). Posted

@@ -10,7 +10,13 @@ import { decode } from '../url/params';
 import { fallbackFactory, type BackendFactory } from './backends';
 import type { StopAt, WorkerPost } from './protocol';
 import { toyData } from './toyData';
-import { MAX_RECOVERIES, MEMORY_BUDGET, TrainingSession, type DataLoader } from './session';
+import {
+  MAX_RECOVERIES,
+  MEMORY_BUDGET,
+  TrainingSession,
+  WORKER_MEMORY_BUDGET,
+  type DataLoader,
+} from './session';
 
 type Posted = WorkerPost & { run: number };
 
@@ -263,8 +269,19 @@ describe('TrainingSession', () => {
     const layers = buildModel(config.model, train, config.hidden, train.classes);
     const estimate = estimateMemory(layers, config, train, test, evalBatchSize(layers, 32));
     const cpu = new CpuBackend();
-    const expected = checkFits(estimate, { ...cpu.limits(), budgetBytes: MEMORY_BUDGET });
-    expect(expected).toMatch(/./);
+    const limits = {
+      ...cpu.limits(),
+      budgetBytes: MEMORY_BUDGET,
+      workerBudgetBytes: WORKER_MEMORY_BUDGET,
+    };
+    const expected = (() => {
+      try {
+        checkFits(estimate, limits);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    })();
+    expect(expected).toMatch(/does not fit the CPU backend/);
     let tensors = 0;
     const counting = new Proxy(cpu, {
       get: (target, key) =>
@@ -277,16 +294,36 @@ describe('TrainingSession', () => {
       loadData: () => Promise.resolve({ train, test }),
     });
     t.start(big);
-    expect(await t.until('error')).toEqual({ type: 'error', message: expected, run: 1 });
+    // A refusal says so in its reason, for a driver that does not read the words.
+    expect(await t.until('error')).toEqual({
+      type: 'error',
+      message: expected,
+      reason: 'too-big',
+      run: 1,
+    });
     expect(tensors).toBe(0);
     expect(t.types()).toEqual(['samples', 'error']);
     expect(t.session.state).toBe('idle');
   });
 
+  it('reports a diverged run with its reason', async () => {
+    const t = setup();
+    t.start('hidden=16,8&density=0.25&epochs=3&batch=20&train=300&lr=50');
+    expect(await t.until('error')).toMatchObject({
+      message: expect.stringContaining('Training diverged'),
+      reason: 'diverged',
+    });
+  });
+
   it('falls back to the CPU with a notice for auto, and reports the failure for webgpu', async () => {
     const t = setup();
     t.start(`${QUERY}&backend=webgpu`);
-    expect(await t.until('error')).toEqual({ type: 'error', message: 'no GPU in node', run: 1 });
+    expect(await t.until('error')).toEqual({
+      type: 'error',
+      message: 'no GPU in node',
+      reason: 'failed',
+      run: 1,
+    });
     expect(t.types()).not.toContain('ready');
     const cpu = setup();
     cpu.start(`${QUERY}&backend=cpu`);

@@ -1,13 +1,21 @@
 import type { TrainingConfig } from '../config';
 import type { ImageDataset } from '../data/dataset';
-import { checkFits, estimateMemory, type MemoryLimits } from '../engine/memory';
+import { checkFits, estimateMemory, TooBigError, type MemoryLimits } from '../engine/memory';
 import { buildModel } from '../engine/model';
-import { evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
+import { DivergedError, evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
 import type { BackendFactory } from './backends';
 import type { DataProgress } from './fetchAsset';
 import { answer, NO_NETWORK, PAUSE_FIRST, type PredictRequest } from './predict';
 import type { Checkpoint } from '../engine/checkpoint';
-import type { FromWorker, GpuMemory, SampleImages, StopAt, ToWorker, WorkerPost } from './protocol';
+import type {
+  ErrorReason,
+  FromWorker,
+  GpuMemory,
+  SampleImages,
+  StopAt,
+  ToWorker,
+  WorkerPost,
+} from './protocol';
 
 /**
  * What the session is doing. `idle`: no run (none started, or the last one is being stopped:
@@ -57,9 +65,11 @@ export interface SessionDeps {
 
 /**
  * Memory the app allows itself: WebGPU does not report how much a GPU has, and a browser tab
- * that asks for too much is killed or stalls the machine.
+ * that asks for too much is killed or stalls the machine. One budget for the backend's memory
+ * (GPU buffers), one for the worker's own arrays on the CPU (datasets, checkpoints, readbacks).
  */
 export const MEMORY_BUDGET = 2 ** 30;
+export const WORKER_MEMORY_BUDGET = 2 ** 30;
 /** Device losses survived in one run; past the limit the error is reported instead. */
 export const MAX_RECOVERIES = 3;
 const SAMPLE_COUNT = 16;
@@ -81,6 +91,13 @@ function lostTooOften(reason: string): string {
 
 /** A start or reset since the work began: it stops quietly. */
 class Cancelled extends Error {}
+
+/** The error message of a failure, with why (see `ErrorReason`). */
+function errorMessage(err: unknown): FromWorker & { type: 'error' } {
+  const reason: ErrorReason =
+    err instanceof TooBigError ? 'too-big' : err instanceof DivergedError ? 'diverged' : 'failed';
+  return { type: 'error', message: err instanceof Error ? err.message : String(err), reason };
+}
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -236,7 +253,7 @@ export class TrainingSession {
       .catch((err: unknown) => {
         if (this.current === 'loading') this.to('idle');
         if (err instanceof Cancelled) return;
-        this.post({ type: 'error', message: err instanceof Error ? err.message : String(err) });
+        this.post(errorMessage(err));
       });
   }
 
@@ -295,14 +312,20 @@ export class TrainingSession {
       data.train.classes,
     );
     const evalBatch = evalBatchSize(layers, data.train.features);
-    const limits: MemoryLimits = { ...backend.limits(), budgetBytes: MEMORY_BUDGET };
-    const fits = checkFits(
-      estimateMemory(layers, config, data.train, data.test, evalBatch),
-      limits,
-    );
-    if (fits) {
+    const limits: MemoryLimits = {
+      ...backend.limits(),
+      budgetBytes: MEMORY_BUDGET,
+      workerBudgetBytes: WORKER_MEMORY_BUDGET,
+    };
+    const estimate = estimateMemory(layers, config, data.train, data.test, evalBatch, {
+      costs: limits.costs,
+      checkpoints: true,
+    });
+    try {
+      checkFits(estimate, limits);
+    } catch (e) {
       backend.destroy();
-      throw new Error(fits);
+      throw e;
     }
     this.run = { config, train: data.train, test: data.test };
     // A CPU copy of each epoch's state: a lost device costs one epoch, and the page saves it
@@ -330,6 +353,7 @@ export class TrainingSession {
       totalSteps: trainer.totalSteps,
       trainCount: data.train.count,
       testCount: data.test.count,
+      memory: { deviceBytes: estimate.totalBytes, workerBytes: estimate.workerBytes },
     });
     this.post({ type: 'masks', view: trainer.maskView() });
     this.to(this.holdOnReady ? 'paused' : 'running');
@@ -404,7 +428,7 @@ export class TrainingSession {
         );
         if (failure !== null) {
           if (this.current === 'running') this.to('paused');
-          this.post({ type: 'error', message: (failure as Error).message });
+          this.post(errorMessage(failure));
           return;
         }
       }
