@@ -69,6 +69,7 @@ test('20 start/reset cycles free every GPU buffer and leave the page heap bounde
   console.log(
     `page heap after cycles 2, 5, 10, 15, 20: ${heaps.map((h) => (h / 1e6).toFixed(1)).join(', ')} MB`,
   );
-  // A leaked dataset or run would add megabytes a cycle.
-  expect(heaps[4] - heaps[0]).toBeLessThan(5e6);
+  // A leaked dataset or run would add megabytes a cycle; a leak of 0.5 MB a cycle adds 9 MB
+  // over the 18 cycles measured, above the few MB a measurement varies by on a busy machine.
+  expect(heaps[4] - heaps[0]).toBeLessThan(9e6);
 });

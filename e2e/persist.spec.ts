@@ -161,6 +161,8 @@ test('a full storage is reported; training goes on and the finished run is still
   await expect(page.getByTestId('saved-runs')).toContainText('Kept in this browser: 1 run.');
   const lines = await runLines(page);
   await page.reload();
+  // The page shows once it has read what was kept.
+  await expect(page.getByTestId('runs').locator('li')).toHaveCount(lines.length);
   expect(await runLines(page)).toEqual(lines);
   expect(errors).toEqual([]);
 });
