@@ -29,7 +29,13 @@ test('a 10-epoch run keeps its GPU buffers flat and the page heap bounded', asyn
   await expect(page.getByTestId('last-epoch')).toContainText('After epoch 2');
   const heapEarly = await heapAfterGc(cdp);
   await expect(page.getByTestId('status')).toHaveText('done');
-  const heapEnd = await heapAfterGc(cdp);
+  // The least of a few readings: a leak raises the floor, a passing allocation only one reading.
+  const ends: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    ends.push(await heapAfterGc(cdp));
+    await page.waitForTimeout(1500);
+  }
+  const heapEnd = Math.min(...ends);
   expect(events.map((e) => e.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   const gpu = events.map((e) => e.gpu!);
   console.log(

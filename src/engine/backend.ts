@@ -341,9 +341,15 @@ export interface Backend {
    * Optional autotuning: times the kernel's variants on these arguments once and keeps the
    * fastest for every later `op` of the same shape (cached per adapter). Variants only change
    * how work is split, never the arithmetic, so results do not depend on the choice.
-   * `interrupt` is asked before each variant is timed (as in `submit`).
+   * `interrupt` is asked before each variant is timed (as in `submit`). Resolves true when it
+   * chose a variant now (ops prepared before then should be prepared again), false when the
+   * shape was tuned already or has nothing to choose.
    */
-  tune?<K extends KernelName>(kernel: K, args: KernelArgs[K], interrupt?: Interrupt): Promise<void>;
+  tune?<K extends KernelName>(
+    kernel: K,
+    args: KernelArgs[K],
+    interrupt?: Interrupt,
+  ): Promise<boolean>;
   /** Frees tensors and prepared ops no longer used (sparse formats rebuilt at mask updates). */
   release(items: readonly (Tensor | Op)[]): void;
   destroy(): void;

@@ -240,10 +240,10 @@ export class GpuBackend implements Backend {
     kernel: K,
     args: KernelArgs[K],
     interrupt?: Interrupt,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const candidates = tuneCandidates(kernel, args);
     const key = `${this.adapter}|${tuneKey(kernel, args)}`;
-    if (candidates.length < 2 || tuned.has(key)) return;
+    if (candidates.length < 2 || tuned.has(key)) return false;
     const ms: Record<string, number> = {};
     let best = candidates[0];
     let bestMs = Infinity;
@@ -281,6 +281,7 @@ export class GpuBackend implements Backend {
     }
     tuned.set(key, best);
     tuneLog.push({ key: tuneKey(kernel, args), adapter: this.adapter, ms });
+    return true;
   }
 
   /** Fixes the variant for these arguments (parity tests run every variant this way). */
