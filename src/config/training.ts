@@ -22,6 +22,11 @@ export interface TrainingConfig {
   schedule: 'auto' | 'cosine' | 'linear' | 'constant';
   update_every: 'auto' | 'epoch' | number;
   update_until: 'auto' | number;
+  /**
+   * Steps before each mask update in which sparse momentum tracks the momentum of missing
+   * weights (auto: the smallest K with momentum^K <= 1e-3; all: every step, the reference).
+   */
+  momentum_window: 'auto' | 'all' | number;
   block: number;
   lr: number;
   momentum: number;

@@ -97,6 +97,14 @@ describe('memory estimate', () => {
       28,
       1,
     ],
+    // Sparse momentum's momentum window over two epochs: the update after the first builds the
+    // window's dense-gradient steps of both batch sizes (redist=none keeps the storage).
+    [
+      'MLP, CSR, momentum window',
+      'hidden=64,32&density=0.1&batch=48&kernels=sparse&redist=none&epochs=2',
+      28,
+      1,
+    ],
     ['LeNet-5', 'model=lenet5&density=1&batch=20', 28, 1],
     ['LeNet-5, sparse', 'model=lenet5&density=0.1&batch=20', 28, 1],
     ['VGG', 'model=vgg&batch=20&density=1&augment=1', 32, 3],

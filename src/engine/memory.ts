@@ -3,6 +3,7 @@ import type { TrainingConfig } from '../config/training';
 import type { DeviceCosts } from './backend';
 import type { LayerSpec } from './model';
 import { resolveSparsity } from '../sparse/methods';
+import { anyWindow } from '../sparse/window';
 import { initialLayout, storageFor } from './params';
 import {
   batchSizes,
@@ -61,6 +62,7 @@ const PARTS: Record<string, string> = {
   vb: 'bias momentum',
   mask: 'mask',
   denseGrad: 'dense gradient (updates)',
+  missing: 'missing weights momentum (windows)',
   values: 'weights (sparse values)',
   rowPtr: 'row pointers',
   colIdx: 'column indices',
@@ -121,7 +123,7 @@ const EXACT: DeviceCosts = {
  * buffers `Trainer` allocates, summed over the same descriptions it allocates from (datasets,
  * parameters in their initial storage, gradients, momentum, masks, BatchNorm state, and every
  * step it materializes: training and evaluation, full and last partial batches, the dense-
- * gradient steps of gradient growth), each as the backend rounds it, with each op's uniform
+ * gradient steps of gradient growth and of momentum windows), each as the backend rounds it, with each op's uniform
  * buffer and the readback staging buffer. In the worker: the datasets, the epoch checkpoints
  * and the weights read back at each epoch end (see `workerArrays`). Storage that a mask update
  * moves later (a layer outgrowing its sparse buffers' headroom, or switching kernels) is not
@@ -167,7 +169,10 @@ export function estimateMemory(
     if (uniforms > 0) buffers.push({ name: `uniforms${tag}`, bytes: uniforms, share: 'model' });
   };
   const trainBatches = batchSizes(train.count, config.batch);
-  const gradientSteps = sparsity.dynamic && sparsity.growth === 'gradient';
+  const steps = Math.ceil(train.count / config.batch);
+  const gradientSteps =
+    (sparsity.dynamic && sparsity.growth === 'gradient') ||
+    anyWindow(sparsity, steps, steps * config.epochs);
   for (const batch of trainBatches) {
     addStep(planStep(model, batch, true), ` (training, batch ${batch})`);
     if (gradientSteps)

@@ -9,6 +9,7 @@ import {
 } from '../sparse/format';
 import { initialCounts } from '../sparse/init';
 import type { SparseSettings } from '../sparse/methods';
+import { joinMomentum, windowed } from '../sparse/window';
 import type { TrainingConfig } from '../config/training';
 import type { Backend, Tensor } from './backend';
 import { initLinear } from './init';
@@ -118,7 +119,7 @@ export function storageFor(
   kernel: LayerKernel,
   grid: BlockGrid,
   nnzBlocks: number | null,
-  sparsity: Pick<SparseSettings, 'growth' | 'dynamic'>,
+  sparsity: Pick<SparseSettings, 'growth' | 'dynamic' | 'momentumWindow'>,
   prev: LayerStorage | null,
 ): LayerStorage {
   // Only a mask that changes ever reads the momentum or gradient of a missing weight.
@@ -126,11 +127,13 @@ export function storageFor(
   if (kernel === 'dense')
     return prev?.kind === 'dense' ? prev : { kind: 'dense', masked: nnzBlocks !== null };
   if (prev?.kind === 'sparse' && prev.capacity >= nnzBlocks!) return prev;
+  const missing = windowed(sparsity);
   return {
     kind: 'sparse',
     capacity: sparseCapacity(nnzBlocks!, grid.units),
-    denseState: dynamic && growth === 'momentum',
-    denseGrad: dynamic && growth === 'gradient',
+    denseState: dynamic && growth === 'momentum' && !missing,
+    denseGrad: dynamic && (growth === 'gradient' || missing),
+    missing,
   };
 }
 
@@ -268,10 +271,26 @@ export class ParamStore {
       be.write(t('colPtr'), f.colPtr);
       be.write(t('tEntry'), f.tEntry);
       be.write(t('vw'), storage.denseState ? momentum : compactValues(momentum, f, p.grid));
+      if (storage.missing) be.write(t('missing'), momentum);
     }
   }
 
-  /** A layer's weights and momentum as dense [out][in] arrays (missing weights 0). */
+  /**
+   * Sets the missing weights' momentum to 0 (a momentum window starts: what it held is
+   * older than the window, and at most μ^K of it would still count at the update).
+   */
+  clearMissingMomentum(): void {
+    for (const p of this.params)
+      if (p.storage.kind === 'sparse' && p.storage.missing) {
+        const n = p.spec.inFeatures * p.spec.outFeatures;
+        this.dev.write(this.tensor(p, 'missing'), new Float32Array(n));
+      }
+  }
+
+  /**
+   * A layer's weights and momentum as dense [out][in] arrays (missing weights 0; their momentum
+   * 0 with stored-only state, as last tracked with a momentum window).
+   */
   async readDense(p: Param): Promise<{ w: Float32Array; v: Float32Array }> {
     const read = async (part: ParamPart) =>
       (await this.dev.read(this.tensor(p, part))) as Float32Array;
@@ -279,10 +298,12 @@ export class ParamStore {
     if (!f || p.storage.kind === 'dense') return { w: await read('w'), v: await read('vw') };
     const values = await read('values');
     const v = await read('vw');
-    return {
-      w: expandValues(values.subarray(0, valuesLength(f)), f, p.grid),
-      v: p.storage.denseState ? v : expandValues(v.subarray(0, valuesLength(f)), f, p.grid),
-    };
+    const w = expandValues(values.subarray(0, valuesLength(f)), f, p.grid);
+    if (p.storage.denseState) return { w, v };
+    const stored = expandValues(v.subarray(0, valuesLength(f)), f, p.grid);
+    if (!p.storage.missing) return { w, v: stored };
+    const mask = expandMask(p.unitMask!, p.grid);
+    return { w, v: joinMomentum(stored, await read('missing'), mask) };
   }
 
   /** The gradient gradient growth reads: the dense one of sparse layers, else dw. */

@@ -3,6 +3,7 @@ import { expandMask } from '../sparse/blocks';
 import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
 import { meanActiveMagnitude, normalizeShares } from '../sparse/momentum';
 import { maskUpdate, type UpdateLayer } from '../sparse/update';
+import { windowAt } from '../sparse/window';
 import type { TrainingConfig } from '../config/training';
 import { ACCUM_LENGTH, type Backend, type Interrupt, type Op, type Tensor } from './backend';
 import { captureParams, restoreParams, type Checkpoint } from './checkpoint';
@@ -214,10 +215,14 @@ export class Trainer {
     const offset = this.stepInEpoch * this.config.batch;
     const batch = Math.min(this.config.batch, this.train.count - offset);
     this.data.setCursor(offset);
-    // Gradient growth needs the dense gradient of the step before its update only.
+    // Gradient growth needs the dense gradient of the step before its update only, a momentum
+    // window (sparse momentum on sparse kernels) that of its K steps before each update.
+    const window = windowAt(this.sparsity, this.globalStep, this.stepsPerEpoch, this.totalSteps);
+    if (window === 'start') this.store.clearMissingMomentum();
     const denseGrad =
-      this.sparsity.growth === 'gradient' &&
-      isUpdateStep(this.sparsity, this.globalStep + 1, this.stepsPerEpoch, this.totalSteps);
+      window !== 'off' ||
+      (this.sparsity.growth === 'gradient' &&
+        isUpdateStep(this.sparsity, this.globalStep + 1, this.stepsPerEpoch, this.totalSteps));
     this.lastStep = await this.steps.tuned(batch, denseGrad, this.interrupt);
     await this.dev.submit(this.lastStep.ops, this.interrupt);
     this.stepInEpoch++;

@@ -1,6 +1,7 @@
 import type { TrainingConfig } from '../config/training';
 import type { InitMode } from './init';
 import type { GrowthMode, PruneMode, RedistMode } from './update';
+import { resolveWindow } from './windowSize';
 
 export type Schedule = 'cosine' | 'linear' | 'constant';
 
@@ -20,10 +21,15 @@ export interface SparseSettings {
   updateEvery: 'epoch' | number;
   /** No update after this fraction of training. */
   updateUntil: number;
+  /**
+   * Steps before each update in which sparse momentum tracks missing weights' momentum on
+   * sparse kernels (see ./window.ts); null: every step, as the reference does.
+   */
+  momentumWindow: number | null;
   block: number;
 }
 
-type Knobs = Omit<SparseSettings, 'method' | 'density' | 'dynamic' | 'block'>;
+type Knobs = Omit<SparseSettings, 'method' | 'density' | 'dynamic' | 'block' | 'momentumWindow'>;
 
 /**
  * What each method means, as the papers define them: sparse momentum (Dettmers & Zettlemoyer),
@@ -97,6 +103,7 @@ export function resolveSparsity(config: TrainingConfig): SparseSettings {
     schedule: pick(config.schedule, d.schedule),
     updateEvery: pick(config.update_every, d.updateEvery),
     updateUntil: pick(config.update_until, d.updateUntil),
+    momentumWindow: resolveWindow(config.momentum_window, config.momentum),
     block: config.block,
   };
 }

@@ -36,6 +36,7 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
       'schedule',
       'update_every',
       'update_until',
+      'momentum_window',
       'block',
     ],
   },
@@ -175,6 +176,15 @@ export const PARAMS: readonly ParamSpec[] = [
     words: ['auto'],
     default: 'auto',
     help: "Fraction of training after which the mask freezes (auto: the method's choice).",
+  },
+  {
+    key: 'momentum_window',
+    type: 'int',
+    min: 1,
+    max: 100000,
+    words: ['auto', 'all'],
+    default: 'auto',
+    help: 'Sparse momentum on sparse kernels computes the dense gradient and the momentum of missing weights only in the last K steps before each mask update, stored weights only in between; regrowth then misses at most momentum^K of the exact momentum (auto: the smallest K with momentum^K <= 0.001, 66 at 0.9; all: every step, as the reference).',
   },
   {
     key: 'block',

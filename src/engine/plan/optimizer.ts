@@ -38,6 +38,14 @@ export function optimizerOps(
     } else {
       if (s.denseState)
         b.op('momentumUpdate', { v: at('vw'), g: at('dw'), n, momentum: hyper.momentum });
+      // A momentum window's step: missing weights are 0, so no weight decay reaches them.
+      if (s.missing && b.denseGrad)
+        b.op('momentumUpdate', {
+          v: at('missing'),
+          g: at('denseGrad'),
+          n,
+          momentum: hyper.momentum,
+        });
       b.op('sparseSgdUpdate', {
         w: sparseRef(spec.name, grid),
         g: at('dw'),

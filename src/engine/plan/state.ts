@@ -20,6 +20,7 @@ export type ParamPart =
   | 'vb'
   | 'mask'
   | 'denseGrad'
+  | 'missing'
   | 'values'
   | 'rowPtr'
   | 'colIdx'
@@ -48,11 +49,13 @@ export const CONFUSION = 'eval.confusion';
  * sparse) are [out][in]. Sparse: block-CSR values and indices with room for `capacity` tiles;
  * dw and vw are laid out like the values, or dense [out][in] with `denseState` (sparse
  * momentum needs the momentum of missing weights); `denseGrad` adds the dense gradient that
- * gradient growth (RigL) reads at its updates.
+ * gradient growth (RigL) reads at its updates; `missing` (sparse momentum with a momentum
+ * window, src/sparse/window.ts) adds a dense [out][in] momentum of the missing weights, which
+ * only the window's steps update from that dense gradient (its stored positions mean nothing).
  */
 export type LayerStorage =
   | { kind: 'dense'; masked: boolean }
-  | { kind: 'sparse'; capacity: number; denseState: boolean; denseGrad: boolean };
+  | { kind: 'sparse'; capacity: number; denseState: boolean; denseGrad: boolean; missing: boolean };
 
 /** Tiles the sparse buffers of a layer with `nnzBlocks` tiles are allocated for. */
 export function sparseCapacity(nnzBlocks: number, units: number): number {
@@ -89,6 +92,7 @@ export function weightTensors(spec: WeightSpec, grid: BlockGrid, s: LayerStorage
     [at('vw')]: { dtype: 'f32', length: s.denseState ? n : stored, role: 'momentum' },
   };
   if (s.denseGrad) out[at('denseGrad')] = { dtype: 'f32', length: n, role: 'gradient' };
+  if (s.missing) out[at('missing')] = { dtype: 'f32', length: n, role: 'momentum' };
   return out;
 }
 
