@@ -5,6 +5,7 @@ import type { ImageDataset } from '../src/data/dataset';
 import { Rng } from '../src/engine/rng';
 import { Trainer } from '../src/engine/trainer';
 import { decode } from '../src/url/params';
+import { stepsBeforeWindow, windowFigures, type WindowFigures } from './window';
 
 export interface TrainRow {
   model: string;
@@ -18,6 +19,11 @@ export interface TrainRow {
   /** The kernel of each weight layer, e.g. "fc1 csr, fc2 csr, fc3 dense". */
   kernels: string;
   query: string;
+  /**
+   * Sparse momentum with a momentum window: `samplesPerSec` is between windows; this has the
+   * window's rate and the average over an epoch (`epochSpeedup` = that / dense).
+   */
+  window?: WindowFigures & { epochSpeedup: number };
 }
 
 /**
@@ -51,7 +57,8 @@ export function syntheticData(
 
 /**
  * Samples per second of training steps for one configuration: a few warm-up steps (the first
- * one autotunes), then steps until `budgetMs` has passed, timed to the end of the GPU work.
+ * one autotunes), then steps until `budgetMs` has passed, timed to the end of the GPU work
+ * (and before the first momentum window, whose steps `windowFigures` times).
  */
 export async function stepRate(
   be: Backend,
@@ -68,12 +75,13 @@ export async function stepRate(
   for (let i = 0; i < 3; i++) await trainer.step();
   await trainer.sync();
   let steps = 0;
+  const cap = stepsBeforeWindow(trainer);
   const t0 = performance.now();
   do {
     await trainer.step();
     steps++;
     if (steps % 5 === 0 || steps >= 3) await trainer.sync();
-  } while (performance.now() - t0 < budgetMs || steps < 3);
+  } while ((performance.now() - t0 < budgetMs || steps < 3) && steps < cap);
   await trainer.sync();
   const ms = performance.now() - t0;
   return { samplesPerSec: (steps * config.batch) / (ms / 1000), trainer };
@@ -81,6 +89,7 @@ export async function stepRate(
 
 const METHODS: [string, string][] = [
   ['snfs', 'method=snfs'],
+  ['snfs window=all', 'method=snfs&momentum_window=all'],
   ['set', 'method=set'],
   ['rigl', 'method=rigl'],
   ['snfs block 16', 'method=snfs&block=16'],
@@ -121,10 +130,17 @@ export async function trainBench(
             .join(', '),
           query,
         };
+        const w = await windowFigures(query, trainer, samplesPerSec, (q) =>
+          stepRate(be, q, budget),
+        );
+        if (w) row.window = { ...w, epochSpeedup: w.epochSamplesPerSec / denseRate };
         trainer.release();
         rows.push(row);
+        const epoch = row.window
+          ? `; window of ${row.window.window} steps ${row.window.windowSamplesPerSec.toFixed(0)} samples/s, epoch average ${row.window.epochSamplesPerSec.toFixed(0)} (${row.window.epochSpeedup.toFixed(1)}x)`
+          : '';
         log(
-          `${model} ${method} d=${density}: ${samplesPerSec.toFixed(0)} samples/s (${row.speedup.toFixed(1)}x), ${row.kernels}`,
+          `${model} ${method} d=${density}: ${samplesPerSec.toFixed(0)} samples/s (${row.speedup.toFixed(1)}x)${epoch}, ${row.kernels}`,
         );
       }
     }

@@ -48,14 +48,27 @@ export function formatReport(r) {
   if (r.train.length > 0) {
     out.push('Training steps (samples/s; vs dense = the same model trained dense)');
     out.push(
+      'snfs: samples/s between momentum windows; epoch avg = over an epoch with its window steps',
+    );
+    out.push(
       table(
-        ['model', 'method', 'density', 'samples/s', 'vs dense', 'weight memory', 'kernels'],
+        [
+          'model',
+          'method',
+          'density',
+          'samples/s',
+          'vs dense',
+          'epoch avg',
+          'weight memory',
+          'kernels',
+        ],
         r.train.map((t) => [
           t.model,
           t.method,
           t.density,
           t.samplesPerSec.toFixed(0),
           fx(t.speedup),
+          t.window ? fx(t.window.epochSpeedup) : '',
           pct(t.weightMemory),
           t.kernels,
         ]),

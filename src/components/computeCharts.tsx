@@ -72,10 +72,16 @@ export function ComputeChart() {
     );
   }
   const { batch, denseGradient, rows: data } = figures;
+  const gradient =
+    denseGradient === 1
+      ? ' Sparse momentum needs the dense weight gradient every step (the momentum of missing weights decides regrowth), so that part stays dense.'
+      : denseGradient > 0
+        ? ` Sparse momentum computes the dense weight gradient only in its momentum window before each update (${(100 * denseGradient).toFixed(1)}% of this run's steps), counted in each epoch's bars by its share of window steps.`
+        : '';
   return (
     <Panel
       title="Compute per training step"
-      caption={`GFLOP per step of ${batch} samples (bars) and measured samples/s (line).${denseGradient ? ' Sparse momentum needs the dense weight gradient every step (the momentum of missing weights decides regrowth), so that part stays dense.' : ''} "This run" counts each layer on the kernels it used (see Kernels above): dense-kernel layers compute their missing weights too.`}
+      caption={`GFLOP per step of ${batch} samples (bars) and measured samples/s (line).${gradient} "This run" counts each layer on the kernels it used (see Kernels above): dense-kernel layers compute their missing weights too.`}
       testId="chart-compute"
     >
       <ResponsiveContainer width="100%" height="100%">

@@ -19,13 +19,15 @@ export interface StepFlops {
  * multiply-add) if every layer were dense, if kernels skipped missing weights, and if they
  * also skipped zero inputs. The first layer needs no input gradient. With `denseGradient`
  * (sparse momentum: the momentum of missing weights is what regrowth reads) the weight
- * gradient stays dense however sparse the layer is — the honest cost of the algorithm.
+ * gradient stays dense however sparse the layer is — the honest cost of the algorithm; a
+ * number is the share of steps that compute it (a momentum window), averaged over them.
  */
 export function stepFlops(
   layers: LayerCompute[],
   batch: number,
-  denseGradient: boolean,
+  denseGradient: boolean | number,
 ): StepFlops {
+  const share = typeof denseGradient === 'number' ? denseGradient : denseGradient ? 1 : 0;
   let dense = 0;
   let weightSparse = 0;
   let doubleSparse = 0;
@@ -35,8 +37,8 @@ export function stepFlops(
     const d = l.density;
     const a = l.inputNonZero;
     dense += 3 * pass - (i > 0 ? 0 : pass);
-    weightSparse += d * pass + d * gradIn + (denseGradient ? 1 : d) * pass;
-    doubleSparse += d * a * pass + d * gradIn + (denseGradient ? a : d * a) * pass;
+    weightSparse += d * pass + d * gradIn + (share + (1 - share) * d) * pass;
+    doubleSparse += d * a * pass + d * gradIn + (share * a + (1 - share) * d * a) * pass;
   });
   return { dense, weightSparse, doubleSparse };
 }

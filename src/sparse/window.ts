@@ -61,6 +61,19 @@ export function anyWindow(s: SparseSettings, stepsPerEpoch: number, totalSteps: 
   return windowed(s) && nextUpdate(s, 0, stepsPerEpoch, totalSteps) !== null;
 }
 
+/** How many of the steps `from` to `to` (0-based, `to` excluded) are in a window. */
+export function windowSteps(
+  s: SparseSettings,
+  from: number,
+  to: number,
+  stepsPerEpoch: number,
+  totalSteps: number,
+): number {
+  let n = 0;
+  for (let t = from; t < to; t++) if (windowAt(s, t, stepsPerEpoch, totalSteps) !== 'off') n++;
+  return n;
+}
+
 /**
  * A layer's dense momentum from its two parts: the stored weights' (dense [out][in], 0 where
  * missing) and the missing weights' (tracked in the windows), by the element mask.

@@ -65,9 +65,9 @@ describe('selectComputeFigures', () => {
   it('is null before the first epoch, then one row per epoch from stepFlops', () => {
     expect(selectComputeFigures(state('', {}))).toBeNull();
     const epochs = [epoch(1, 0.1, 'csr'), epoch(2, 0.1, 'dense')];
-    const s = state('method=snfs&batch=50', { epochs });
+    const s = state('method=snfs&batch=50&momentum_window=all', { epochs });
     const figures = selectComputeFigures(s)!;
-    expect(figures).toMatchObject({ batch: 50, denseGradient: true });
+    expect(figures).toMatchObject({ batch: 50, denseGradient: 1 });
     const weightSparse = stepFlops(
       [
         { macsPerSample: 800, density: 0.1, inputNonZero: 1 },
@@ -97,9 +97,24 @@ describe('selectComputeFigures', () => {
     expect(figures.rows[1]['this run']).toBeGreaterThan(figures.rows[1]['weight-sparse']);
     // Same inputs, same object: nothing recomputed, and React sees no change.
     expect(selectComputeFigures({ ...s, status: 'paused' } as AppState)).toBe(figures);
-    expect(selectComputeFigures(state('method=set&batch=50', { epochs }))!.denseGradient).toBe(
-      false,
-    );
+    expect(selectComputeFigures(state('method=set&batch=50', { epochs }))!.denseGradient).toBe(0);
+  });
+
+  it('counts the dense weight gradient in the momentum window steps only', () => {
+    const epochs = [epoch(1, 0.1, 'csr'), epoch(2, 0.1, 'csr')];
+    // 54000 / 100 = 540 steps an epoch, 5 epochs: a 66-step window before each of 4 updates.
+    const figures = selectComputeFigures(state('method=snfs', { epochs }))!;
+    expect(figures.denseGradient).toBeCloseTo((4 * 66) / (5 * 540), 12);
+    const layers = (density: number) => [
+      { macsPerSample: 800, density, inputNonZero: 1 },
+      { macsPerSample: 40, density: 1, inputNonZero: 0.75 },
+    ];
+    const row = stepFlops(layers(0.1), 100, 66 / 540);
+    expect(figures.rows[0]['weight-sparse']).toBe(row.weightSparse / 1e9);
+    const between = stepFlops(layers(0.1), 100, false).weightSparse;
+    const exact = stepFlops(layers(0.1), 100, true).weightSparse;
+    expect(row.weightSparse).toBeGreaterThan(between);
+    expect(row.weightSparse).toBeLessThan(exact);
   });
 });
 

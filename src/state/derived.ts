@@ -1,7 +1,8 @@
 import type { ExperimentConfig } from '../config';
 import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/trainer';
 import { stepFlops } from '../engine/flops';
-import { isUpdateStep, pruneRateAt, resolveSparsity } from '../sparse/methods';
+import { isUpdateStep, pruneRateAt, resolveSparsity, type SparseSettings } from '../sparse/methods';
+import { windowed, windowSteps } from '../sparse/window';
 import type { InitialLayer } from '../worker/protocol';
 import { downsample, stride } from './downsample';
 import type { AppState } from './store';
@@ -34,8 +35,11 @@ export interface ComputeRow {
 
 export interface ComputeFigures {
   batch: number;
-  /** Sparse momentum needs the dense weight gradient every step. */
-  denseGradient: boolean;
+  /**
+   * Share of the run's steps with the dense weight gradient: 1 for sparse momentum with
+   * `momentum_window=all`, the window's steps with a momentum window, else 0.
+   */
+  denseGradient: number;
   rows: ComputeRow[];
 }
 
@@ -44,11 +48,14 @@ const computeFigures = memoizeLast(
     config: ExperimentConfig | null,
     epochs: EpochMetrics[],
     initial: InitialLayer[],
+    stepsPerEpoch: number,
   ): ComputeFigures | null => {
     if (!config || epochs.length === 0 || initial.length === 0) return null;
     const s = resolveSparsity(config);
-    const denseGradient = s.dynamic && s.growth === 'momentum';
+    const perEpoch = stepsPerEpoch || Math.ceil(config.train / config.batch);
+    const share = denseGradientShare(s, perEpoch, config.epochs);
     const rows = epochs.map((e) => {
+      const denseGradient = share(e.epoch - 1, e.epoch);
       const zeros = new Map(e.inputZeros.map((z) => [z.name, z.zeros]));
       const f = stepFlops(
         initial.map((l, i) => ({
@@ -77,16 +84,27 @@ const computeFigures = memoizeLast(
         'samples/s': Math.round(e.samplesPerSec),
       };
     });
-    return { batch: config.batch, denseGradient, rows };
+    return { batch: config.batch, denseGradient: share(0, config.epochs), rows };
   },
 );
+
+/** The share of steps of epochs `from` to `to` (0-based, `to` excluded) with the dense gradient. */
+function denseGradientShare(s: SparseSettings, stepsPerEpoch: number, epochs: number) {
+  const total = stepsPerEpoch * epochs;
+  return (from: number, to: number): number => {
+    if (!s.dynamic || s.growth !== 'momentum') return 0;
+    if (!windowed(s)) return 1;
+    const [a, b] = [from * stepsPerEpoch, to * stepsPerEpoch];
+    return windowSteps(s, a, b, stepsPerEpoch, total) / (b - a);
+  };
+}
 
 /**
  * FLOPs of one training step per epoch of the shown run (dense, on this run's kernels,
  * weight-sparse, weight- and activation-sparse); null before the first epoch.
  */
 export const selectComputeFigures = (s: AppState) =>
-  computeFigures(s.runConfig, s.epochs, s.initialLayers);
+  computeFigures(s.runConfig, s.epochs, s.initialLayers, s.progress?.stepsPerEpoch ?? 0);
 
 /** Markers a schedule chart draws at most, past and planned each: beyond, they are thinned. */
 export const MAX_MARKERS = 100;
