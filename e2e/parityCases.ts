@@ -106,7 +106,20 @@ function sparseCases(
   ];
 }
 
+/** A forward case again with the ReLU after the layer fused into its store. */
+const withRelu = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + fused ReLU`,
+  params: { ...c.params, relu: true },
+});
+
 export function cases(): Case[] {
+  const all = plainCases();
+  const forward = all.filter((c) => c.kernel === 'linearForward' || c.kernel === 'sparseForward');
+  return [...all, ...forward.map(withRelu)];
+}
+
+function plainCases(): Case[] {
   const N = 50;
   const F = 37;
   const order = Array.from({ length: N }, (_, i) => i);

@@ -38,10 +38,17 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
     { ...gather, aug: null, batch: 4, height: 1, width: 37, channels: 1 },
     { ...gather, aug: null, batch: 4, height: 28, width: 28, channels: 1 },
   ],
-  im2col: [{ x: t, cols: t, ...conv, pad: 1, outWidth: 6 }],
+  im2col: [
+    { x: t, cols: t, ...conv, pad: 1, outWidth: 6 },
+    { x: t, cols: null, colsT: t, ...conv, pad: 1, outWidth: 6 },
+    { x: t, cols: t, colsT: t, ...conv, pad: 1, outWidth: 6 },
+  ],
   col2im: [{ dcols: t, dx: t, ...conv, pad: 1, outWidth: 6 }],
   maxPoolForward: [{ x: t, y: t, idx: t, ...conv, outWidth: 3 }],
-  maxPoolBackward: [{ dy: t, idx: t, dx: t, ...conv, outWidth: 3 }],
+  maxPoolBackward: [
+    { dy: t, idx: t, dx: t, ...conv, outWidth: 3 },
+    { dy: t, idx: t, relu: t, dx: t, ...conv, outWidth: 3 },
+  ],
   bnStats: [true, false].map((training) => ({
     x: t,
     stats: t,
@@ -55,10 +62,19 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
   bnForward: [{ x: t, stats: t, gb: t, y: t, rows: 30, channels: 7 }],
   bnGradParams: [{ x: t, dy: t, stats: t, dgb: t, rows: 30, channels: 7 }],
   bnGradInput: [{ x: t, dy: t, stats: t, gb: t, dgb: t, dx: t, rows: 30, channels: 7 }],
-  linearForward: [37, 784].map((inF) => ({ x: t, w: t, b: t, y: t, ...mat(inF) })),
+  linearForward: [37, 784].flatMap((inF) =>
+    [false, true].map((relu) => ({ x: t, w: t, b: t, y: t, relu, ...mat(inF) })),
+  ),
   linearGradInput: [37, 784].map((inF) => ({ dy: t, w: t, dx: t, ...mat(inF) })),
   linearGradWeight: [37, 784].map((inF) => ({ dy: t, x: t, dw: t, ...mat(inF) })),
-  sparseForward: sparse([1, 4, 16], (w, transposed) => ({ x: t, w, b: t, y: t, transposed })),
+  sparseForward: sparse([1, 4, 16], (w, transposed) => ({
+    x: t,
+    w,
+    b: t,
+    y: t,
+    transposed,
+    relu: transposed,
+  })),
   sparseGradInput: sparse([1, 4, 16], (w, transposed) => ({ dy: t, w, dx: t, transposed })),
   sparseGradWeight: sparse([1, 16], (w, transposed) => ({ dy: t, x: t, w, dw: t, transposed })),
   sparseSgdUpdate: [1, 16].flatMap((block) =>

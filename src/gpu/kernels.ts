@@ -241,9 +241,10 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   },
   im2col: {
     ...single(im2col),
-    constants: () => ({ WG }),
+    constants: (a) => ({ WG, LAYOUT: (a.cols ? 1 : 0) | (a.colsT ? 2 : 0) }),
     ...convParams,
-    buffers: (a) => [a.x, a.cols],
+    // Unwritten layouts bind the placeholder (LAYOUT keeps the shader from writing it).
+    buffers: (a) => [a.x, a.cols, a.colsT ?? null],
     dispatch: (a, c) =>
       dispatch1d(a.batch * a.outHeight * a.outWidth * a.kernel * a.kernel * a.channels, c.WG),
   },
@@ -263,9 +264,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   },
   maxPoolBackward: {
     ...single(maxPoolBackward),
-    constants: () => ({ WG }),
+    constants: (a) => ({ WG, HAS_RELU: a.relu ? 1 : 0 }),
     ...poolParams,
-    buffers: (a) => [a.dy, a.idx, a.dx],
+    buffers: (a) => [a.dy, a.idx, a.relu ?? null, a.dx],
     dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
   },
   bnStats: {
@@ -305,7 +306,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
     variant: (a) => vectorVariant(a.inF),
-    constants: () => TILE_WG,
+    constants: (a) => ({ ...TILE_WG, RELU: a.relu ? 1 : 0 }),
     ...denseParams,
     buffers: (a) => [a.x, a.w, a.b, a.y],
     dispatch: (a, c, v) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
@@ -337,7 +338,11 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   sparseForward: {
     sources: { csr: csrForward, csrT: csrForwardT, bsr: bsrForward, bsr8: bsrForward8 },
     variant: sparseKind,
-    constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
+    constants: (a) => ({
+      ...TILE_WG,
+      ...(a.w.block === 1 ? {} : { BLOCK: a.w.block }),
+      RELU: a.relu ? 1 : 0,
+    }),
     ...sparseParams,
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
     dispatch: (a, c, v) =>
