@@ -266,6 +266,15 @@ function plainCases(): Case[] {
       bound: 1e-5,
     },
     {
+      // A convolution's rows (LeNet conv1 at batch 8): a workgroup per output, summed as a tree.
+      name: 'biasGrad over 4608 rows',
+      kernel: 'biasGrad',
+      tensors: { dy: f(4608 * 20, 0.01), db: zeros(20) },
+      params: { batch: 4608, outF: 20 },
+      outputs: ['db'],
+      bound: 1e-5,
+    },
+    {
       name: 'reluForward',
       kernel: 'reluForward',
       tensors: { x: withZeros(f(1001), 7), y: zeros(1001) },

@@ -8,6 +8,7 @@ import linearGradInputVec4 from '../../shaders/linear_grad_input_vec4.wgsl?raw';
 import linearGradWeight from '../../shaders/linear_grad_weight.wgsl?raw';
 import linearGradWeightVec4 from '../../shaders/linear_grad_weight_vec4.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
+import biasGradRows from '../../shaders/bias_grad_rows.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
@@ -114,6 +115,12 @@ export function dispatchTiles(
 const tileOf = (variant: string) => (variant.endsWith('8') ? 8 : 4);
 
 const WG = 64;
+
+/**
+ * Rows from which the bias gradient sums with a workgroup per output (a convolution's output
+ * pixels): below, one invocation per output sums in plain order, as the CPU does.
+ */
+export const BIAS_ROWS = 2048;
 
 function single(code: string) {
   return { sources: { main: code }, variant: () => 'main' };
@@ -415,14 +422,15 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   biasGrad: {
-    ...single(biasGrad),
-    constants: () => ({ WG }),
+    sources: { main: biasGrad, rows: biasGradRows },
+    variant: (a) => (a.batch >= BIAS_ROWS ? 'rows' : 'main'),
+    constants: (a): Record<string, number> => (a.batch >= BIAS_ROWS ? {} : { WG }),
     ...params(BIAS_GRAD_PARAMS, (a: KernelArgs['biasGrad']) => ({
       batch: a.batch,
       out_f: a.outF,
     })),
     buffers: (a) => [a.dy, a.db],
-    dispatch: (a, c) => dispatch1d(a.outF, c.WG),
+    dispatch: (a, c, v) => (v === 'rows' ? [a.outF, 1, 1] : dispatch1d(a.outF, c.WG)),
   },
   reluForward: {
     ...elementwise(reluForward, reluForwardVec4),
