@@ -9,8 +9,9 @@ import {
   type KernelRow,
 } from './kernels';
 import { trainBench, type TrainRow } from './train';
+import { epochBench, type EpochRow } from './epoch';
 import { tfjsBench, type PeerResult } from './peer';
-import { profileStep, type ProfileRow } from './profile';
+import { gatherProbe, profileStep, type GatherRow, type ProfileRow } from './profile';
 
 export interface BenchReport {
   adapter: string;
@@ -19,8 +20,12 @@ export interface BenchReport {
   kernels: KernelRow[];
   doubleSparsity: DoubleSparsityRow[];
   train: TrainRow[];
+  /** Whole epochs (training and evaluation) sparse against dense at `epochDensity`. */
+  epochs: EpochRow[];
+  epochDensity: number;
   peer: PeerResult | null;
   profile: ProfileRow[];
+  gather: GatherRow[];
   autotune: typeof tuneLog;
 }
 
@@ -33,7 +38,8 @@ declare global {
 
 const params = new URLSearchParams(location.search);
 const quick = params.has('quick');
-const sections = new Set((params.get('sections') ?? 'kernels,train,peer').split(','));
+const sections = new Set((params.get('sections') ?? 'kernels,train,epoch,peer').split(','));
+const EPOCH_DENSITY = 0.05;
 const DENSITIES = quick ? [1, 0.1, 0.05] : [1, 0.5, 0.25, 0.1, 0.05, 0.02];
 
 window.benchLog = [];
@@ -52,10 +58,12 @@ async function main(): Promise<BenchReport> {
     ? await doubleSparsityBench(be, kernelShape, log)
     : [];
   const train = sections.has('train') ? await trainBench(be, DENSITIES, quick, log) : [];
+  const epochs = sections.has('epoch') ? await epochBench(be, EPOCH_DENSITY, quick, log) : [];
   const profile: ProfileRow[] = [];
   if (sections.has('profile'))
     for (const q of (params.get('profile') ?? '').split('|').filter(Boolean))
       profile.push(await profileStep(be, q));
+  const gather = sections.has('profile') ? await gatherProbe(be) : [];
   const adapter = be.adapter;
   be.destroy();
   const peer = sections.has('peer') ? await tfjsBench(kernelShape, log) : null;
@@ -66,8 +74,11 @@ async function main(): Promise<BenchReport> {
     kernels,
     doubleSparsity,
     train,
+    epochs,
+    epochDensity: EPOCH_DENSITY,
     peer,
     profile,
+    gather,
     autotune: tuneLog,
   };
 }

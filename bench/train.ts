@@ -18,12 +18,20 @@ export interface TrainRow {
   weightMemory: number;
   /** The kernel of each weight layer, e.g. "fc1 csr, fc2 csr, fc3 dense". */
   kernels: string;
+  /** Compute dispatches per training step (each a fixed cost), from the backend's counter. */
+  dispatchesPerStep: number;
   query: string;
   /**
    * Sparse momentum with a momentum window: `samplesPerSec` is between windows; this has the
    * window's rate and the average over an epoch (`epochSpeedup` = that / dense).
    */
   window?: WindowFigures & { epochSpeedup: number };
+}
+
+/** The backend's dispatch counter (`GpuBackend.dispatches`), or NaN where it keeps none. */
+export function dispatchCount(be: Backend): number {
+  const n = (be as { dispatches?: unknown }).dispatches;
+  return typeof n === 'number' ? n : NaN;
 }
 
 /**
@@ -64,7 +72,7 @@ export async function stepRate(
   be: Backend,
   query: string,
   budgetMs: number,
-): Promise<{ samplesPerSec: number; trainer: Trainer }> {
+): Promise<{ samplesPerSec: number; dispatchesPerStep: number; trainer: Trainer }> {
   const { config, rejected } = decode(query);
   if (rejected.length > 0) throw new Error(`bad bench query ${query}`);
   const shape = config.dataset === 'cifar10' ? [32, 32, 3] : [28, 28, 1];
@@ -76,6 +84,7 @@ export async function stepRate(
   await trainer.sync();
   let steps = 0;
   const cap = stepsBeforeWindow(trainer);
+  const d0 = dispatchCount(be);
   const t0 = performance.now();
   do {
     await trainer.step();
@@ -84,10 +93,15 @@ export async function stepRate(
   } while ((performance.now() - t0 < budgetMs || steps < 3) && steps < cap);
   await trainer.sync();
   const ms = performance.now() - t0;
-  return { samplesPerSec: (steps * config.batch) / (ms / 1000), trainer };
+  return {
+    samplesPerSec: (steps * config.batch) / (ms / 1000),
+    dispatchesPerStep: (dispatchCount(be) - d0) / steps,
+    trainer,
+  };
 }
 
-const METHODS: [string, string][] = [
+/** The sparse configurations benchmarked against dense: a label and the query part that sets it. */
+export const BENCH_METHODS: [string, string][] = [
   ['snfs', 'method=snfs'],
   ['snfs window=all', 'method=snfs&momentum_window=all'],
   ['set', 'method=set'],
@@ -96,25 +110,34 @@ const METHODS: [string, string][] = [
   ['set block 16', 'method=set&block=16'],
 ];
 
+/** The benchmarked models: name, base query, and the time budget of one step-rate measure. */
+export const BENCH_MODELS: [string, string, number][] = [
+  ['mlp 784-300-100-10', 'model=mlp&hidden=300,100&batch=100', 1500],
+  ['lenet5', 'model=lenet5&batch=100', 3000],
+  ['vgg (cifar10 shape)', 'dataset=cifar10&model=vgg&batch=128', 6000],
+];
+
 export async function trainBench(
   be: Backend,
   densities: number[],
   quick: boolean,
   log: (s: string) => void,
 ): Promise<TrainRow[]> {
-  const models: [string, string, number][] = [
-    ['mlp 784-300-100-10', 'model=mlp&hidden=300,100&batch=100', 1500],
-    ['lenet5', 'model=lenet5&batch=100', 3000],
-  ];
-  if (!quick) models.push(['vgg (cifar10 shape)', 'dataset=cifar10&model=vgg&batch=128', 6000]);
+  // The quick run times the VGG net in less time per configuration.
+  const models = BENCH_MODELS.map(([m, q, budget]): [string, string, number] => [
+    m,
+    q,
+    quick && m.startsWith('vgg') ? 4000 : budget,
+  ]);
   const rows: TrainRow[] = [];
   for (const [model, base, budget] of models) {
     let denseRate = 0;
     for (const density of densities) {
-      const methods: [string, string][] = density === 1 ? [['dense', 'method=dense']] : METHODS;
+      const methods: [string, string][] =
+        density === 1 ? [['dense', 'method=dense']] : BENCH_METHODS;
       for (const [method, m] of methods) {
         const query = `${base}&${m}&density=${density}`;
-        const { samplesPerSec, trainer } = await stepRate(be, query, budget);
+        const { samplesPerSec, dispatchesPerStep, trainer } = await stepRate(be, query, budget);
         if (density === 1) denseRate = samplesPerSec;
         const bytes = trainer.weightBytes();
         const row: TrainRow = {
@@ -128,6 +151,7 @@ export async function trainBench(
             .layerKernels()
             .map((k) => `${k.name} ${k.kernel}`)
             .join(', '),
+          dispatchesPerStep,
           query,
         };
         const w = await windowFigures(query, trainer, samplesPerSec, (q) =>
@@ -140,7 +164,7 @@ export async function trainBench(
           ? `; window of ${row.window.window} steps ${row.window.windowSamplesPerSec.toFixed(0)} samples/s, epoch average ${row.window.epochSamplesPerSec.toFixed(0)} (${row.window.epochSpeedup.toFixed(1)}x)`
           : '';
         log(
-          `${model} ${method} d=${density}: ${samplesPerSec.toFixed(0)} samples/s (${row.speedup.toFixed(1)}x)${epoch}, ${row.kernels}`,
+          `${model} ${method} d=${density}: ${samplesPerSec.toFixed(0)} samples/s (${row.speedup.toFixed(1)}x)${epoch}, ${dispatchesPerStep} dispatches, ${row.kernels}`,
         );
       }
     }

@@ -106,7 +106,20 @@ function sparseCases(
   ];
 }
 
+/** A forward case again with the ReLU after the layer fused into its store. */
+const withRelu = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + fused ReLU`,
+  params: { ...c.params, relu: true },
+});
+
 export function cases(): Case[] {
+  const all = plainCases();
+  const forward = all.filter((c) => c.kernel === 'linearForward' || c.kernel === 'sparseForward');
+  return [...all, ...forward.map(withRelu)];
+}
+
+function plainCases(): Case[] {
   const N = 50;
   const F = 37;
   const order = Array.from({ length: N }, (_, i) => i);
@@ -249,6 +262,15 @@ export function cases(): Case[] {
       kernel: 'biasGrad',
       tensors: { dy: f(13 * 19), db: zeros(19) },
       params: { batch: 13, outF: 19 },
+      outputs: ['db'],
+      bound: 1e-5,
+    },
+    {
+      // A convolution's rows (LeNet conv1 at batch 8): a workgroup per output, summed as a tree.
+      name: 'biasGrad over 4608 rows',
+      kernel: 'biasGrad',
+      tensors: { dy: f(4608 * 20, 0.01), db: zeros(20) },
+      params: { batch: 4608, outF: 20 },
       outputs: ['db'],
       bound: 1e-5,
     },

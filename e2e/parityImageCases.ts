@@ -2,7 +2,7 @@
 // pooling and BatchNorm. Part of e2e/parityCases.ts's list.
 import { cpuTensor, maxPoolForward } from '../src/cpu/kernels';
 import { packAug } from '../src/engine/augment';
-import { f, ints, rng, u, zeros, type Case } from './parityData';
+import { f, ints, rng, u, withZeros, zeros, type Case } from './parityData';
 
 export function imageCases(): Case[] {
   const N = 20;
@@ -68,6 +68,22 @@ export function imageCases(): Case[] {
         bound: 0,
       },
       {
+        name: `im2col ${tag}, transposed patches only`,
+        kernel: 'im2col',
+        tensors: { x: f(B * H * W * C), cols: null, colsT: f(colsLen) },
+        params: shape,
+        outputs: ['colsT'],
+        bound: 0,
+      },
+      {
+        name: `im2col ${tag}, both layouts`,
+        kernel: 'im2col',
+        tensors: { x: f(B * H * W * C), cols: f(colsLen), colsT: f(colsLen) },
+        params: shape,
+        outputs: ['cols', 'colsT'],
+        bound: 0,
+      },
+      {
         name: `col2im ${tag}`,
         kernel: 'col2im',
         tensors: { dcols: f(colsLen), dx: f(B * H * W * C) },
@@ -113,6 +129,20 @@ export function imageCases(): Case[] {
         name: `maxPoolBackward ${tag}`,
         kernel: 'maxPoolBackward',
         tensors: { dy: f(outLen), idx: { dtype: 'u32', data: idx }, dx: f(B * H * W * C) },
+        params: shape,
+        outputs: ['dx'],
+        bound: 1e-6,
+      },
+      {
+        // The ReLU before the pool fused in: about half its outputs are not > 0.
+        name: `maxPoolBackward ${tag} with the ReLU's backward`,
+        kernel: 'maxPoolBackward',
+        tensors: {
+          dy: f(outLen),
+          idx: { dtype: 'u32', data: idx },
+          relu: withZeros(f(B * H * W * C), 5),
+          dx: f(B * H * W * C),
+        },
         params: shape,
         outputs: ['dx'],
         bound: 1e-6,

@@ -9,6 +9,20 @@ function table(head, rows) {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/**
+ * A table of rows against a reference row of the same group: `columns` are [heading, value of
+ * a row] pairs, so a new measure or a new kind of row (a sparsity structure, a method) is one
+ * entry, not a new table.
+ */
+export function rowTable(rows, columns) {
+  return table(
+    columns.map(([h]) => h),
+    rows.map((row) => columns.map(([, cell]) => cell(row))),
+  );
+}
+
+const ms = (x) => x.toFixed(0);
+
 export function formatReport(r) {
   const out = [`adapter: ${r.adapter}`, ''];
   if (r.kernels.length > 0) {
@@ -51,39 +65,61 @@ export function formatReport(r) {
       'snfs: samples/s between momentum windows; epoch avg = over an epoch with its window steps',
     );
     out.push(
-      table(
-        [
-          'model',
-          'method',
-          'density',
-          'samples/s',
-          'vs dense',
-          'epoch avg',
-          'weight memory',
-          'kernels',
-        ],
-        r.train.map((t) => [
-          t.model,
-          t.method,
-          t.density,
-          t.samplesPerSec.toFixed(0),
-          fx(t.speedup),
-          t.window ? fx(t.window.epochSpeedup) : '',
-          pct(t.weightMemory),
-          t.kernels,
-        ]),
-      ),
+      rowTable(r.train, [
+        ['model', (t) => t.model],
+        ['method', (t) => t.method],
+        ['density', (t) => t.density],
+        ['samples/s', (t) => t.samplesPerSec.toFixed(0)],
+        ['vs dense', (t) => fx(t.speedup)],
+        ['epoch avg', (t) => (t.window ? fx(t.window.epochSpeedup) : '')],
+        ['dispatches/step', (t) => (t.dispatchesPerStep ?? NaN).toFixed(0)],
+        ['weight memory', (t) => pct(t.weightMemory)],
+        ['kernels', (t) => t.kernels],
+      ]),
+    );
+    out.push('');
+  }
+  if (r.epochs?.length > 0) {
+    out.push(
+      `Whole epochs at density ${r.epochDensity} (ms; training steps, then evaluation and any mask update; ${r.epochs[0].testCount} test images; vs dense = dense time / this time)`,
+    );
+    out.push(
+      rowTable(r.epochs, [
+        ['model', (e) => e.model],
+        ['method', (e) => e.method],
+        ['train imgs', (e) => e.trainCount],
+        ['epoch ms', (e) => ms(e.epochMs)],
+        ['vs dense', (e) => fx(e.speedup)],
+        ['train ms', (e) => ms(e.trainMs)],
+        ['vs dense', (e) => fx(e.trainSpeedup)],
+        ['eval ms', (e) => ms(e.evalMs)],
+        ['vs dense', (e) => fx(e.evalSpeedup)],
+        ['dispatches', (e) => e.dispatchesPerEpoch],
+      ]),
     );
     out.push('');
   }
   for (const p of r.profile ?? []) {
     const total = p.ops.reduce((s, o) => s + o.ms, 0);
-    out.push(`One training step, op by op: ${p.query} (sum ${total.toFixed(2)} ms)`);
+    out.push(
+      `One training step, op by op: ${p.query} (sum ${total.toFixed(2)} ms, ${p.dispatches} dispatches)`,
+    );
     out.push(
       table(
         ['#', 'kernel', 'ms'],
         p.ops.map((o, i) => [i, o.kernel, o.ms.toFixed(3)]),
       ),
+    );
+    out.push('');
+  }
+  if (r.gather?.length > 0) {
+    out.push('The batch gather alone (one op a submission), against a near-empty op');
+    out.push(
+      rowTable(r.gather, [
+        ['op', (g) => g.what],
+        ['batch', (g) => g.batch],
+        ['ms', (g) => g.ms.toFixed(3)],
+      ]),
     );
     out.push('');
   }

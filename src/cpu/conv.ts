@@ -17,20 +17,26 @@ export const im2colSlices = (a: KernelArgs['im2col']): Slices => split(a, a.batc
 function im2colRows(a: KernelArgs['im2col'], from: number, to: number): void {
   const { height, width, channels, kernel, stride, pad, outHeight, outWidth } = a;
   const x = f32(a.x);
-  const cols = f32(a.cols);
+  const cols = a.cols ? f32(a.cols) : null;
+  const colsT = a.colsT ? f32(a.colsT) : null;
   const kk = kernel * kernel * channels;
+  const rows = a.batch * outHeight * outWidth;
   for (let b = from; b < to; b++) {
     for (let oy = 0; oy < outHeight; oy++) {
       for (let ox = 0; ox < outWidth; ox++) {
-        const row = ((b * outHeight + oy) * outWidth + ox) * kk;
+        const r = (b * outHeight + oy) * outWidth + ox;
         for (let ky = 0; ky < kernel; ky++) {
           for (let kx = 0; kx < kernel; kx++) {
             const iy = oy * stride + ky - pad;
             const ix = ox * stride + kx - pad;
             const inside = iy >= 0 && iy < height && ix >= 0 && ix < width;
             const src = ((b * height + iy) * width + ix) * channels;
-            const dst = row + (ky * kernel + kx) * channels;
-            for (let c = 0; c < channels; c++) cols[dst + c] = inside ? x[src + c] : 0;
+            const col = (ky * kernel + kx) * channels;
+            for (let c = 0; c < channels; c++) {
+              const v = inside ? x[src + c] : 0;
+              if (cols) cols[r * kk + col + c] = v;
+              if (colsT) colsT[(col + c) * rows + r] = v;
+            }
           }
         }
       }
@@ -113,6 +119,10 @@ export function maxPoolBackward(a: KernelArgs['maxPoolBackward']): void {
   for (let b = 0; b < batch; b++) {
     for (let o = 0; o < outSize; o++) dx[b * inSize + idx[b * outSize + o]] += dy[b * outSize + o];
   }
+  if (!a.relu) return;
+  // The ReLU before the pool: its backward, as reluBackward would run it on dx.
+  const y = f32(a.relu);
+  for (let i = 0; i < batch * inSize; i++) if (!(y[i] > 0)) dx[i] = 0;
 }
 
 export function bnStats(a: KernelArgs['bnStats']): void {

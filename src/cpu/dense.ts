@@ -8,6 +8,10 @@ import { f32 } from './tensor';
  * rows (`...Slices`, see ./executor) in the loops' own order: a split run is the same arithmetic.
  */
 
+/** A forward kernel's stored value: with `relu`, a fused ReLU gives what reluForward would. */
+export const epilogue = (v: number, relu: boolean | undefined): number =>
+  relu && !(v > 0) ? 0 : v;
+
 export function linearForward(a: KernelArgs['linearForward']): void {
   linearForwardRows(a, 0, a.batch);
 }
@@ -27,7 +31,7 @@ function linearForwardRows(a: KernelArgs['linearForward'], from: number, to: num
       const wo = o * inF;
       let s = 0;
       for (let i = 0; i < inF; i++) s += x[xb + i] * w[wo + i];
-      y[b * outF + o] = s + bias[o];
+      y[b * outF + o] = epilogue(s + bias[o], a.relu);
     }
   }
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ConvShape, PoolShape } from '../engine/backend';
+import type { ConvShape, PoolShape, SparseTensors } from '../engine/backend';
+import { blockGrid } from '../sparse/blocks';
+import { buildSparseFormat, compactValues } from '../sparse/format';
 import { Rng } from '../engine/rng';
 import * as k from './kernels';
 import { cpuTensor as t } from './tensor';
@@ -199,5 +201,103 @@ describe('conv / pool / batch-norm gradients (CPU kernels)', () => {
     k.bnStats({ ...bn, stats: t(evalStats), training: false });
     expect(evalStats[0]).toBeCloseTo(0.3, 5);
     expect(evalStats[3]).toBeCloseTo(1 / Math.sqrt(10.9), 5);
+  });
+});
+
+/**
+ * The fused paths a planned step takes (src/engine/plan/fuse.ts): conv as CSR on the transposed
+ * patches im2col writes beside the row-major ones, with the ReLU in its store, then max-pool
+ * whose backward applies the ReLU's; its gradients against finite differences.
+ */
+describe('fused conv -> ReLU -> pool gradients (CPU kernels)', () => {
+  const g: Geometry = {
+    batch: 3,
+    size: 6,
+    inC: 2,
+    outC: 3,
+    kernel: 3,
+    stride: 1,
+    pad: 1,
+    pool: 2,
+    poolStride: 2,
+  };
+  const net = setup(g);
+  const { conv, pool, K, rows, flat, classes, params: p } = net;
+  const grid = blockGrid(g.outC, K, 1);
+  const format = buildSparseFormat(new Uint8Array(grid.units).fill(1), grid);
+  const sparse = (w: Float32Array): SparseTensors => ({
+    block: 1,
+    blockRows: format.blockRows,
+    values: t(compactValues(w, format, grid)),
+    rowPtr: t(format.rowPtr),
+    colIdx: t(format.colIdx),
+    colPtr: t(format.colPtr),
+    tEntry: t(format.tEntry),
+  });
+  const convDims = { batch: rows, inF: K, outF: g.outC };
+  const fc = { batch: g.batch, inF: flat, outF: classes };
+
+  function run(withGrads: boolean) {
+    const cols = new Float32Array(rows * K);
+    const colsT = new Float32Array(rows * K);
+    k.im2col({ x: t(p.x), cols: t(cols), colsT: t(colsT), ...conv });
+    const r = new Float32Array(rows * g.outC);
+    const w = sparse(p.w);
+    k.sparseForward({
+      x: t(colsT),
+      w,
+      b: t(p.b),
+      y: t(r),
+      transposed: true,
+      relu: true,
+      ...convDims,
+    });
+    const pooled = new Float32Array(g.batch * flat);
+    const idx = new Uint32Array(pooled.length);
+    k.maxPoolForward({ x: t(r), y: t(pooled), idx: t(idx), ...pool });
+    const z = new Float32Array(g.batch * classes);
+    k.linearForward({ x: t(pooled), w: t(p.fw), b: t(p.fb), y: t(z), ...fc });
+    const loss = new Float32Array(g.batch);
+    const dz = new Float32Array(z.length);
+    const sx = { logits: t(z), labels: t(net.labels), loss: t(loss), dlogits: t(dz) };
+    k.softmaxXent({ ...sx, batch: g.batch, classes });
+    const mean = loss.reduce((s, v) => s + v, 0) / g.batch;
+    if (!withGrads) return { mean, grads: null, r };
+    const grads = { x: new Float32Array(p.x.length), w: new Float32Array(p.w.length) };
+    const dpooled = new Float32Array(pooled.length);
+    k.linearGradInput({ dy: t(dz), w: t(p.fw), dx: t(dpooled), ...fc });
+    const dc = new Float32Array(r.length);
+    k.maxPoolBackward({ dy: t(dpooled), idx: t(idx), relu: t(r), dx: t(dc), ...pool });
+    k.linearGradWeight({ dy: t(dc), x: t(cols), dw: t(grads.w), ...convDims });
+    const dcols = new Float32Array(cols.length);
+    k.sparseGradInput({ dy: t(dc), w, dx: t(dcols), ...convDims });
+    k.col2im({ dcols: t(dcols), dx: t(grads.x), ...conv });
+    return { mean, grads, r };
+  }
+
+  it('match central finite differences for the input and the conv weights', () => {
+    const fused = run(true);
+    const analytic = fused.grads!;
+    const eps = 2e-3;
+    let checked = 0;
+    for (const key of ['x', 'w'] as const) {
+      const v = p[key];
+      for (let i = 0; i < v.length; i++) {
+        const orig = v[i];
+        v[i] = orig + eps;
+        const up = run(false).mean;
+        v[i] = orig - eps;
+        const down = run(false).mean;
+        v[i] = orig;
+        const numeric = (up - down) / (2 * eps);
+        expect(Math.abs(numeric - analytic[key][i]), `${key}[${i}]`).toBeLessThan(
+          2e-3 + 0.05 * Math.abs(numeric),
+        );
+        checked++;
+      }
+    }
+    expect(checked).toBe(p.x.length + p.w.length);
+    // Some conv outputs are cut by the ReLU, so its fused backward is exercised.
+    expect(fused.r.filter((v) => v === 0).length).toBeGreaterThan(10);
   });
 });

@@ -1,5 +1,5 @@
 import type { KernelArgs, Tensor } from '../engine/backend';
-import { transposeArray } from './dense';
+import { epilogue, transposeArray } from './dense';
 import { runSlices, split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -59,7 +59,7 @@ function sparseForwardRows(
         const t = k * bb + r * block;
         for (let c = 0; c < cols; c++) s += x[xb + col0 + c] * vals[t + c];
       }
-      y[b * outF + o] = s + bias[o];
+      y[b * outF + o] = epilogue(s + bias[o], a.relu);
     }
   }
 }

@@ -42,13 +42,31 @@ export interface KernelArgs {
    * Unfolds convolution patches: cols[(b,oy,ox), (ky,kx,c)] = x[b, oy*s+ky-p, ox*s+kx-p, c]
    * (0 outside the image), so a convolution is a matmul of cols with the [out, k*k*c] weights.
    */
-  im2col: { x: Tensor; cols: Tensor } & ConvShape;
+  im2col: {
+    x: Tensor;
+    /** The patches as above, or null where no op reads them (only `colsT` is wanted). */
+    cols: Tensor | null;
+    /**
+     * The same patches transposed, colsT[(ky,kx,c)][(b,oy,ox)], for the CSR kernels on
+     * transposed activations: written in the same pass instead of a `transpose` after it.
+     */
+    colsT?: Tensor | null;
+  } & ConvShape;
   /** The adjoint of im2col: dx[b,y,x,c] = sum of the dcols entries that read x[b,y,x,c]. */
   col2im: { dcols: Tensor; dx: Tensor } & ConvShape;
   /** Max over k x k windows (NHWC); `idx` keeps each output's argmax (index within the sample). */
   maxPoolForward: { x: Tensor; y: Tensor; idx: Tensor } & PoolShape;
   /** dx[i] = sum of dy over the windows whose argmax is i. */
-  maxPoolBackward: { dy: Tensor; idx: Tensor; dx: Tensor } & PoolShape;
+  maxPoolBackward: {
+    dy: Tensor;
+    idx: Tensor;
+    dx: Tensor;
+    /**
+     * The pool's input when it is a ReLU's output: dx = 0 where it is not > 0, the ReLU's
+     * backward done in the same pass (exactly what `reluBackward` after it would give).
+     */
+    relu?: Tensor | null;
+  } & PoolShape;
   /**
    * Per-channel statistics of x[rows, channels] into stats = [mean(C), invStd(C)]. Training:
    * batch statistics, and running = [mean(C), var(C)] is updated with `momentum` (unbiased
@@ -86,7 +104,10 @@ export interface KernelArgs {
     rows: number;
     channels: number;
   };
-  /** y[b,o] = sum_i x[b,i] w[o,i] + bias[o]. */
+  /**
+   * y[b,o] = sum_i x[b,i] w[o,i] + bias[o]; with `relu`, max(0, that): a ReLU after the layer
+   * applied as the result is stored (the same values `reluForward` would write).
+   */
   linearForward: {
     x: Tensor;
     w: Tensor;
@@ -95,6 +116,7 @@ export interface KernelArgs {
     batch: number;
     inF: number;
     outF: number;
+    relu?: boolean;
   };
   /** dx[b,i] = sum_o dy[b,o] w[o,i]. */
   linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
@@ -110,6 +132,8 @@ export interface KernelArgs {
     b: Tensor;
     y: Tensor;
     transposed?: boolean;
+    /** As linearForward's. */
+    relu?: boolean;
   } & MatDims;
   /** linearGradInput with a block-CSR weight matrix, walked by tile columns (dy [outF][batch] when transposed). */
   sparseGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor; transposed?: boolean } & MatDims;

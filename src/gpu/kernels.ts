@@ -8,6 +8,7 @@ import linearGradInputVec4 from '../../shaders/linear_grad_input_vec4.wgsl?raw';
 import linearGradWeight from '../../shaders/linear_grad_weight.wgsl?raw';
 import linearGradWeightVec4 from '../../shaders/linear_grad_weight_vec4.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
+import biasGradRows from '../../shaders/bias_grad_rows.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
@@ -114,6 +115,12 @@ export function dispatchTiles(
 const tileOf = (variant: string) => (variant.endsWith('8') ? 8 : 4);
 
 const WG = 64;
+
+/**
+ * Rows from which the bias gradient sums with a workgroup per output (a convolution's output
+ * pixels): below, one invocation per output sums in plain order, as the CPU does.
+ */
+export const BIAS_ROWS = 2048;
 
 function single(code: string) {
   return { sources: { main: code }, variant: () => 'main' };
@@ -241,9 +248,10 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   },
   im2col: {
     ...single(im2col),
-    constants: () => ({ WG }),
+    constants: (a) => ({ WG, LAYOUT: (a.cols ? 1 : 0) | (a.colsT ? 2 : 0) }),
     ...convParams,
-    buffers: (a) => [a.x, a.cols],
+    // Unwritten layouts bind the placeholder (LAYOUT keeps the shader from writing it).
+    buffers: (a) => [a.x, a.cols, a.colsT ?? null],
     dispatch: (a, c) =>
       dispatch1d(a.batch * a.outHeight * a.outWidth * a.kernel * a.kernel * a.channels, c.WG),
   },
@@ -263,9 +271,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   },
   maxPoolBackward: {
     ...single(maxPoolBackward),
-    constants: () => ({ WG }),
+    constants: (a) => ({ WG, HAS_RELU: a.relu ? 1 : 0 }),
     ...poolParams,
-    buffers: (a) => [a.dy, a.idx, a.dx],
+    buffers: (a) => [a.dy, a.idx, a.relu ?? null, a.dx],
     dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
   },
   bnStats: {
@@ -305,7 +313,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
     variant: (a) => vectorVariant(a.inF),
-    constants: () => TILE_WG,
+    constants: (a) => ({ ...TILE_WG, RELU: a.relu ? 1 : 0 }),
     ...denseParams,
     buffers: (a) => [a.x, a.w, a.b, a.y],
     dispatch: (a, c, v) => dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
@@ -337,7 +345,11 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   sparseForward: {
     sources: { csr: csrForward, csrT: csrForwardT, bsr: bsrForward, bsr8: bsrForward8 },
     variant: sparseKind,
-    constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
+    constants: (a) => ({
+      ...TILE_WG,
+      ...(a.w.block === 1 ? {} : { BLOCK: a.w.block }),
+      RELU: a.relu ? 1 : 0,
+    }),
     ...sparseParams,
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
     dispatch: (a, c, v) =>
@@ -410,14 +422,15 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   biasGrad: {
-    ...single(biasGrad),
-    constants: () => ({ WG }),
+    sources: { main: biasGrad, rows: biasGradRows },
+    variant: (a) => (a.batch >= BIAS_ROWS ? 'rows' : 'main'),
+    constants: (a): Record<string, number> => (a.batch >= BIAS_ROWS ? {} : { WG }),
     ...params(BIAS_GRAD_PARAMS, (a: KernelArgs['biasGrad']) => ({
       batch: a.batch,
       out_f: a.outF,
     })),
     buffers: (a) => [a.dy, a.db],
-    dispatch: (a, c) => dispatch1d(a.outF, c.WG),
+    dispatch: (a, c, v) => (v === 'rows' ? [a.outF, 1, 1] : dispatch1d(a.outF, c.WG)),
   },
   reluForward: {
     ...elementwise(reluForward, reluForwardVec4),

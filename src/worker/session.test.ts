@@ -263,7 +263,7 @@ describe('TrainingSession', () => {
   });
 
   it('refuses a configuration that does not fit before allocating anything', async () => {
-    const big = 'model=mlp&hidden=4096,4096,4096,4096,4096,4096&method=dense&train=300';
+    const big = 'model=mlp&hidden=4096,4096,4096,4096,4096,4096&method=dense&batch=300&train=300';
     const config = trainingPart(decode(big).config);
     const [train, test] = [toyData(300, 1), toyData(200, 2)];
     const layers = buildModel(config.model, train, config.hidden, train.classes);

@@ -1,6 +1,7 @@
 import type { ImageDataset } from '../../data/dataset';
 import { size, type BatchNormSpec, type LayerSpec } from '../model';
 import { builderOf, StepBuilder, type WeightLayer } from './layers';
+import { fusePlan } from './fuse';
 import { optimizerOps, type Hyper } from './optimizer';
 import { accumName, CONFUSION, CURSOR, dataName } from './state';
 import type { StepPlan } from './types';
@@ -26,6 +27,8 @@ export function planStep(
   batch: number,
   training: boolean,
   denseGrad = false,
+  /** Fuses neighbouring ops (`fusePlan`); off only to check fusion changes nothing. */
+  fuse = true,
 ): StepPlan {
   const b = builderFor(m, batch, training, denseGrad);
   const split = training ? 'train' : 'test';
@@ -77,7 +80,8 @@ export function planStep(
   const inputs = m.layers.flatMap((l, i) =>
     (l.kind === 'linear' || l.kind === 'conv') && i > 0 ? [{ name: l.name, tensor: acts[i] }] : [],
   );
-  return { batch, training, tensors: b.tensors, ops: b.ops, inputs, logits: acts[last] };
+  const plan = { batch, training, tensors: b.tensors, ops: b.ops, inputs, logits: acts[last] };
+  return fuse ? fusePlan(plan) : plan;
 }
 
 function builderFor(m: StepModel, batch: number, training: boolean, denseGrad: boolean) {
@@ -163,14 +167,14 @@ export function planPredict(m: StepModel, batch: number): StepPlan {
     order: PROBE.order,
     aug: null,
   });
-  return {
+  return fusePlan({
     batch,
     training: false,
     tensors: b.tensors,
     ops: b.ops,
     inputs: [],
     logits: acts[acts.length - 1],
-  };
+  });
 }
 
 /**

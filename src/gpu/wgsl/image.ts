@@ -107,10 +107,13 @@ export const im2col = (): string =>
     template: 'image',
     doc: `Unfolds convolution patches of NHWC activations: cols[(b,oy,ox), (ky,kx,c)] = x[b,
       oy*stride+ky-pad, ox*stride+kx-pad, c], 0 outside the image. A convolution is then a
-      matmul of cols with the [out, k*k*c] weights (linear_forward).`,
+      matmul of cols with the [out, k*k*c] weights (linear_forward). LAYOUT bit 0 writes cols,
+      bit 1 the transposed cols_t[(ky,kx,c)][(b,oy,ox)] the CSR kernels on transposed
+      activations read (in the same pass, instead of a transpose after it); with only bit 1,
+      invocations run along rows so the transposed writes are contiguous.`,
     layout: CONV_PARAMS,
-    buffers: ['x: f32', 'mut cols: f32'],
-    overrides: [WG],
+    buffers: ['x: f32', 'mut cols: f32', 'mut cols_t: f32'],
+    overrides: [WG, 'LAYOUT: u32 = 1u'],
     shape: '1d',
     body: `
 let kk = p.kernel * p.kernel * p.channels;
@@ -118,8 +121,12 @@ let rows = p.batch * p.out_h * p.out_w;
 if (i >= rows * kk) {
   return;
 }
-let row = i / kk;
-let col = i % kk;
+var row = i / kk;
+var col = i % kk;
+if (LAYOUT == 2u) {
+  row = i % rows;
+  col = i / rows;
+}
 let c = col % p.channels;
 let kx = (col / p.channels) % p.kernel;
 let ky = col / (p.channels * p.kernel);
@@ -132,7 +139,12 @@ var v = 0.0;
 if (iy >= 0 && iy < i32(p.height) && ix >= 0 && ix < i32(p.width)) {
   v = x[((b * p.height + u32(iy)) * p.width + u32(ix)) * p.channels + c];
 }
-cols[i] = v;`,
+if ((LAYOUT & 1u) != 0u) {
+  cols[row * kk + col] = v;
+}
+if ((LAYOUT & 2u) != 0u) {
+  cols_t[col * rows + row] = v;
+}`,
   });
 
 /**
@@ -228,10 +240,11 @@ export const maxPoolBackward = (): string =>
   kernel({
     template: 'image',
     doc: `Routes each output gradient to its window's argmax, as a gather: an input element sums
-      dy over the windows that contain it and chose it.`,
+      dy over the windows that contain it and chose it. With HAS_RELU the pool's input is a
+      ReLU's output (\`relu\`) and dx is 0 where it is not > 0: the ReLU's backward, fused.`,
     layout: POOL_PARAMS,
-    buffers: ['dy: f32', 'idx: u32', 'mut dx: f32'],
-    overrides: [WG],
+    buffers: ['dy: f32', 'idx: u32', 'relu: f32', 'mut dx: f32'],
+    overrides: [WG, 'HAS_RELU: u32 = 0u'],
     shape: '1d',
     body: `
 let in_size = p.height * p.width * p.channels;
@@ -256,6 +269,9 @@ for (var oy = oy_lo; oy <= oy_hi; oy++) {
       s += dy[o];
     }
   }
+}
+if (HAS_RELU != 0u) {
+  s = select(0.0, s, relu[i] > 0.0);
 }
 dx[i] = s;`,
   });

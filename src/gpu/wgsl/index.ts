@@ -12,6 +12,7 @@ import {
 import {
   batchMetrics,
   biasGrad,
+  biasGradRows,
   confusionCount,
   softmaxXent,
   transpose,
@@ -65,6 +66,7 @@ export function generatedShaders(): Record<string, string> {
     'bn_grad_params.wgsl': bnGradParams(),
     'bn_grad_input.wgsl': bnGradInput(),
     'bias_grad.wgsl': biasGrad(),
+    'bias_grad_rows.wgsl': biasGradRows(),
     'softmax_xent.wgsl': softmaxXent(),
     'batch_metrics.wgsl': batchMetrics(),
     'confusion_count.wgsl': confusionCount(),

@@ -2,12 +2,21 @@
 // or 8x8 outputs per invocation, scalar or vec4 loads. Every variant of a kernel sums the same
 // terms in the same order, so the autotuner's choice changes speed, never results.
 import { DENSE_PARAMS } from './layouts';
-import { accumulators, guard, kernel, range, type Binding, type Code } from './snippets';
+import {
+  accumulators,
+  guard,
+  kernel,
+  range,
+  type Binding,
+  type Code,
+  type Override,
+} from './snippets';
 import {
   clampedRows,
   dotStep,
   forwardStore,
   laneStore,
+  RELU_OVERRIDE,
   outerStep,
   vecCol,
   vecCols,
@@ -16,13 +25,18 @@ import {
 
 const TILE_WG = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'] as const;
 
-function dense(doc: string, buffers: readonly Binding[], body: readonly Code[]): string {
+function dense(
+  doc: string,
+  buffers: readonly Binding[],
+  body: readonly Code[],
+  overrides: readonly Override[] = TILE_WG,
+): string {
   return kernel({
     template: 'matmul',
     doc,
     layout: DENSE_PARAMS,
     buffers,
-    overrides: TILE_WG,
+    overrides,
     shape: '2d',
     body,
   });
@@ -54,8 +68,8 @@ export function linearForward(mode: 'scalar' | 'vec4', t: 4 | 8): string {
         v: () => gather('w', (l) => `wr${l} + k`),
       });
   return dense(
-    `y[b,o] = sum_i x[b,i] * w[o,i] + bias[o]. Weights are [out][in] as in PyTorch.
-     Each invocation computes ${t} samples x ${t} outputs in registers${vec ? ', reading x and w as vec4 along i (in_f % 4 == 0)' : ''}.`,
+    `y[b,o] = sum_i x[b,i] * w[o,i] + bias[o] (then max(y, 0) when RELU != 0: the ReLU after
+     the layer fused into the store). Weights are [out][in] as in PyTorch. Each invocation computes ${t} samples x ${t} outputs in registers${vec ? ', reading x and w as vec4 along i (in_f % 4 == 0)' : ''}.`,
     [`x: ${ty}`, `w: ${ty}`, 'bias: f32', 'mut y: f32'],
     [
       `let o0 = gid.x * ${t}u;`,
@@ -71,6 +85,7 @@ export function linearForward(mode: 'scalar' | 'vec4', t: 4 | 8): string {
       ...loop(`var k = 0u; k < ${stride}; k++`, step),
       ...forwardStore(t),
     ],
+    [...TILE_WG, RELU_OVERRIDE],
   );
 }
 

@@ -2,7 +2,7 @@
 // and the transposes the CSR kernels read. Bodies are WGSL text; the struct, bindings and
 // overrides around them come from the lists here.
 import { BIAS_GRAD_PARAMS, CLASSES_PARAMS, TRANSPOSE_PARAMS } from './layouts';
-import { GID, kernel, treeReduce, WG, WG_CONST } from './snippets';
+import { GID, kernel, PER_GROUP, treeReduce, WG, WG_CONST } from './snippets';
 
 /** shaders/bias_grad.wgsl: The bias gradient: column sums of dy. */
 export const biasGrad = (): string =>
@@ -23,6 +23,37 @@ for (var b = 0u; b < p.batch; b++) {
   s += dy[b * p.out_f + o];
 }
 db[o] = s;`,
+  });
+
+/**
+ * shaders/bias_grad_rows.wgsl: The bias gradient over many rows (a convolution's output
+ * pixels): a workgroup per output, so one serial sum of 50,000 rows does not stall the step.
+ */
+export const biasGradRows = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `db[o] = sum_b dy[b,o] with one workgroup per output o: invocation t sums rows t,
+      t + WG, ..., then a tree adds the WG partial sums (a different order from bias_grad's
+      single running sum, so results differ from it by rounding).`,
+    layout: BIAS_GRAD_PARAMS,
+    buffers: ['dy: f32', 'mut db: f32'],
+    overrides: [],
+    shape: { size: 'WG', args: PER_GROUP },
+    helpers: `
+${WG_CONST}
+var<workgroup> part: array<f32, WG>;`,
+    body: `
+let o = wid.x;
+let t = lid.x;
+var s = 0.0;
+for (var b = t; b < p.batch; b += WG) {
+  s += dy[b * p.out_f + o];
+}
+part[t] = s;
+${treeReduce(['part'])}
+if (t == 0u) {
+  db[o] = part[0];
+}`,
   });
 
 /** shaders/softmax_xent.wgsl: Loss and its gradient in one pass, so the logits are read once. */

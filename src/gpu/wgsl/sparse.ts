@@ -14,7 +14,15 @@ import {
   type Code,
   type Override,
 } from './snippets';
-import { clampedRows, dotStep, forwardStore, outerStep, vecStore } from './tiles';
+import {
+  clampedRows,
+  dotStep,
+  forwardStore,
+  outerStep,
+  RELU_OVERRIDE,
+  reluEpilogue,
+  vecStore,
+} from './tiles';
 
 const WG_XY: Override[] = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'];
 const BLOCK: Override = 'BLOCK: u32 = 16u';
@@ -50,11 +58,12 @@ const byColumn = (col: string, rowVar: string, k: string): Code[] => [
 export function bsrForward(t: 4 | 8): string {
   return sparse(
     `bsr_forward: y[b,o] = sum over the stored tiles of o's tile row of x[b,i] * w[o,i], plus
-     bias[o] (block-CSR; missing tiles cost nothing). Tiles are BLOCK x BLOCK with
+     bias[o] (block-CSR; missing tiles cost nothing), then max(y, 0) when RELU != 0 (the ReLU
+     after the layer, fused into the store). Tiles are BLOCK x BLOCK with
      BLOCK % ${t} == 0 and in_f % 4 == 0, so x and the tiles are read as vec4. Each invocation
      computes ${t} samples x ${t} outputs, summing in the same order as linear_forward_vec4.`,
     ['x: vec4f', 'vals: vec4f', 'row_ptr: u32', 'col_idx: u32', 'bias: f32', 'mut y: f32'],
-    [...WG_XY, BLOCK],
+    [...WG_XY, BLOCK, RELU_OVERRIDE],
     [
       `let o0 = gid.x * ${t}u;`,
       `let b0 = gid.y * ${t}u;`,
@@ -231,7 +240,7 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
   const stores = range(samples).flatMap((n) =>
     when(
       `b0 + ${n}u < p.batch`,
-      `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = a${Math.floor(n / 4)}0.${LANES[n % 4]}${fwd ? ' + bo' : ''};`,
+      `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = ${fwd ? reluEpilogue(`a${Math.floor(n / 4)}0.${LANES[n % 4]} + bo`) : `a${Math.floor(n / 4)}0.${LANES[n % 4]}`};`,
     ),
   );
   const what = fwd
@@ -242,7 +251,7 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
        the stored weights of column i of dy[b,o] * w[o,i] (CSR walked through its transposed
        index).`;
   return sparse(
-    `${what} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
+    `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ''} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
      loaded once per ${samples} samples.`,
     [
       transposed ? `${srcT}: vec4f` : `${src}: f32`,
@@ -253,7 +262,7 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
         : (['col_ptr: u32', 't_entry: u32'] as const)),
       `mut ${out}: f32`,
     ],
-    WG_XY,
+    fwd ? [...WG_XY, RELU_OVERRIDE] : WG_XY,
     [
       `let ${unit} = gid.x;`,
       `let b0 = gid.y * ${samples}u;`,

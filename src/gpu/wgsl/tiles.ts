@@ -76,6 +76,8 @@ export function laneStore(s: {
   colEnd: string;
   ld: string;
   bias?: boolean;
+  /** Applies a fused ReLU when the kernel's RELU override is set (the forward epilogue). */
+  relu?: boolean;
 }): Code[] {
   const biases = s.bias
     ? range(s.cols).flatMap((c) => [
@@ -89,7 +91,8 @@ export function laneStore(s: {
       ...range(4 * s.cols).flatMap((n) => {
         const c = Math.floor(n / 4);
         const l = LANES[n % 4];
-        const value = `a${r}${c}.${l}${s.bias ? ` + bv${c}.${l}` : ''}`;
+        const sum = `a${r}${c}.${l}${s.bias ? ` + bv${c}.${l}` : ''}`;
+        const value = s.relu ? reluEpilogue(sum) : sum;
         if (n === 0) return [`${s.out}[row] = ${value};`];
         return when(`${s.col0} + ${n}u < ${s.colEnd}`, `${s.out}[row + ${n}u] = ${value};`);
       }),
@@ -97,6 +100,15 @@ export function laneStore(s: {
   );
   return [...biases, ...rows];
 }
+
+/**
+ * A forward kernel's stored value with the ReLU after the layer fused in when RELU != 0: the
+ * very `max(v, 0.0)` relu_forward would apply to the stored v.
+ */
+export const reluEpilogue = (v: string): string => `select(${v}, max(${v}, 0.0), RELU != 0u)`;
+
+/** The override that switches `reluEpilogue` on. */
+export const RELU_OVERRIDE = 'RELU: u32 = 0u' as const;
 
 /** The forward kernels' store: y[b0 + r][o0 + l] = a + bias[o0 + l], t x t per invocation. */
 export const forwardStore = (t: number): Code[] =>
@@ -110,6 +122,7 @@ export const forwardStore = (t: number): Code[] =>
     colEnd: 'p.out_f',
     ld: 'p.out_f',
     bias: true,
+    relu: true,
   });
 
 /** Stores a tile of vec4 columns: out[(row0 + r) * k4 + i4 + c] = a{r}{c}, within bounds. */

@@ -1,0 +1,61 @@
+import { describe, expect, it, vi } from 'vitest';
+import { CpuBackend } from '../../cpu/backend';
+import { decode } from '../../url/params';
+import { toyImages } from '../toyData';
+import { Trainer } from '../trainer';
+
+// Fusion switched off by a flag, so the same trainer runs with and without it.
+const flag = vi.hoisted(() => ({ fuse: true }));
+vi.mock('./fuse', async (importOriginal) => {
+  const real = await importOriginal<typeof import('./fuse')>();
+  return {
+    fusePlan: (p: Parameters<typeof real.fusePlan>[0]) => (flag.fuse ? real.fusePlan(p) : p),
+  };
+});
+
+async function train(query: string, fuse: boolean) {
+  flag.fuse = fuse;
+  const { config } = decode(query);
+  const trainer = new Trainer(
+    new CpuBackend(),
+    config,
+    toyImages(60, 1, 16, 1),
+    toyImages(40, 2, 16, 1),
+  );
+  const epochs: number[] = [];
+  while (!trainer.finished) await trainer.step();
+  const test = await trainer.evaluate();
+  epochs.push(test.loss, test.acc);
+  const ops = trainer.stepOps.map((o) => o.kernel);
+  const weights = await trainer.snapshot();
+  trainer.release();
+  return { ops, weights, epochs };
+}
+
+describe('fusePlan', () => {
+  const queries = [
+    // CSR on transposed activations (patches written transposed by im2col), dense gradient.
+    'model=lenet5&method=snfs&density=0.1&epochs=1&batch=20&kernels=sparse',
+    // Stored-weight gradients only: the row-major patches are not written at all.
+    'model=lenet5&method=set&density=0.1&epochs=1&batch=20&kernels=sparse',
+    // Dense kernels: ReLU fused into linear_forward and into the pool's backward.
+    'model=lenet5&density=1&epochs=1&batch=20',
+  ];
+  for (const query of queries)
+    it(`trains exactly as the unfused ops do, with fewer ops: ${query}`, async () => {
+      const plain = await train(query, false);
+      const fused = await train(query, true);
+      expect(fused.epochs).toEqual(plain.epochs);
+      for (const [i, w] of fused.weights.entries()) {
+        expect(w.weights, w.name).toEqual(plain.weights[i].weights);
+        expect(w.momentum, w.name).toEqual(plain.weights[i].momentum);
+      }
+      // conv1, conv2 and fc1's ReLUs in the forward pass; conv1's and conv2's in the backward.
+      const count = (ops: string[], k: string) => ops.filter((o) => o === k).length;
+      expect(count(plain.ops, 'reluForward') - count(fused.ops, 'reluForward')).toBe(3);
+      expect(count(plain.ops, 'reluBackward') - count(fused.ops, 'reluBackward')).toBe(2);
+      const transposes = query.includes('kernels=sparse') ? 2 : 0;
+      expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(transposes);
+      expect(fused.ops.length).toBe(plain.ops.length - 5 - transposes);
+    });
+});
