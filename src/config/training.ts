@@ -23,6 +23,8 @@ export interface TrainingConfig {
   update_every: 'auto' | 'epoch' | number;
   update_until: 'auto' | number;
   block: number;
+  /** Sparsity structure every row keeps (see src/sparse/fanin.ts); none = unstructured. */
+  structure: 'none' | 'fanin';
   lr: number;
   momentum: number;
   nesterov: boolean;

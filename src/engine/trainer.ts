@@ -357,6 +357,7 @@ export class Trainer {
       growth: s.growth,
       redist: s.redist,
       rng: this.rng,
+      structure: s.structure,
     });
     const params = this.store.params;
     const before = elementMasks(params);

@@ -21,9 +21,11 @@ export interface SparseSettings {
   /** No update after this fraction of training. */
   updateUntil: number;
   block: number;
+  /** Row structure of the masks: none, or constant fan-in (src/sparse/fanin.ts). */
+  structure: TrainingConfig['structure'];
 }
 
-type Knobs = Omit<SparseSettings, 'method' | 'density' | 'dynamic' | 'block'>;
+type Knobs = Omit<SparseSettings, 'method' | 'density' | 'dynamic' | 'block' | 'structure'>;
 
 /**
  * What each method means, as the papers define them: sparse momentum (Dettmers & Zettlemoyer),
@@ -97,7 +99,9 @@ export function resolveSparsity(config: TrainingConfig): SparseSettings {
     schedule: pick(config.schedule, d.schedule),
     updateEvery: pick(config.update_every, d.updateEvery),
     updateUntil: pick(config.update_until, d.updateUntil),
-    block: config.block,
+    // A structure keeps single weights (the page refuses block > 1 with one, see validate.ts).
+    block: config.structure === 'none' ? config.block : 1,
+    structure: config.structure,
   };
 }
 
