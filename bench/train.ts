@@ -85,6 +85,8 @@ const METHODS: [string, string][] = [
   ['rigl', 'method=rigl'],
   ['snfs block 16', 'method=snfs&block=16'],
   ['set block 16', 'method=set&block=16'],
+  ['snfs fanin', 'method=snfs&structure=fanin'],
+  ['set fanin', 'method=set&structure=fanin'],
 ];
 
 export async function trainBench(

@@ -38,6 +38,12 @@ describe('Trainer on the CPU backend', () => {
     expect(new Set(totals)).toEqual(new Set([start]));
     // Every layer ran the ELL kernels (forced sparse), and its mask rows are one length.
     expect(trainer.layerKernels().map((k) => k.kernel)).toEqual(['ell', 'ell', 'ell']);
+    // The mask view names each layer's fan-in, and it accounts for every active weight.
+    const last = updates[updates.length - 1].layers;
+    trainer.maskView().layers.forEach((l, i) => {
+      expect(l.fanIn, l.name).toBeGreaterThan(0);
+      expect(l.fanIn! * l.rows).toBe(last[i].activeAfter);
+    });
     for (const p of (
       trainer as unknown as { store: { params: { spec: WeightSpec; unitMask: Uint8Array }[] } }
     ).store.params) {

@@ -53,6 +53,12 @@ export function rowCounts(mask: Uint8Array, rows: number, cols: number): Uint32A
   return out;
 }
 
+/** The common length of a mask's rows, or null when they differ. */
+export function commonFanIn(mask: Uint8Array, rows: number, cols: number): number | null {
+  const counts = rowCounts(mask, rows, cols);
+  return counts.every((n) => n === counts[0]) ? counts[0] : null;
+}
+
 /** The fan-in of a mask whose rows are all one length; throws when they are not. */
 export function fanInOf(mask: Uint8Array, rows: number, cols: number): number {
   const counts = rowCounts(mask, rows, cols);
