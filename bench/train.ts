@@ -108,6 +108,8 @@ export const BENCH_METHODS: [string, string][] = [
   ['rigl', 'method=rigl'],
   ['snfs block 16', 'method=snfs&block=16'],
   ['set block 16', 'method=set&block=16'],
+  ['snfs fanin', 'method=snfs&structure=fanin'],
+  ['set fanin', 'method=set&structure=fanin'],
 ];
 
 /** The benchmarked models: name, base query, and the time budget of one step-rate measure. */

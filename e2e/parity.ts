@@ -46,6 +46,7 @@ async function runOn(
       return t;
     };
     const w: SparseTensors = {
+      ...(format.fanIn === null ? {} : { fanIn: format.fanIn }),
       block: format.block,
       blockRows: format.blockRows,
       values: upload(values.data, 'f32'),

@@ -1,6 +1,7 @@
 // The cases of the kernel parity test: every WGSL kernel variant on seeded random inputs,
 // with the tolerance each is held to. Run by e2e/parity.ts.
 import { blockGrid } from '../src/sparse/blocks';
+import { drawFanInMask } from '../src/sparse/fanin';
 import { buildSparseFormat, compactValues } from '../src/sparse/format';
 import { f, ints, rng, u, withZeros, zeros, type Case, type Host } from './parityData';
 import { imageCases } from './parityImageCases';
@@ -36,7 +37,10 @@ function linearCases(tag: string, B: number, I: number, O: number, bound: number
   ];
 }
 
-/** Every sparse kernel on a random mask of `density` over tiles of `block`. */
+/**
+ * Every sparse kernel on a random mask of `density` over tiles of `block`, or (with `fanIn`)
+ * on a constant fan-in mask of that many inputs per row, stored as ELL.
+ */
 function sparseCases(
   tag: string,
   B: number,
@@ -45,10 +49,14 @@ function sparseCases(
   block: number,
   density: number,
   bound: number,
+  fanIn?: number,
 ): Case[] {
   const grid = blockGrid(O, I, block);
-  const unitMask = Uint8Array.from({ length: grid.units }, () => (rng.next() < density ? 1 : 0));
-  const format = buildSparseFormat(unitMask, grid);
+  const unitMask =
+    fanIn === undefined
+      ? Uint8Array.from({ length: grid.units }, () => (rng.next() < density ? 1 : 0))
+      : drawFanInMask(grid, fanIn * O, rng);
+  const format = buildSparseFormat(unitMask, grid, fanIn !== undefined);
   const dense = f(O * I, 0.1);
   const values = (): Host => ({
     dtype: 'f32',
@@ -196,6 +204,11 @@ function plainCases(): Case[] {
     ...sparseCases('CSR 13x37->19 d=0.3', 13, 37, 19, 1, 0.3, 1e-5),
     ...sparseCases('CSR fc1 100x784->300 d=0.05', 100, 784, 300, 1, 0.05, 2e-5),
     ...sparseCases('CSR transposed 20x37->19 d=0.3', 20, 37, 19, 1, 0.3, 1e-5)
+      .slice(0, 3)
+      .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
+    ...sparseCases('ELL fan-in 7 13x37->19', 13, 37, 19, 1, 0, 1e-5, 7).slice(0, 3),
+    ...sparseCases('ELL fan-in 39 fc1 100x784->300', 100, 784, 300, 1, 0, 2e-5, 39).slice(0, 3),
+    ...sparseCases('ELL transposed fan-in 5 20x37->19', 20, 37, 19, 1, 0, 1e-5, 5)
       .slice(0, 3)
       .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
     {

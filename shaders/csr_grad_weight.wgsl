@@ -7,6 +7,7 @@ struct Params {
   in_f: u32,
   out_f: u32,
   block_rows: u32,
+  fan_in: u32,
 }
 
 @group(0) @binding(0) var<uniform> p: Params;

@@ -186,6 +186,12 @@ export function MaskViews() {
         <span className="swatch pruned" /> pruned and <span className="swatch regrown" /> regrown by
         the update at step {view.globalStep}, light: missing. Rows are a layer's outputs.
       </p>
+      {config.structure === 'fanin' && (
+        <p className="caption" data-testid="mask-structure">
+          Constant fan-in: every output (row) keeps the same number of inputs, stored as ELL;{' '}
+          {view.layers.map((l) => `${l.name} ${l.fanIn ?? '?'}`).join(' · ')} inputs per output.
+        </p>
+      )}
       {view.layers.map((layer, i) => (
         <LayerMask
           key={layer.name}
@@ -217,6 +223,7 @@ const LayerMask = memo(function LayerMask({
       <h3>
         {layer.name}: {active.toLocaleString()} of {layer.state.length.toLocaleString()} weights
         {updated && ` (−${pruned.toLocaleString()} +${regrown.toLocaleString()})`}
+        {layer.fanIn !== undefined && `, fan-in ${layer.fanIn} × ${layer.rows} outputs`}
       </h3>
       <Heatmap layer={layer} />
       {mnistFirst && (

@@ -28,6 +28,8 @@ export interface TrainingConfig {
    */
   momentum_window: 'auto' | 'all' | number;
   block: number;
+  /** Sparsity structure every row keeps (see src/sparse/fanin.ts); none = unstructured. */
+  structure: 'none' | 'fanin';
   lr: number;
   momentum: number;
   nesterov: boolean;

@@ -108,4 +108,17 @@ describe('decodeChecked', () => {
     for (const query of ['', 'density=0.3&hidden=64', 'lr=abc', 'nope=1', 'l2=0.001'])
       expect(decodeChecked(query), query).toEqual(decode(query));
   });
+
+  it('refuses block tiles with a structure, keeping single weights and saying why', () => {
+    const { config: c, rejected } = decodeChecked('structure=fanin&block=16');
+    expect(c.structure).toBe('fanin');
+    expect(c.block).toBe(1);
+    expect(rejected).toEqual([
+      expect.objectContaining({
+        key: 'block',
+        value: '16',
+        reason: expect.stringMatching(/fanin/),
+      }),
+    ]);
+  });
 });

@@ -84,6 +84,12 @@ export function decodeChecked(search: string, blame?: readonly ParamKey[]): Deco
   );
   const suspects = blame ? blame.filter((k) => COUNT_KEYS.includes(k)) : given;
   let checked = config;
+  // A structure keeps single weights per row: tiles and a structure do not combine.
+  if (checked.structure !== 'none' && checked.block > 1) {
+    const reason = `block tiles do not combine with structure=${checked.structure}, which keeps single weights in every row`;
+    rejected.push({ key: 'block', value: String(checked.block), reason });
+    checked = { ...checked, block: defaults.block };
+  }
   for (const key of suspects) {
     const problem = countProblem(checked);
     if (!problem) break;

@@ -1,5 +1,6 @@
 import type { KernelArgs, Tensor } from '../engine/backend';
 import { epilogue, transposeArray } from './dense';
+import { ellForwardRows, ellGradInputRows, ellGradWeightRows } from './ell';
 import { runSlices, split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -23,14 +24,15 @@ function batchMajor(t: Tensor, transposed: boolean | undefined, features: number
   return out;
 }
 
-/** Twin of bsr_forward.wgsl and csr_forward.wgsl (block 1): only stored tiles are read. */
+/** Twin of bsr_forward.wgsl and csr_forward.wgsl (block 1), ell_forward.wgsl with `w.fanIn`. */
 export function sparseForward(a: KernelArgs['sparseForward']): void {
   runSlices(sparseForwardSlices(a));
 }
 
 export function sparseForwardSlices(a: KernelArgs['sparseForward']): Slices {
   const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
-  return { rows: a.batch, run: (from, to) => sparseForwardRows(a, x, from, to) };
+  const rows = a.w.fanIn === undefined ? sparseForwardRows : ellForwardRows;
+  return { rows: a.batch, run: (from, to) => rows(a, x, from, to) };
 }
 
 function sparseForwardRows(
@@ -71,7 +73,8 @@ export function sparseGradInput(a: KernelArgs['sparseGradInput']): void {
 
 export function sparseGradInputSlices(a: KernelArgs['sparseGradInput']): Slices {
   const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
-  return { rows: a.batch, run: (from, to) => sparseGradInputRows(a, dy, from, to) };
+  const rows = a.w.fanIn === undefined ? sparseGradInputRows : ellGradInputRows;
+  return { rows: a.batch, run: (from, to) => rows(a, dy, from, to) };
 }
 
 function sparseGradInputRows(
@@ -116,6 +119,8 @@ export function sparseGradWeight(a: KernelArgs['sparseGradWeight']): void {
 export function sparseGradWeightSlices(a: KernelArgs['sparseGradWeight']): Slices {
   const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
   const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
+  if (a.w.fanIn !== undefined)
+    return { rows: a.outF, run: (from, to) => ellGradWeightRows(a, dy, x, from, to) };
   const tileRows = u32(a.w.rowPtr).length - 1;
   return { rows: tileRows, run: (from, to) => sparseGradWeightRows(a, dy, x, from, to) };
 }

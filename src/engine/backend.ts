@@ -225,6 +225,8 @@ export interface MatDims {
 
 /** A block-CSR weight matrix on the device (see `src/sparse/format.ts`); block 1 is CSR. */
 export interface SparseTensors {
+  /** Constant fan-in: every row holds this many weights (ELL kernels, no row pointers read). */
+  fanIn?: number;
   block: number;
   blockRows: number;
   values: Tensor;

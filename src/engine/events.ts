@@ -82,6 +82,8 @@ export interface MaskView {
     kernel: number;
     inChannels: number;
     state: Uint8Array;
+    /** Inputs every output keeps, when a constant fan-in run's rows are all one length. */
+    fanIn?: number;
   }[];
 }
 

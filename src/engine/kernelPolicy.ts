@@ -3,8 +3,8 @@ import type { BlockGrid } from '../sparse/blocks';
 import { fitsSparseFormat } from '../sparse/format';
 import type { WeightSpec } from './model';
 
-/** Which matmul kernels a weight layer runs on: dense, CSR, or block-CSR of a tile size. */
-export type LayerKernel = 'dense' | 'csr' | `block${number}`;
+/** Which matmul kernels a weight layer runs on: dense, CSR, ELL (constant fan-in) or block-CSR. */
+export type LayerKernel = 'dense' | 'csr' | 'ell' | `block${number}`;
 
 /**
  * Densities up to which the sparse kernels beat the dense ones, per format, from the kernel
@@ -32,16 +32,20 @@ export function kernelChoice(
 
 /**
  * A layer's kernel under the run's `kernels` setting with `active` weights (null: no mask, the
- * run is dense): dense when forced, always sparse where one exists when forced, else by density.
+ * run is dense): dense when forced, always sparse where one exists when forced, else by density;
+ * `fanIn` (constant fan-in masks) turns CSR into ELL.
  */
 export function layerKernel(
   kernels: TrainingConfig['kernels'],
   spec: WeightSpec,
   grid: BlockGrid,
   active: number | null,
+  fanIn = false,
 ): LayerKernel {
   if (active === null || kernels === 'dense') return 'dense';
   const n = spec.inFeatures * spec.outFeatures;
   const density = kernels === 'sparse' ? 0 : active / n;
-  return kernelChoice(density, grid.block, spec.inFeatures, fitsSparseFormat(grid));
+  const choice = kernelChoice(density, grid.block, spec.inFeatures, fitsSparseFormat(grid));
+  // A constant fan-in mask runs the ELL twins of the CSR kernels wherever CSR would run.
+  return fanIn && choice === 'csr' ? 'ell' : choice;
 }

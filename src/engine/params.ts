@@ -7,6 +7,7 @@ import {
   valuesLength,
   type SparseFormat,
 } from '../sparse/format';
+import { drawFanInMask, fanInCounts } from '../sparse/fanin';
 import { initialCounts } from '../sparse/init';
 import type { SparseSettings } from '../sparse/methods';
 import { joinMomentum, windowed } from '../sparse/window';
@@ -46,15 +47,21 @@ export function initialLayerCounts(layers: LayerSpec[], sparsity: SparseSettings
           outFeatures: l.outFeatures,
         },
   );
-  return initialCounts(shapes, sparsity.density, sparsity.init);
+  const counts = initialCounts(shapes, sparsity.density, sparsity.init);
+  if (sparsity.structure !== 'fanin') return counts;
+  return fanInCounts(
+    counts,
+    linears.map((l) => ({ rows: l.outFeatures, cols: l.inFeatures })),
+  );
 }
 
 /**
  * A layer's initial mask of about `count` weights: random single weights, or tiles in a random
  * order taken while they fit the count (at least one, so that no layer starts cut off): within
- * one tile of the target.
+ * one tile of the target. Constant fan-in draws count / rows inputs in every row.
  */
-function drawUnitMask(grid: BlockGrid, count: number, rng: Rng): Uint8Array {
+function drawUnitMask(grid: BlockGrid, count: number, rng: Rng, fanIn: boolean): Uint8Array {
+  if (fanIn) return drawFanInMask(grid, count, rng);
   const unitMask = new Uint8Array(grid.units);
   if (grid.block === 1) {
     for (const u of rng.sample(grid.units, count)) unitMask[u] = 1;
@@ -103,17 +110,23 @@ export function initialLayout(
   return linears.map((spec, i) => {
     const grid = blockGrid(spec.outFeatures, spec.inFeatures, sparsity.block);
     if (!sparse) return { spec, grid, kernel: 'dense', nnzBlocks: null };
-    const mask = rng ? drawUnitMask(grid, counts[i], rng) : null;
+    const mask = rng ? drawUnitMask(grid, counts[i], rng, false) : null;
     const active = mask ? activeWeights(mask, grid) : counts[i];
     const nnzBlocks = mask ? mask.reduce((n, m) => n + m, 0) : counts[i];
-    return { spec, grid, kernel: layerKernel(config.kernels, spec, grid, active), nnzBlocks };
+    const fanIn = sparsity.structure === 'fanin';
+    return {
+      spec,
+      grid,
+      kernel: layerKernel(config.kernels, spec, grid, active, fanIn),
+      nnzBlocks,
+    };
   });
 }
 
 /**
  * The storage a layer's kernel calls for, keeping `prev` while it still fits (dense stays
- * dense; sparse buffers with room for the tiles are reused). `nnzBlocks` is the mask's tile
- * count, null when the run is dense (no mask).
+ * dense; sparse buffers with room for the tiles are reused, under a new fan-in when it
+ * changed). `nnzBlocks` is the mask's tile count, null when the run is dense (no mask).
  */
 export function storageFor(
   kernel: LayerKernel,
@@ -121,12 +134,15 @@ export function storageFor(
   nnzBlocks: number | null,
   sparsity: Pick<SparseSettings, 'growth' | 'dynamic' | 'momentumWindow'>,
   prev: LayerStorage | null,
+  fanIn: number | null = null,
 ): LayerStorage {
   // Only a mask that changes ever reads the momentum or gradient of a missing weight.
   const { growth, dynamic } = sparsity;
   if (kernel === 'dense')
     return prev?.kind === 'dense' ? prev : { kind: 'dense', masked: nnzBlocks !== null };
-  if (prev?.kind === 'sparse' && prev.capacity >= nnzBlocks!) return prev;
+  const ell = fanIn === null ? {} : { fanIn };
+  if (prev?.kind === 'sparse' && prev.capacity >= nnzBlocks!)
+    return prev.fanIn === (fanIn ?? undefined) ? prev : { ...prev, ...ell };
   const missing = windowed(sparsity);
   return {
     kind: 'sparse',
@@ -134,7 +150,14 @@ export function storageFor(
     denseState: dynamic && growth === 'momentum' && !missing,
     denseGrad: dynamic && (growth === 'gradient' || missing),
     missing,
+    ...ell,
   };
+}
+
+/** Whether two storages allocate the same tensors (a new fan-in alone keeps the buffers). */
+function sameBuffers(a: LayerStorage, b: LayerStorage): boolean {
+  if (a.kind === 'dense' || b.kind === 'dense') return a === b;
+  return a.capacity === b.capacity && a.denseState === b.denseState && a.denseGrad === b.denseGrad;
 }
 
 /** A weight layer's parameters: its mask on the CPU, its storage on the device. */
@@ -173,7 +196,8 @@ export class ParamStore {
       const n = spec.inFeatures * spec.outFeatures;
       const { weight, bias } = inits[i];
       const grid = blockGrid(spec.outFeatures, spec.inFeatures, sparsity.block);
-      const unitMask = sparse ? drawUnitMask(grid, counts[i], rng) : null;
+      const fanIn = sparsity.structure === 'fanin';
+      const unitMask = sparse ? drawUnitMask(grid, counts[i], rng, fanIn) : null;
       if (unitMask) {
         const elementMask = expandMask(unitMask, grid);
         for (let j = 0; j < n; j++) if (!elementMask[j]) weight[j] = 0;
@@ -216,10 +240,12 @@ export class ParamStore {
     prev: LayerStorage | null,
   ): { storage: LayerStorage; format: SparseFormat | null } {
     const active = unitMask ? activeWeights(unitMask, grid) : null;
-    const kernel = layerKernel(this.kernels, spec, grid, active);
-    const format = kernel === 'dense' ? null : buildSparseFormat(unitMask!, grid);
+    const fanIn = this.sparsity.structure === 'fanin';
+    const kernel = layerKernel(this.kernels, spec, grid, active, fanIn);
+    const format = kernel === 'dense' ? null : buildSparseFormat(unitMask!, grid, kernel === 'ell');
     const tiles = unitMask ? (format?.nnzBlocks ?? unitMask.reduce((n, m) => n + m, 0)) : null;
-    return { storage: storageFor(kernel, grid, tiles, this.sparsity, prev), format };
+    const storage = storageFor(kernel, grid, tiles, this.sparsity, prev, format?.fanIn ?? null);
+    return { storage, format };
   }
 
   /** Allocates the tensors of a layer's storage. */
@@ -231,7 +257,8 @@ export class ParamStore {
   /**
    * Puts a layer's dense weights, momentum and mask on the device in the storage its kernel
    * calls for (dense, or block-CSR rebuilt from the mask), reusing buffers that still fit.
-   * Returns whether buffers changed: step plans bind the old ones and must be rebuilt.
+   * Returns whether buffers (or the fan-in the ELL ops carry) changed: step plans bind the old
+   * ones and must be rebuilt.
    */
   write(
     p: Param,
@@ -241,13 +268,14 @@ export class ParamStore {
   ): boolean {
     const { storage, format } = this.layout(p.spec, p.grid, unitMask, p.storage);
     const changed = storage !== p.storage;
-    if (changed) {
+    if (changed && !sameBuffers(storage, p.storage)) {
       const stale = Object.keys(weightTensors(p.spec, p.grid, p.storage));
       this.dev.release(stale.map((name) => this.tensors.get(name)!));
       for (const name of stale) this.tensors.delete(name);
       p.storage = storage;
       this.place(p);
     }
+    p.storage = storage;
     p.unitMask = unitMask;
     p.format = format;
     this.upload(p, weights, momentum);
@@ -329,7 +357,13 @@ export class ParamStore {
   layerKernels(): { name: string; kernel: LayerKernel }[] {
     return this.params.map((p) => ({
       name: p.spec.name,
-      kernel: p.format ? (p.grid.block === 1 ? 'csr' : `block${p.grid.block}`) : 'dense',
+      kernel: !p.format
+        ? 'dense'
+        : p.format.fanIn !== null
+          ? 'ell'
+          : p.grid.block === 1
+            ? 'csr'
+            : `block${p.grid.block}`,
     }));
   }
 }

@@ -28,6 +28,33 @@ async function run(query: string, backend = new CpuBackend()) {
 }
 
 describe('Trainer on the CPU backend', () => {
+  it('constant fan-in: every layer keeps equal rows and the total stays exact through every update', async () => {
+    const query =
+      'hidden=16,8&density=0.25&epochs=3&batch=20&lr=0.05&structure=fanin&update_every=5&kernels=sparse';
+    const { trainer, updates } = await run(query);
+    expect(updates.length).toBeGreaterThan(3);
+    const totals = updates.map((u) => u.layers.reduce((a, l) => a + l.activeAfter, 0));
+    const start = updates[0].layers.reduce((a, l) => a + l.activeBefore, 0);
+    expect(new Set(totals)).toEqual(new Set([start]));
+    // Every layer ran the ELL kernels (forced sparse), and its mask rows are one length.
+    expect(trainer.layerKernels().map((k) => k.kernel)).toEqual(['ell', 'ell', 'ell']);
+    // The mask view names each layer's fan-in, and it accounts for every active weight.
+    const last = updates[updates.length - 1].layers;
+    trainer.maskView().layers.forEach((l, i) => {
+      expect(l.fanIn, l.name).toBeGreaterThan(0);
+      expect(l.fanIn! * l.rows).toBe(last[i].activeAfter);
+    });
+    for (const p of (
+      trainer as unknown as { store: { params: { spec: WeightSpec; unitMask: Uint8Array }[] } }
+    ).store.params) {
+      const { inFeatures: cols, outFeatures: rows } = p.spec;
+      const perRow = Array.from({ length: rows }, (_, r) =>
+        countActive(p.unitMask.subarray(r * cols, (r + 1) * cols)),
+      );
+      expect(new Set(perRow).size, p.spec.name).toBe(1);
+    }
+  });
+
   it("counts the test set's confusion matrix: every image once, the diagonal is the accuracy", async () => {
     const { epochs } = await run('hidden=16,8&density=0.25&epochs=2&batch=20&lr=0.05');
     for (const e of epochs) {

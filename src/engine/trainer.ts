@@ -362,6 +362,7 @@ export class Trainer {
       growth: s.growth,
       redist: s.redist,
       rng: this.rng,
+      structure: s.structure,
     });
     const params = this.store.params;
     const before = elementMasks(params);
@@ -372,7 +373,7 @@ export class Trainer {
     });
     if (changed) this.dropSteps();
     if (this.events.masks)
-      this.events.masks(maskView(params, this.globalStep, before, update.afterPrune));
+      this.events.masks(maskView(params, this.globalStep, before, update.afterPrune, this.fanIn));
     this.lastRate = rate;
     const at = { epoch: this.epoch + 1, globalStep: this.globalStep, pruneRate: rate };
     this.events.maskUpdate?.(updateReport(params, update, at));
@@ -437,8 +438,13 @@ export class Trainer {
   }
 
   /** The masks now, marking changes against `before` (the masks before an update). */
+  /** Whether the masks keep constant fan-in (the mask view then shows each layer's). */
+  private get fanIn(): boolean {
+    return this.sparsity.structure === 'fanin' && this.sparsity.density < 1;
+  }
+
   maskView(before: (Uint8Array | null)[] = []): MaskView {
-    return maskView(this.store.params, this.globalStep, before);
+    return maskView(this.store.params, this.globalStep, before, [], this.fanIn);
   }
 
   /** Current weights, masks and momentum of every weight layer (for tests and views). */

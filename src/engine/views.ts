@@ -1,4 +1,5 @@
 import { activeWeights, expandMask } from '../sparse/blocks';
+import { commonFanIn } from '../sparse/fanin';
 import type { UpdateResult } from '../sparse/update';
 import {
   MASK_ABSENT,
@@ -61,6 +62,7 @@ export function maskView(
   globalStep: number,
   before: (Uint8Array | null)[] = [],
   afterPrune: (Uint8Array | null)[] = [],
+  fanIn = false,
 ): MaskView {
   return {
     globalStep,
@@ -90,9 +92,16 @@ export function maskView(
         kernel: p.spec.kind === 'conv' ? p.spec.kernel : 0,
         inChannels: p.spec.kind === 'conv' ? p.spec.inShape.channels : 0,
         state,
+        ...fanInOf(fanIn ? now : null, p.spec.outFeatures, p.spec.inFeatures),
       };
     }),
   };
+}
+
+/** `{ fanIn }` of a constant fan-in mask (the view's caption shows it), else nothing. */
+function fanInOf(mask: Uint8Array | null, rows: number, cols: number): { fanIn?: number } {
+  const k = mask ? commonFanIn(mask, rows, cols) : null;
+  return k === null ? {} : { fanIn: k };
 }
 
 /** Each layer's state at the end of an epoch, with the momentum statistics read for it. */

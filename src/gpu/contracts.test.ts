@@ -12,7 +12,8 @@ import {
 import { KERNELS, packUniforms, tuneCandidates, type KernelDescriptor } from './kernels';
 
 const t: Tensor = { id: 1, dtype: 'f32', length: 1 };
-const w = (block: number) => ({
+const w = (block: number, fanIn?: number) => ({
+  ...(fanIn === undefined ? {} : { fanIn }),
   block,
   blockRows: 3,
   values: t,
@@ -22,10 +23,15 @@ const w = (block: number) => ({
   tEntry: t,
 });
 const conv = { batch: 2, height: 7, width: 6, channels: 3, kernel: 3, stride: 1, outHeight: 7 };
-/** Sparse-kernel args for each block size, and transposed for CSR (block 1). */
+/** Sparse-kernel args for each block size, and transposed and ELL (fan-in 5) for block 1. */
 const sparse = <T>(blocks: number[], make: (w: SparseTensors, transposed: boolean) => T) =>
   blocks.flatMap((block) =>
-    [false, block === 1].map((transposed) => ({ ...make(w(block), transposed), ...mat(784) })),
+    (block === 1 ? [undefined, 5] : [undefined]).flatMap((fanIn) =>
+      [false, block === 1].map((transposed) => ({
+        ...make(w(block, fanIn), transposed),
+        ...mat(784),
+      })),
+    ),
   );
 const mat = (inF: number) => ({ batch: 8, inF, outF: 19 });
 const sgd = { lr: 0.1, momentum: 0.9, wd: 0.0005, nesterov: true };

@@ -46,6 +46,12 @@ import transposeTile from '../../shaders/transpose_tile.wgsl?raw';
 import csrForwardT from '../../shaders/csr_forward_t.wgsl?raw';
 import csrGradInputT from '../../shaders/csr_grad_input_t.wgsl?raw';
 import csrGradWeightT from '../../shaders/csr_grad_weight_t.wgsl?raw';
+import ellForward from '../../shaders/ell_forward.wgsl?raw';
+import ellForwardT from '../../shaders/ell_forward_t.wgsl?raw';
+import ellGradInput from '../../shaders/ell_grad_input.wgsl?raw';
+import ellGradInputT from '../../shaders/ell_grad_input_t.wgsl?raw';
+import ellGradWeight from '../../shaders/ell_grad_weight.wgsl?raw';
+import ellGradWeightT from '../../shaders/ell_grad_weight_t.wgsl?raw';
 import {
   BIAS_GRAD_PARAMS,
   BN_STATS_PARAMS,
@@ -167,14 +173,21 @@ function sparseKind(a: {
   inF: number;
   batch: number;
   transposed?: boolean;
-}): 'csr' | 'csrT' | 'bsr' {
+}): 'csr' | 'csrT' | 'ell' | 'ellT' | 'bsr' {
   const v = sparseVariant(a.w.block, a.inF);
   if (!v) throw new Error(`no sparse kernel for block ${a.w.block} with ${a.inF} inputs`);
-  if (!a.transposed) return v;
+  const ell = a.w.fanIn !== undefined;
+  if (ell && v !== 'csr') throw new Error('ELL (constant fan-in) needs single weights');
+  if (!a.transposed) return ell ? 'ell' : v;
   if (v !== 'csr' || a.batch % 4 !== 0)
     throw new Error('transposed inputs need CSR and batch % 4 == 0');
-  return 'csrT';
+  return ell ? 'ellT' : 'csrT';
 }
+
+/** The row pointers as a binding: the ELL kernels (constant fan-in) read none. */
+const rowPtrOf = (w: SparseTensors): Tensor[] => (w.fanIn === undefined ? [w.rowPtr] : []);
+/** Samples per invocation of the CSR and ELL row kernels: 32 on transposed inputs, else 16. */
+const rowSamples = (v: string) => (v.endsWith('T') ? 32 : 16);
 
 /** Invocations of the CSR row kernels: one per row and slot (SLOTS weights of a row at once). */
 const SLOTS = 8;
@@ -343,7 +356,14 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
         : dispatchTiles(a.inF, a.outF, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseForward: {
-    sources: { csr: csrForward, csrT: csrForwardT, bsr: bsrForward, bsr8: bsrForward8 },
+    sources: {
+      csr: csrForward,
+      csrT: csrForwardT,
+      ell: ellForward,
+      ellT: ellForwardT,
+      bsr: bsrForward,
+      bsr8: bsrForward8,
+    },
     variant: sparseKind,
     constants: (a) => ({
       ...TILE_WG,
@@ -351,30 +371,43 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       RELU: a.relu ? 1 : 0,
     }),
     ...sparseParams,
-    buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
+    buffers: (a) => [a.x, a.w.values, ...rowPtrOf(a.w), a.w.colIdx, a.b, a.y],
     dispatch: (a, c, v) =>
       a.w.block === 1
-        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / (v === 'csrT' ? 32 : 16) / c.WG_Y), 1]
+        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / rowSamples(v) / c.WG_Y), 1]
         : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradInput: {
-    sources: { csr: csrGradInput, csrT: csrGradInputT, bsr: bsrGradInput, bsr8: bsrGradInput8 },
+    sources: {
+      csr: csrGradInput,
+      csrT: csrGradInputT,
+      ell: ellGradInput,
+      ellT: ellGradInputT,
+      bsr: bsrGradInput,
+      bsr8: bsrGradInput8,
+    },
     variant: sparseKind,
     constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
     ...sparseParams,
-    buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
+    buffers: (a) => [a.dy, a.w.values, ...rowPtrOf(a.w), a.w.colPtr, a.w.tEntry, a.dx],
     dispatch: (a, c, v) =>
       a.w.block === 1
-        ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / (v === 'csrT' ? 32 : 16) / c.WG_Y), 1]
+        ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / rowSamples(v) / c.WG_Y), 1]
         : dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradWeight: {
-    sources: { csr: csrGradWeight, csrT: csrGradWeightT, bsr: bsrGradWeight },
+    sources: {
+      csr: csrGradWeight,
+      csrT: csrGradWeightT,
+      ell: ellGradWeight,
+      ellT: ellGradWeightT,
+      bsr: bsrGradWeight,
+    },
     variant: sparseKind,
     constants: (a): Record<string, number> =>
       a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block },
     ...sparseParams,
-    buffers: (a) => [a.dy, a.x, a.w.rowPtr, a.w.colIdx, a.dw],
+    buffers: (a) => [a.dy, a.x, ...rowPtrOf(a.w), a.w.colIdx, a.dw],
     dispatch: (a, c) =>
       a.w.block === 1
         ? [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1]

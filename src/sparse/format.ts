@@ -19,6 +19,11 @@ export interface SparseFormat {
   blockCols: number;
   /** Active tiles (active weights when block = 1). */
   nnzBlocks: number;
+  /**
+   * Constant fan-in (ELL): every row holds this many weights, so row o's are values
+   * [o·fanIn, (o+1)·fanIn) and the ELL kernels read no row pointers; null for any other mask.
+   */
+  fanIn: number | null;
   rowPtr: Uint32Array;
   colIdx: Uint32Array;
   colPtr: Uint32Array;
@@ -33,8 +38,15 @@ export function fitsSparseFormat(grid: BlockGrid): boolean {
   return grid.blockRows <= MAX_SPARSE_INDEX && grid.blockCols <= MAX_SPARSE_INDEX;
 }
 
-/** The index arrays of the active tiles of `unitMask` (tiles in `grid` order). */
-export function buildSparseFormat(unitMask: Uint8Array, grid: BlockGrid): SparseFormat {
+/**
+ * The index arrays of the active tiles of `unitMask` (tiles in `grid` order). With `ell` the
+ * mask must have constant fan-in (single weights, every row one length; throws otherwise).
+ */
+export function buildSparseFormat(
+  unitMask: Uint8Array,
+  grid: BlockGrid,
+  ell = false,
+): SparseFormat {
   if (!fitsSparseFormat(grid)) throw new Error('matrix too large for 16-bit sparse indices');
   const { blockRows, blockCols } = grid;
   const rowPtr = new Uint32Array(blockRows + 1);
@@ -66,11 +78,19 @@ export function buildSparseFormat(unitMask: Uint8Array, grid: BlockGrid): Sparse
       k++;
     }
   }
+  let fanIn: number | null = null;
+  if (ell) {
+    fanIn = blockRows > 0 ? rowPtr[1] : 0;
+    for (let r = 0; r < blockRows; r++)
+      if (grid.block !== 1 || rowPtr[r + 1] - rowPtr[r] !== fanIn)
+        throw new Error('an ELL matrix needs single weights and rows of one length');
+  }
   return {
     block: grid.block,
     blockRows,
     blockCols,
     nnzBlocks: nnz,
+    fanIn,
     rowPtr,
     colIdx,
     colPtr,

@@ -27,9 +27,14 @@ export interface SparseSettings {
    */
   momentumWindow: number | null;
   block: number;
+  /** Row structure of the masks: none, or constant fan-in (src/sparse/fanin.ts). */
+  structure: TrainingConfig['structure'];
 }
 
-type Knobs = Omit<SparseSettings, 'method' | 'density' | 'dynamic' | 'block' | 'momentumWindow'>;
+type Knobs = Omit<
+  SparseSettings,
+  'method' | 'density' | 'dynamic' | 'block' | 'momentumWindow' | 'structure'
+>;
 
 /**
  * What each method means, as the papers define them: sparse momentum (Dettmers & Zettlemoyer),
@@ -104,7 +109,9 @@ export function resolveSparsity(config: TrainingConfig): SparseSettings {
     updateEvery: pick(config.update_every, d.updateEvery),
     updateUntil: pick(config.update_until, d.updateUntil),
     momentumWindow: resolveWindow(config.momentum_window, config.momentum),
-    block: config.block,
+    // A structure keeps single weights (the page refuses block > 1 with one, see validate.ts).
+    block: config.structure === 'none' ? config.block : 1,
+    structure: config.structure,
   };
 }
 

@@ -1,4 +1,5 @@
 import { activeWeights, blockGrid, expandMask, unitSums, type BlockGrid } from './blocks';
+import { contributions, fanInUpdate, type Structure } from './fanin';
 import {
   allocateRegrowth,
   countActive,
@@ -32,6 +33,8 @@ export interface UpdateOptions {
   redist: RedistMode;
   /** Draws random regrowth positions (random growth only). */
   rng: IndexSampler;
+  /** Row structure the masks keep (none when absent): fan-in updates go to `fanInUpdate`. */
+  structure?: Structure;
 }
 
 export interface UpdateResult {
@@ -83,6 +86,7 @@ function globalPrune(layers: UpdateLayer[], rate: number): Uint8Array[] {
  * Counts are in units (weights when block = 1); the total stays exact.
  */
 export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateResult {
+  if (opts.structure === 'fanin') return fanInUpdate(layers, opts);
   const elementMasks = layers.map((l) => expandMask(l.unitMask, l.grid));
   const meanMomentum = layers.map((l, i) => meanActiveMagnitude(l.momentum, elementMasks[i]));
   const activeBefore = layers.map((l) => countActive(l.unitMask));
@@ -116,22 +120,9 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
   const total = removed.reduce((a, b) => a + b, 0);
   const capacity = layers.map((l, i) => l.grid.rows * l.grid.cols - survivors[i]);
 
-  let contributions: number[];
-  switch (opts.redist) {
-    case 'momentum':
-      contributions = meanMomentum;
-      break;
-    case 'magnitude':
-      contributions = layers.map((l, i) => meanActiveMagnitude(l.weights, elementMasks[i]));
-      break;
-    case 'nonzero':
-      contributions = survivors;
-      break;
-    case 'none':
-      contributions = removed;
-      break;
-  }
-  const shares = normalizeShares(contributions);
+  const shares = normalizeShares(
+    contributions(opts.redist, layers, elementMasks, survivors, removed),
+  );
   const budget = opts.redist === 'none' ? removed : allocateRegrowth(total, shares, capacity);
 
   // Candidate tiles per layer, best first: largest |momentum| or |gradient|, or a random order.

@@ -38,6 +38,7 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
       'update_until',
       'momentum_window',
       'block',
+      'structure',
     ],
   },
   {
@@ -194,6 +195,13 @@ export const PARAMS: readonly ParamSpec[] = [
     only: [1, 4, 8, 16, 32],
     default: 1,
     help: 'Prune and regrow b x b tiles of weights instead of single weights.',
+  },
+  {
+    key: 'structure',
+    type: 'enum',
+    values: ['none', 'fanin'],
+    default: 'none',
+    help: 'Sparsity structure: none (any weights), or fanin (every output keeps the same number of inputs; ELL kernels).',
   },
   {
     key: 'lr',

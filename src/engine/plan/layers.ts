@@ -106,7 +106,7 @@ function weightForward(b: StepBuilder, w: WeightLayer, x: string, y: string, row
     b.op('linearForward', { x, w: paramName(name, 'w'), b: bias, y, ...dims }, true);
     return;
   }
-  const sparse = sparseRef(name, w.grid);
+  const sparse = sparseRef(name, w.grid, w.storage);
   if (!csrTransposed(w, rows)) {
     b.op('sparseForward', { x, w: sparse, b: bias, y, ...dims }, true);
     return;
@@ -136,7 +136,7 @@ function weightBackward(
     if (dx) b.op('linearGradInput', { dy, w: paramName(name, 'w'), dx, ...dims }, true);
     return;
   }
-  const sparse = sparseRef(name, w.grid);
+  const sparse = sparseRef(name, w.grid, w.storage);
   const xt = b.transposed.get(name);
   const dyt = xt ? b.tensor(`${name}.dyT`, 'f32', rows * dims.outF, 'scratch') : null;
   if (dyt) b.op('transpose', { src: dy, dst: dyt, rows, cols: dims.outF });

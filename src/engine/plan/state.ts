@@ -55,7 +55,15 @@ export const CONFUSION = 'eval.confusion';
  */
 export type LayerStorage =
   | { kind: 'dense'; masked: boolean }
-  | { kind: 'sparse'; capacity: number; denseState: boolean; denseGrad: boolean; missing: boolean };
+  | {
+      kind: 'sparse';
+      capacity: number;
+      denseState: boolean;
+      denseGrad: boolean;
+      missing: boolean;
+      /** Constant fan-in (ELL kernels) of the stored mask; absent for CSR and block-CSR. */
+      fanIn?: number;
+    };
 
 /** Tiles the sparse buffers of a layer with `nnzBlocks` tiles are allocated for. */
 export function sparseCapacity(nnzBlocks: number, units: number): number {
@@ -119,9 +127,11 @@ export function normTensors(spec: BatchNormSpec): TensorSpecs {
   };
 }
 
-/** The block-CSR matrix of a sparse layer, by the names of its tensors. */
-export function sparseRef(name: string, grid: BlockGrid): SparseRef {
+/** The block-CSR (or ELL, with the storage's fan-in) matrix of a sparse layer, by tensor names. */
+export function sparseRef(name: string, grid: BlockGrid, storage?: LayerStorage): SparseRef {
+  const fanIn = storage?.kind === 'sparse' ? storage.fanIn : undefined;
   return {
+    ...(fanIn === undefined ? {} : { fanIn }),
     block: grid.block,
     blockRows: grid.blockRows,
     values: paramName(name, 'values'),

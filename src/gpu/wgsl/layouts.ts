@@ -28,10 +28,10 @@ export const BN_PARAMS = u32('rows', 'channels') satisfies UniformLayout;
 
 /** Dense matrix products: x is batch x in_f, w is out_f x in_f. */
 export const DENSE_PARAMS = u32('batch', 'in_f', 'out_f') satisfies UniformLayout;
-/** Sparse products add the number of tile rows. */
+/** Sparse products add the number of tile rows, and the fan-in of ELL matrices (0 otherwise). */
 export const SPARSE_PARAMS = [
   ...DENSE_PARAMS,
-  ...u32('block_rows'),
+  ...u32('block_rows', 'fan_in'),
 ] as const satisfies UniformLayout;
 
 export const SPARSE_SGD_PARAMS = [

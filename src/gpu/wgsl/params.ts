@@ -47,4 +47,5 @@ export const classesParams = params(CLASSES_PARAMS, (a: { batch: number; classes
 export const sparseParams = params(SPARSE_PARAMS, (a: MatDims & { w: SparseTensors }) => ({
   ...dims(a),
   block_rows: a.w.blockRows,
+  fan_in: a.w.fanIn ?? 0,
 }));

@@ -1,6 +1,7 @@
 // Templates of the sparse linear kernels: block-CSR (bsr_*, BLOCK x BLOCK tiles with
 // BLOCK % 4 == 0, vec4 loads, the dense kernels' tiles and summation order) and CSR (csr_*,
-// single weights; csr_*_t read transposed activations, four samples per vec4).
+// single weights; csr_*_t read transposed activations, four samples per vec4) and their ELL
+// twins (ell_*: constant fan-in, row o's weights at o * fan_in, no row pointers read).
 import { SPARSE_PARAMS } from './layouts';
 import {
   accumulators,
@@ -196,8 +197,11 @@ export function bsrGradWeight(): string {
   );
 }
 
-/** Rows (or columns) of 16 or 32 samples per invocation through CSR, either direction. */
-export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): string {
+/**
+ * Rows (or columns) of 16 or 32 samples per invocation through CSR, either direction; with
+ * `ell`, through a constant fan-in matrix (every row's trip count is fan_in, no row pointers).
+ */
+export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, ell = false): string {
   const fwd = dir === 'forward';
   const [unit, unitEnd, src, out, ld] = fwd
     ? ['o', 'p.out_f', 'x', 'y', 'p.in_f']
@@ -205,13 +209,14 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
   const other = fwd ? 'i' : 'o';
   const groups = transposed ? 8 : 4;
   const samples = 4 * groups;
+  const rowStart = (o: string) => (ell ? `${o} * p.fan_in` : `row_ptr[${o}]`);
   const walk: Code[] = fwd
     ? [
-        'let end = row_ptr[o + 1u];',
-        'for (var k = row_ptr[o]; k < end; k++) {',
+        `let end = ${ell ? 'o * p.fan_in + p.fan_in' : 'row_ptr[o + 1u]'};`,
+        `for (var k = ${rowStart('o')}; k < end; k++) {`,
         ['let i = tile_col(k);', 'let w = vals[k];'],
       ]
-    : byColumn('i', 'o', 'let w = vals[row_ptr[o] + (e >> 16u)];');
+    : byColumn('i', 'o', `let w = vals[${rowStart('o')} + (e >> 16u)];`);
   const srcT = `${src}t`;
   const sums = transposed
     ? [
@@ -243,20 +248,24 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
       `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = ${fwd ? reluEpilogue(`a${Math.floor(n / 4)}0.${LANES[n % 4]} + bo`) : `a${Math.floor(n / 4)}0.${LANES[n % 4]}`};`,
     ),
   );
+  const fmt = ell ? 'ell' : 'csr';
+  const store = ell
+    ? 'constant fan-in ELL: every row holds fan_in weights at o * fan_in'
+    : 'unstructured CSR';
   const what = fwd
-    ? `csr_forward${transposed ? ' on transposed activations xt[i][b] (batch % 4 == 0)' : ''}: y[b,o] = sum over the
-       stored weights of row o of x[b,i] * w[o,i], plus bias[o] (unstructured CSR; missing
+    ? `${fmt}_forward${transposed ? ' on transposed activations xt[i][b] (batch % 4 == 0)' : ''}: y[b,o] = sum over the
+       stored weights of row o of x[b,i] * w[o,i], plus bias[o] (${store}; missing
        weights cost nothing).`
-    : `csr_grad_input${transposed ? ' on transposed output gradients dyt[o][b] (batch % 4 == 0)' : ''}: dx[b,i] = sum over
-       the stored weights of column i of dy[b,o] * w[o,i] (CSR walked through its transposed
-       index).`;
+    : `${fmt}_grad_input${transposed ? ' on transposed output gradients dyt[o][b] (batch % 4 == 0)' : ''}: dx[b,i] = sum over
+       the stored weights of column i of dy[b,o] * w[o,i] (${store}, walked through its
+       transposed index).`;
   return sparse(
     `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ''} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
      loaded once per ${samples} samples.`,
     [
       transposed ? `${srcT}: vec4f` : `${src}: f32`,
       'vals: f32',
-      'row_ptr: u32',
+      ...(ell ? [] : (['row_ptr: u32'] as const)),
       ...(fwd
         ? (['col_idx: u32', 'bias: f32'] as const)
         : (['col_ptr: u32', 't_entry: u32'] as const)),
@@ -279,8 +288,8 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean): s
   );
 }
 
-/** csr_grad_weight: the gradient of the stored weights only, in the values' order. */
-export function csrGradWeight(transposed: boolean): string {
+/** csr_grad_weight (ell_grad_weight with `ell`): the gradient of the stored weights only, in the values' order. */
+export function csrGradWeight(transposed: boolean, ell = false): string {
   const [dy, x, ty] = transposed ? ['dyt', 'xt', 'vec4f'] : ['dy', 'x', 'f32'];
   const sum: Code[] = transposed
     ? [
@@ -300,19 +309,25 @@ export function csrGradWeight(transposed: boolean): string {
         'dw[k] = acc;',
       ];
   return sparse(
-    `csr_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
+    `${ell ? 'ell' : 'csr'}_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
      gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
-     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}. Invocation (o, s) takes the row's
+     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
      weights s, s + SLOTS, ...; each sums over the batch.`,
-    [`${dy}: ${ty}`, `${x}: ${ty}`, 'row_ptr: u32', 'col_idx: u32', 'mut dw: f32'],
+    [
+      `${dy}: ${ty}`,
+      `${x}: ${ty}`,
+      ...(ell ? [] : (['row_ptr: u32'] as const)),
+      'col_idx: u32',
+      'mut dw: f32',
+    ],
     [...WG_XY, SLOTS],
     [
       'let o = gid.x;',
       'let s = gid.y;',
       ...guard('o >= p.out_f || s >= SLOTS'),
       ...(transposed ? ['let b4 = p.batch / 4u;', 'let drow = o * b4;'] : []),
-      'let end = row_ptr[o + 1u];',
-      'for (var k = row_ptr[o] + s; k < end; k += SLOTS) {',
+      ell ? 'let end = o * p.fan_in + p.fan_in;' : 'let end = row_ptr[o + 1u];',
+      `for (var k = ${ell ? 'o * p.fan_in' : 'row_ptr[o]'} + s; k < end; k += SLOTS) {`,
       sum,
       '}',
     ],
