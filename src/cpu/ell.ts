@@ -1,4 +1,5 @@
 import type { KernelArgs } from '../engine/backend';
+import { epilogue } from './dense';
 import { f32, u32 } from './tensor';
 
 /**
@@ -11,7 +12,7 @@ import { f32, u32 } from './tensor';
 
 const col = (colIdx: Uint32Array, k: number) => (colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
 
-/** Twin of ell_forward(_t).wgsl: y[b,o] = Σ_j x[b, col(o,j)] · w[o,j] + bias[o]; samples [from, to). */
+/** Twin of ell_forward(_t).wgsl: y[b,o] = Σ_j x[b, col(o,j)] · w[o,j] + bias[o], then the fused ReLU if any; samples [from, to). */
 export function ellForwardRows(
   a: KernelArgs['sparseForward'],
   x: Float32Array,
@@ -28,7 +29,7 @@ export function ellForwardRows(
     for (let o = 0; o < outF; o++) {
       let s = 0;
       for (let j = o * k; j < (o + 1) * k; j++) s += x[b * inF + col(colIdx, j)] * vals[j];
-      y[b * outF + o] = s + bias[o];
+      y[b * outF + o] = epilogue(s + bias[o], a.relu);
     }
   }
 }
