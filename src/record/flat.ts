@@ -60,11 +60,21 @@ function csvCell(v: Cell | undefined): string {
   return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Rows under the union of their columns, in first-seen order; a missing cell is empty. */
-export function toCsv(rows: readonly Record<string, Cell>[], lead: readonly string[] = []): string {
-  const columns = [...new Set([...lead, ...rows.flatMap((r) => Object.keys(r))])];
-  const lines = [columns.map(csvCell), ...rows.map((r) => columns.map((c) => csvCell(r[c])))];
-  return lines.map((l) => l.join(',')).join('\n') + '\n';
+/**
+ * Rows as CSV, each row given as groups of cells (say the epoch's, then the configuration's):
+ * the columns are each group's union over the rows, in first-seen order, so a layer only some
+ * rows have stays among the layer columns; a missing cell is empty.
+ */
+export function toCsv(rows: readonly (readonly Record<string, Cell>[])[]): string {
+  const groups = Math.max(0, ...rows.map((r) => r.length));
+  const columns = Array.from({ length: groups }, (_, g) => [
+    ...new Set(rows.flatMap((r) => Object.keys(r[g] ?? {}))),
+  ]).flat();
+  const cells = (r: readonly Record<string, Cell>[]) => {
+    const all: Record<string, Cell> = Object.assign({}, ...r);
+    return columns.map((c) => csvCell(all[c]));
+  };
+  return [columns.map(csvCell), ...rows.map(cells)].map((l) => l.join(',')).join('\n') + '\n';
 }
 
 /**
@@ -74,5 +84,5 @@ export function toCsv(rows: readonly Record<string, Cell>[], lead: readonly stri
  */
 export function recordCsv(record: RunRecord): string {
   const run = { 'runtime.backend': record.runtime.backend, ...configCells(record.config) };
-  return toCsv(record.epochs.map((e) => ({ ...epochCells(e), ...run })));
+  return toCsv(record.epochs.map((e) => [epochCells(e), run]));
 }
