@@ -3,7 +3,7 @@
  * store gathers the same messages); `npm run experiment` gathers them with `collect`. Either way
  * the record is a pure function of the messages, the configuration and the stamps.
  */
-import type { TrainingConfig } from '../config';
+import { trainingPart, type ExperimentConfig, type TrainingConfig } from '../config';
 import type { AdapterInfo } from '../engine/backend';
 import type { EpochMetrics, MaskUpdateEvent, StepProgress } from '../engine/events';
 import { resolveSparsity } from '../sparse/methods';
@@ -141,7 +141,9 @@ export function recordQuery(config: TrainingConfig): string {
 
 /** The whole record of a run (or of the part that ran so far). */
 export function buildRecord(log: RunLog, meta: RecordMeta): RunRecord {
-  const config = { ...meta.config, hidden: [...meta.config.hidden] };
+  // The training part only, should a caller hand the whole link's settings (autorun, hide…).
+  const training = trainingPart(meta.config as ExperimentConfig);
+  const config = { ...training, hidden: [...training.hidden] };
   const query = recordQuery(config);
   const epochs = log.epochs.map(recordEpoch);
   const last = epochs.at(-1) ?? null;
