@@ -114,7 +114,8 @@ export function parseArgs(argv) {
       out[file] = raw;
       continue;
     }
-    const key = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' }[name];
+    const limits = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' };
+    const key = Object.hasOwn(limits, name) ? limits[name] : null;
     if (!key) return { error: `unknown option "${clip(arg, 40)}" (see --help)` };
     const parsed = limitFlag(name, raw);
     if ('error' in parsed) return parsed;
