@@ -5,10 +5,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../engine/events';
 import type { FromWorker } from '../worker/protocol';
-import { sessionMessages } from '../worker/sessionRun';
-import { buildRecord, collect, emptyLog, recordCsv, type RunRecord } from '.';
-import { trainingPart } from '../config';
-import { decode } from '../url/params';
+import { recordOf, sessionMessages } from '../worker/sessionRun';
+import { recordCsv, type RunRecord } from '.';
 
 /**
  * Reads the CSV with Python's csv module and checks every row against the record's epoch, each
@@ -75,14 +73,7 @@ let messages: FromWorker[];
 let record: RunRecord;
 beforeAll(async () => {
   messages = await sessionMessages(QUERY);
-  const log = emptyLog();
-  for (const m of messages) collect(log, m);
-  record = buildRecord(log, {
-    config: trainingPart(decode(QUERY).config),
-    base: 'http://x/',
-    app: { version: '0.1.0', commit: 'unknown', dirty: null },
-    environment: 'test',
-  });
+  record = recordOf(messages, QUERY);
 }, 60_000);
 
 describe("the record's CSV", () => {
@@ -100,11 +91,7 @@ describe("the record's CSV", () => {
 
   it('has an empty-channels column for a conv layer only, and an empty cell for no prune rate', () => {
     const e = (messages.find((m) => m.type === 'epoch') as { metrics: EpochMetrics }).metrics;
-    const log = emptyLog();
-    collect(
-      log,
-      messages.find((m) => m.type === 'ready')!,
-    );
+    const ready = messages.find((m) => m.type === 'ready')!;
     const epoch: FromWorker = {
       type: 'epoch',
       metrics: {
@@ -114,13 +101,7 @@ describe("the record's CSV", () => {
       },
       gpu: null,
     };
-    collect(log, epoch);
-    const conv = buildRecord(log, {
-      config: trainingPart(decode(QUERY).config),
-      base: 'http://x/',
-      app: { version: '0.1.0', commit: 'unknown', dirty: null },
-      environment: 'a "quoted", agent',
-    });
+    const conv = recordOf([ready, epoch], QUERY);
     expect(python(conv).rows).toBe(1);
     const header = recordCsv(conv).split('\n')[0].split(',');
     expect(header.filter((c) => c.endsWith('emptyChannels'))).toEqual([

@@ -1,21 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { trainingPart } from '../config';
-import { decode } from '../url/params';
-import { sessionMessages } from '../worker/sessionRun';
-import { buildRecord, collect, compareRecords, emptyLog, TOLERANCE, type RunRecord } from '.';
+import { recordOf, sessionMessages } from '../worker/sessionRun';
+import { compareRecords, TOLERANCE, type RunRecord } from '.';
 
 const QUERY = 'hidden=16,8&density=0.25&epochs=2&batch=20&lr=0.05&train=300&seed=5';
 
-async function run(query = QUERY): Promise<RunRecord> {
-  const log = emptyLog();
-  for (const m of await sessionMessages(query)) collect(log, m);
-  return buildRecord(log, {
-    config: trainingPart(decode(query).config),
-    base: 'http://x/',
-    app: { version: '0.1.0', commit: 'unknown', dirty: null },
-    environment: 'test',
-  });
-}
+const run = async (query = QUERY) => recordOf(await sessionMessages(query), query);
 
 let first: RunRecord;
 let again: RunRecord;

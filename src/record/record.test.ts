@@ -2,18 +2,14 @@ import Ajv from 'ajv';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EpochMetrics } from '../engine/events';
-import { decode } from '../url/params';
-import { trainingPart } from '../config';
 import type { FromWorker } from '../worker/protocol';
-import { sessionMessages } from '../worker/sessionRun';
+import { recordOf, sessionMessages } from '../worker/sessionRun';
 import {
-  buildRecord,
   collect,
   emptyLog,
   recordEpoch,
   RECORD_SCHEMA,
   type RecordedMessage,
-  type RecordMeta,
   type RunRecord,
 } from '.';
 
@@ -37,20 +33,11 @@ const fits: [
 void fits;
 
 const QUERY = 'hidden=16,8&density=0.25&epochs=2&batch=20&lr=0.05&train=300&seed=5';
-export const meta = (query = QUERY): RecordMeta => ({
-  config: trainingPart(decode(query).config),
-  base: 'http://127.0.0.1:5173/',
-  app: { version: '0.1.0', commit: 'a'.repeat(40), dirty: false },
-  environment: 'test',
-});
-
 let messages: FromWorker[];
 let record: RunRecord;
 beforeAll(async () => {
   messages = await sessionMessages(QUERY);
-  const log = emptyLog();
-  for (const m of messages) collect(log, m);
-  record = buildRecord(log, meta());
+  record = recordOf(messages, QUERY, 'http://127.0.0.1:5173/');
 }, 60_000);
 
 describe('the run record', () => {

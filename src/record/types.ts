@@ -5,6 +5,8 @@
  */
 import type { TrainingConfig } from '../config';
 import type { AdapterInfo } from '../engine/backend';
+import type { EpochMetrics, LayerSnapshot } from '../engine/events';
+import type { LayerUpdateReport } from '../sparse/momentum';
 import type { SparseSettings } from '../sparse/methods';
 
 /** The `schema` field: which layout a record has, so a reader can refuse one it does not know. */
@@ -28,52 +30,21 @@ export interface RecordRuntime {
   environment: string;
 }
 
-export interface RecordLayer {
-  name: string;
-  /** Weights the layer could hold, and those active at the epoch's end. */
-  size: number;
-  active: number;
-  density: number;
-  meanMomentum: number;
-  momentumShare: number;
-  /** Conv layers only: output channels whose filter has no active weight. */
-  emptyChannels?: number;
-  /** The matmul kernels the layer ran on: dense, csr, block16… */
-  kernel: string;
-}
+/**
+ * A layer at an epoch's end: the engine's snapshot (size, active weights, density, mean
+ * |momentum|, momentum share, kernel), with `emptyChannels` only on conv layers.
+ */
+export type RecordLayer = Omit<LayerSnapshot, 'emptyChannels'> & { emptyChannels?: number };
 
-/** One epoch, counted from 1. */
-export interface RecordEpoch {
-  epoch: number;
-  testAcc: number;
-  testLoss: number;
-  trainAcc: number;
-  trainLoss: number;
-  /** Over all weight matrices (biases are dense and not counted). */
-  density: number;
-  /** Of the last mask update in this epoch; null when none ran. */
-  pruneRate: number | null;
-  samplesPerSec: number;
-  seconds: number;
-  layers: RecordLayer[];
-  /** Per weight layer after the first: fraction of zeros in its input (last training batch). */
-  inputZeros: { name: string; zeros: number }[];
-  /** The whole test set: confusion[true label][predicted class], counts. */
-  confusion: number[][];
-}
+/**
+ * One epoch (counted from 1): the engine's figures (accuracy and loss on test and train, total
+ * density, prune rate of its last mask update or null, samples/s, seconds, input zeros, the test
+ * set's confusion matrix) with the layers as the record has them.
+ */
+export type RecordEpoch = Omit<EpochMetrics, 'layers'> & { layers: RecordLayer[] };
 
-export interface RecordUpdateLayer {
-  name: string;
-  size: number;
-  activeBefore: number;
-  activeAfter: number;
-  pruned: number;
-  regrown: number;
-  meanMomentum: number;
-  momentumShare: number;
-  pruneRate: number;
-  emptyChannels?: number;
-}
+/** A layer's part of a mask update (the engine's report), `emptyChannels` only on conv layers. */
+export type RecordUpdateLayer = LayerUpdateReport & { emptyChannels?: number };
 
 /** One mask update's report (epoch counted from 1, as everywhere). */
 export interface RecordMaskUpdate {

@@ -1,5 +1,6 @@
 import { CpuBackend } from '../cpu/backend';
 import { trainingPart } from '../config';
+import { buildRecord, collect, emptyLog, type RunRecord } from '../record';
 import { decode } from '../url/params';
 import type { FromWorker } from './protocol';
 import { TrainingSession } from './session';
@@ -39,4 +40,16 @@ export async function sessionMessages(query: string): Promise<FromWorker[]> {
   });
   await finished;
   return posted;
+}
+
+/** The run record of `messages` (as `npm run experiment` builds it), stamped plainly for tests. */
+export function recordOf(messages: FromWorker[], query: string, base = 'http://x/'): RunRecord {
+  const log = emptyLog();
+  for (const m of messages) collect(log, m);
+  return buildRecord(log, {
+    config: trainingPart(decode(query).config),
+    base,
+    app: { version: '0.1.0', commit: 'unknown', dirty: null },
+    environment: 'test',
+  });
 }
