@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { defineConfig } from 'vitest/config';
 import type { Plugin } from 'vite';
 import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { appStamp } from './scripts/appStamp.mjs';
 
 type Policy = Record<string, readonly string[]>;
 
@@ -118,6 +120,8 @@ function devInlineScriptsAllowed(): Plugin {
 // `base: './'` makes the built site work from any sub-path (a project page on a static host).
 export default defineConfig({
   base: './',
+  // The version and commit run records carry (src/state/appStamp.ts), stamped at build time.
+  define: { __APP_STAMP__: JSON.stringify(appStamp(fileURLToPath(new URL('.', import.meta.url)))) },
   plugins: [react(), contentSecurityPolicy(), devInlineScriptsAllowed()],
   worker: { format: 'es' },
   // recharts makes the one app chunk ~180 kB gzipped; that is fine for this app.

@@ -59,7 +59,7 @@ test('a comparison leaves the settings alone, and its link replays it with the s
     .trim()
     .split('\n')
     .map((l) => l.split(','));
-  expect(header.slice(0, 4)).toEqual(['run', 'label', 'epoch', 'test_acc']);
+  expect(header.slice(0, 4)).toEqual(['run', 'label', 'epoch', 'testAcc']);
   expect(rows.map((r) => `${r[1]}: ${(Number(r[3]) * 100).toFixed(2)}%`)).toEqual(texts);
 
   const link = (await page.getByTestId('compare-link').getAttribute('href'))!;

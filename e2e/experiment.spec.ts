@@ -94,7 +94,7 @@ test('npm run experiment prints one JSON line per epoch', () => {
   expect(lines.map((l) => l.epoch)).toEqual([1, 2]);
   for (const l of lines) {
     expect(l.backend).toBe('webgpu');
-    expect(typeof l.adapter).toBe('string');
+    expect(Object.keys(l.adapter)).toEqual(['vendor', 'architecture', 'description']);
     expect(l.density).toBeCloseTo(0.2, 4);
     expect(l.layers.map((x: { name: string }) => x.name)).toEqual(['fc1', 'fc2']);
     expect(l.testAcc).toBeGreaterThan(0.5);
@@ -103,9 +103,14 @@ test('npm run experiment prints one JSON line per epoch', () => {
   expect(lines[0].pruneRate).toBeCloseTo(0.005 + (0.495 * (1 + Math.cos(Math.PI / 2))) / 2, 6);
   expect(lines[1].pruneRate).toBeNull();
   // The end-of-epoch-1 mask update, with its per-layer report; none after the last epoch.
-  expect(lines[0].updates).toHaveLength(1);
-  expect(lines[0].updates[0].layers.map((l: { name: string }) => l.name)).toEqual(['fc1', 'fc2']);
-  expect(lines[1].updates).toEqual([]);
+  expect(lines[0].maskUpdates).toHaveLength(1);
+  expect(lines[0].maskUpdates[0].layers.map((l: { name: string }) => l.name)).toEqual([
+    'fc1',
+    'fc2',
+  ]);
+  expect(lines[1].maskUpdates).toEqual([]);
+  // An MLP has no conv layer: no empty-channel figure.
+  expect(r.stdout).not.toContain('emptyChannels');
 });
 
 test('the same link on the same backend gives the same curves', () => {
@@ -232,11 +237,24 @@ test('the runner reads its flags anywhere and the query from every other argumen
     timeoutS: 30,
     maxMemoryMB: 4096,
   });
+  expect(parseArgs(['--out=a.json', '--export=out/dir', 'seed=2'])).toMatchObject({
+    out: 'a.json',
+    exportDir: 'out/dir',
+    query: 'seed=2',
+  });
+  expect(parseArgs(['--expect=run.json'])).toMatchObject({ expect: 'run.json', query: '' });
+  expect(parseArgs(['--expect=run.json', 'seed=2'])).toEqual({
+    error: "--expect runs the record's own configuration: give it no query",
+  });
+  expect(parseArgs(['--out'])).toEqual({ error: '--out needs a path: --out=FILE' });
+  expect(parseArgs(['--constructor=1'])).toMatchObject({
+    error: expect.stringContaining('unknown'),
+  });
   expect(parseArgs(['--max-memory=0', 'a=1'])).toMatchObject({ maxMemoryMB: 0, timeoutS: 21600 });
   expect(parseArgs(['--timeout=-1'])).toEqual({ error: '--timeout needs a number >= 0, not "-1"' });
   const long = parseArgs([`--${'x'.repeat(5000)}`]);
   expect('error' in long && long.error.length).toBeLessThan(200);
-  expect(EXIT).toMatchObject({ done: 0, failed: 1, refused: 2, diverged: 3 });
+  expect(EXIT).toMatchObject({ done: 0, failed: 1, refused: 2, diverged: 3, different: 4 });
   // The worker's error says why; no reason (a crash the page reports) is a failure.
   expect(errorExit('too-big')[0]).toBe(2);
   expect(errorExit('diverged')[0]).toBe(3);

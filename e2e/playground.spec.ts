@@ -120,9 +120,10 @@ test("CSV and JSON exports hold the run's own metrics", async ({ page }) => {
     .map((l) => l.split(','));
   expect(rows).toHaveLength(2);
   const col = (name: string) => header.indexOf(name);
-  expect(`${(Number(rows[1][col('test_acc')]) * 100).toFixed(2)}%`).toBe(shown);
+  expect(`${(Number(rows[1][col('testAcc')]) * 100).toFixed(2)}%`).toBe(shown);
   expect(Number(rows[1][col('density')])).toBeCloseTo(0.2, 4);
-  expect(header).toContain('fc1_density');
+  expect(header).toContain('layers.fc1.density');
+  expect(header).toContain('config.density');
 
   const [jsonDownload] = await Promise.all([
     page.waitForEvent('download'),
@@ -134,7 +135,8 @@ test("CSV and JSON exports hold the run's own metrics", async ({ page }) => {
   expect(run.epochs).toHaveLength(2);
   expect(`${(run.epochs[1].testAcc * 100).toFixed(2)}%`).toBe(shown);
   expect(run.maskUpdates).toHaveLength(1);
-  expect(run.backend).toBe('webgpu');
+  expect(run.runtime.backend).toBe('webgpu');
+  expect(run.schema).toBe('sparse-playground/run-record@1');
 });
 
 test('each preset runs its experiments (quick) and the compare view overlays them', async ({

@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query string>'
+// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] [--out=FILE] [--export=DIR]
+//   '<query string>' | --expect=run.json
 // Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
-// and prints one JSON object per epoch on stdout (progress goes to stderr). The query is
+// and prints one JSON object per epoch on stdout (progress goes to stderr); at the end it
+// writes the run record (src/record) where --out/--export say, or compares it with the
+// --expect record and prints the differences and a verdict. The query is
 // decoded here by the app's own decoder first, so an invalid one is refused before anything is
 // built; the page then gets it through the history API, never through an HTTP request line.
-// Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 1 failed,
-// 130/143 on SIGINT/SIGTERM. Every way out goes through stop(), which closes the browser and
-// the server and removes the temporary build folder.
-import { mkdtempSync, rmSync } from 'node:fs';
+// Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 4 different
+// (--expect), 1 failed, 130/143 on SIGINT/SIGTERM. Every way out goes through stop(), which
+// closes the browser and the server and removes the temporary build folder.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +20,9 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
-import { epochRecord, refusalLines } from './experiment/report.mjs';
+import { refusalLines } from './experiment/report.mjs';
+import { expectLines, readExpected, readsOtherwise } from './experiment/record.mjs';
+import { appStamp } from './appStamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -32,12 +37,31 @@ if (args.help) {
   process.exit(EXIT.done);
 }
 
-// The app's own decoder, so the terminal refuses exactly what the page would.
-const { module: params } = await runnerImport(join(root, 'src/url/params.ts'), {
-  configFile: false,
-  logLevel: 'error',
-});
-const query = new URLSearchParams(args.query);
+// The app's own decoder, so the terminal refuses exactly what the page would, and the app's own
+// run-record builder, so the runner's records are the page's.
+const [{ module: params }, { module: rec }] = await Promise.all(
+  ['src/url/params.ts', 'src/record/index.ts'].map((file) =>
+    runnerImport(join(root, file), { configFile: false, logLevel: 'error' }),
+  ),
+);
+/** --expect: the record to reproduce (its whole configuration is what runs). */
+let expected = null;
+if (args.expect) {
+  const read = readExpected(args.expect);
+  if ('error' in read) {
+    log(`experiment: --expect: ${read.error}`);
+    process.exit(EXIT.refused);
+  }
+  expected = read.record;
+  if (readsOtherwise(expected, params.decode))
+    log(
+      "experiment: note: this app reads the record's query otherwise (its defaults changed?); running the record's full configuration.",
+    );
+}
+const source = expected
+  ? params.encode({ ...params.defaultConfig(), ...expected.config }, { full: true })
+  : args.query;
+const query = new URLSearchParams(source);
 query.delete('autorun');
 query.set('autorun', '1');
 const decoded = params.decode(query.toString());
@@ -151,8 +175,42 @@ function prepareData() {
   });
 }
 
+/**
+ * What the run leaves at its end: the record where --out and --export say (run.json and
+ * metrics.csv; more files of the run go here too), then --expect's differences and verdict.
+ * Returns the exit code.
+ */
+async function writeExports(state) {
+  const record = rec.buildRecord(state.log, {
+    config: decoded.config,
+    base: state.base,
+    app: appStamp(root),
+    environment: state.environment,
+  });
+  const json = `${JSON.stringify(record, null, 2)}\n`;
+  try {
+    if (args.out) writeFileSync(args.out, json);
+    if (args.exportDir) {
+      mkdirSync(args.exportDir, { recursive: true });
+      writeFileSync(join(args.exportDir, 'run.json'), json);
+      writeFileSync(join(args.exportDir, 'metrics.csv'), rec.recordCsv(record));
+    }
+  } catch (err) {
+    log(`experiment: error: the run record could not be written: ${clip(err.message, 600)}`);
+    return EXIT.failed;
+  }
+  if (args.out) log(`experiment: run record written to ${args.out}`);
+  if (args.exportDir) log(`experiment: run.json and metrics.csv written to ${args.exportDir}`);
+  if (!expected) return EXIT.done;
+  const comparison = rec.compareRecords(expected, record);
+  for (const line of expectLines(comparison)) process.stdout.write(`${line}\n`);
+  log(`experiment: ${comparison.verdict}: ${comparison.reason}`);
+  return comparison.verdict === 'different' ? EXIT.different : EXIT.done;
+}
+
 /** Turns the page's events into stderr progress and stdout JSON lines; ends the run via stop(). */
 function onPageEvent(e, state) {
+  rec.collect(state.log, e);
   switch (e.type) {
     case 'config':
       clearTimeout(state.noConfig);
@@ -169,7 +227,6 @@ function onPageEvent(e, state) {
       }
       break;
     case 'ready':
-      state.device = { backend: e.backend, adapter: e.adapter };
       if (e.notice) log(`experiment: ${e.notice}`);
       log(
         `experiment: ${e.backend} (${e.adapter}), ${e.trainCount} train / ${e.testCount} test images, ${e.stepsPerEpoch} steps per epoch`,
@@ -180,14 +237,18 @@ function onPageEvent(e, state) {
         `  epoch ${e.epoch} step ${e.step}/${e.stepsPerEpoch} loss ${e.trainLoss.toFixed(4)} ${Math.round(e.samplesPerSec)} samples/s`,
       );
       break;
-    case 'maskUpdate':
-      state.updates.push(e.update);
-      break;
     case 'epoch': {
-      const epochUpdates = state.updates.filter((u) => u.epoch === e.metrics.epoch);
-      state.updates = [];
-      const record = epochRecord(e.metrics, state.device, epochUpdates);
-      process.stdout.write(JSON.stringify(record) + '\n');
+      // With --expect, stdout holds the differences instead (at the end).
+      if (expected) break;
+      const line = {
+        ...rec.recordEpoch(e.metrics),
+        backend: state.log.backend,
+        adapter: state.log.adapterInfo,
+        maskUpdates: state.log.maskUpdates
+          .filter((u) => u.epoch === e.metrics.epoch)
+          .map(rec.recordMaskUpdate),
+      };
+      process.stdout.write(JSON.stringify(line) + '\n');
       break;
     }
     case 'needCifar':
@@ -202,7 +263,7 @@ function onPageEvent(e, state) {
       break;
     }
     case 'done':
-      stop(EXIT.done);
+      writeExports(state).then((code) => stop(code));
       break;
   }
 }
@@ -251,7 +312,7 @@ async function run() {
   const page = await held.browser.newPage();
   page.on('pageerror', (e) => log(`page error: ${clip(e.message, 600)}`));
   page.on('crash', () => stop(EXIT.failed, 'experiment: the page crashed'));
-  const state = { device: { backend: null, adapter: null }, updates: [], noConfig: null };
+  const state = { log: rec.emptyLog(), base, environment: 'unknown browser', noConfig: null };
   state.noConfig = setTimeout(
     () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
     60_000,
@@ -264,6 +325,7 @@ async function run() {
     if (window === window.top) history.replaceState(null, '', `${location.pathname}?${search}`);
   }, canonical);
   await page.goto(base);
+  state.environment = await page.evaluate(() => navigator.userAgent);
 }
 
 run().catch((err) =>

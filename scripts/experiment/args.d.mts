@@ -3,6 +3,7 @@ export declare const EXIT: {
   failed: 1;
   refused: 2;
   diverged: 3;
+  different: 4;
   sigint: 130;
   sigterm: 143;
 };
@@ -15,6 +16,10 @@ export interface Args {
   query: string;
   timeoutS: number;
   maxMemoryMB: number;
+  /** --out=FILE, --export=DIR, --expect=FILE: present only when given. */
+  out?: string;
+  exportDir?: string;
+  expect?: string;
 }
 export declare function parseArgs(argv: string[]): Args | { error: string };
 /** Exit code and message prefix for the worker's `error` by its reason (src/worker/protocol.ts). */

@@ -10,6 +10,8 @@ export const EXIT = {
   refused: 2,
   /** The loss diverged: the epochs before it are on stdout; the run itself is the result. */
   diverged: 3,
+  /** --expect: the rerun differs from the record (beyond the tolerance on another device). */
+  different: 4,
   /** Stopped by Ctrl-C (SIGINT) or SIGTERM, as shells number them (128 + signal). */
   sigint: 130,
   sigterm: 143,
@@ -31,13 +33,23 @@ export const DEFAULT_TIMEOUT_S = 6 * 3600;
 /** The browser's processes together; a normal run stays well under 1.5 GB. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 
-export const USAGE = `Usage: npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query>'
+export const USAGE = `Usage: npm run -s experiment -- [flags] '<query>'
+       npm run -s experiment -- [flags] --expect=run.json
        node scripts/experiment.mjs [flags] '<query>'
 
 Builds the app, serves it on 127.0.0.1, runs the experiment the query describes (the part of a
 playground link after "?", e.g. 'density=0.05&epochs=5&seed=17') in headless Chromium with
-WebGPU, and prints one JSON line per epoch on stdout; progress goes to stderr. Use
-"npm run -s" (silent): plain "npm run" prints its own banner on stdout first.
+WebGPU, and prints one JSON line per epoch on stdout (the run record's epoch, with the backend,
+adapter and that epoch's mask updates); progress goes to stderr. Use "npm run -s" (silent):
+plain "npm run" prints its own banner on stdout first.
+
+  --out=FILE          write the run record (docs/run-record.schema.json) to FILE at the end
+  --export=DIR        write DIR/run.json (the record) and DIR/metrics.csv (one row per epoch)
+  --expect=FILE       rerun the record in FILE (its full configuration, no query) and print,
+                      per epoch, how the rerun differs, then one verdict line: "identical"
+                      (same backend and adapter: bit for bit), "within tolerance" (another
+                      backend or adapter: accuracy within 0.5 points, loss 0.02, density
+                      0.001) or "different"
 
   --timeout=SECONDS   stop the whole run (build included) after this long;
                       default ${DEFAULT_TIMEOUT_S} (6 hours), 0 for no limit
@@ -46,9 +58,11 @@ WebGPU, and prints one JSON line per epoch on stdout; progress goes to stderr. U
                       default ${DEFAULT_MAX_MEMORY_MB}, 0 for no limit
   --help              this text
 
-Exit codes: ${EXIT.done} finished; ${EXIT.refused} refused (invalid parameters, or too big for the device),
-nothing ran; ${EXIT.diverged} the loss diverged (the epochs before it are printed); ${EXIT.failed} failure (build,
-browser, page crash, time or memory limit); ${EXIT.sigint} Ctrl-C, ${EXIT.sigterm} SIGTERM (temporary files removed).
+Exit codes: ${EXIT.done} finished (with --expect: identical or within tolerance); ${EXIT.refused} refused
+(invalid parameters, too big for the device, an unreadable --expect record), nothing ran;
+${EXIT.diverged} the loss diverged (the epochs before it are printed); ${EXIT.different} --expect: different;
+${EXIT.failed} failure (build, browser, page crash, time or memory limit, a file not written);
+${EXIT.sigint} Ctrl-C, ${EXIT.sigterm} SIGTERM (temporary files removed).
 `;
 
 /** Cuts what a person typed to `max` characters, so an error never echoes a megabyte back. */
@@ -64,6 +78,9 @@ function limitFlag(name, raw) {
     return { error: `--${name} needs a number >= 0, not "${clip(raw, 40)}"` };
   return { value: Number(raw) };
 }
+
+/** Flags that name a file or folder, and the setting each fills (set only when given). */
+const PATH_FLAGS = { out: 'out', export: 'exportDir', expect: 'expect' };
 
 /**
  * Reads the arguments: `--flag=value` options anywhere, every other argument a piece of the
@@ -90,12 +107,22 @@ export function parseArgs(argv) {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const raw = eq < 0 ? '' : arg.slice(eq + 1);
-    const key = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' }[name];
+    const file = Object.hasOwn(PATH_FLAGS, name) ? PATH_FLAGS[name] : null;
+    if (file) {
+      if (raw === '')
+        return { error: `--${name} needs a path: --${name}=${name === 'export' ? 'DIR' : 'FILE'}` };
+      out[file] = raw;
+      continue;
+    }
+    const limits = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' };
+    const key = Object.hasOwn(limits, name) ? limits[name] : null;
     if (!key) return { error: `unknown option "${clip(arg, 40)}" (see --help)` };
     const parsed = limitFlag(name, raw);
     if ('error' in parsed) return parsed;
     out[key] = parsed.value;
   }
   out.query = pieces.join('&');
+  if (out.expect && out.query)
+    return { error: "--expect runs the record's own configuration: give it no query" };
   return out;
 }

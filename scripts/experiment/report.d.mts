@@ -4,8 +4,3 @@ export declare function refusalLines<R>(
   message: (r: R) => string,
   max?: number,
 ): string[];
-export declare function epochRecord(
-  m: unknown,
-  device: { backend: string | null; adapter: string | null },
-  updates: unknown[],
-): Record<string, unknown>;

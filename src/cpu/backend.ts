@@ -25,6 +25,11 @@ interface CpuOp extends Op {
 export class CpuBackend implements Backend {
   readonly kind = 'cpu' as const;
   readonly adapter = 'CPU (JavaScript reference)';
+  readonly adapterInfo = {
+    vendor: 'sparse-playground',
+    architecture: 'cpu',
+    description: 'CPU (JavaScript reference)',
+  };
   readonly recoverable = false;
   private nextId = 1;
 

@@ -329,10 +329,23 @@ export interface DeviceCosts {
   stagingBytes(length: number): number;
 }
 
+/**
+ * The device a run's numbers came from, as a run record states it: on WebGPU the fields of
+ * `GPUAdapter.info` as the browser gives them (often '' where it hides them), on the CPU its own.
+ * Two runs are bit-identical only on the same backend and adapter.
+ */
+export interface AdapterInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+}
+
 export interface Backend {
   readonly kind: 'webgpu' | 'cpu';
   /** Human-readable device name (GPU adapter, or "CPU (JavaScript)"). */
   readonly adapter: string;
+  /** The adapter field by field, for run records (absent: only `adapter` is known). */
+  readonly adapterInfo?: AdapterInfo;
   /**
    * True where the device can be lost (a GPU): the worker then keeps a CPU checkpoint each
    * epoch and resumes from it on a new backend. The CPU backend is never lost.

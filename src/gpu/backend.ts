@@ -1,4 +1,5 @@
 import type {
+  AdapterInfo,
   Backend,
   BackendLimits,
   DType,
@@ -101,6 +102,7 @@ export class GpuBackend implements Backend {
   private constructor(
     readonly device: GPUDevice,
     readonly adapter: string,
+    readonly adapterInfo: AdapterInfo,
   ) {
     this.placeholder = this.tensor('f32', 4) as GpuTensor;
     device.addEventListener('uncapturederror', (e) => {
@@ -151,7 +153,12 @@ export class GpuBackend implements Backend {
         ),
       },
     });
-    const backend = new GpuBackend(device, describeAdapter(adapter));
+    const { vendor, architecture, description } = adapter.info;
+    const backend = new GpuBackend(device, describeAdapter(adapter), {
+      vendor,
+      architecture,
+      description,
+    });
     await backend.compileAll();
     return backend;
   }

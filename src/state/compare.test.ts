@@ -24,11 +24,17 @@ function epoch(n: number, testAcc: number, layers = ['fc1', 'fc2'], seconds = 10
     samplesPerSec: 1000,
     layers: layers.map((name) => ({
       name,
+      size: 1000,
+      active: 50,
       density: 0.05,
       meanMomentum: 0.01,
+      momentumShare: 0.5,
       emptyChannels: null,
+      kernel: 'csr' as const,
     })),
-  } as unknown as EpochMetrics;
+    inputZeros: [],
+    confusion: [],
+  };
 }
 
 describe('expanding a comparison', () => {
@@ -75,7 +81,7 @@ describe('expanding a comparison', () => {
     const link = compareLink(b, runs, 'http://x/app/');
     // The quick runs train on the base's 500 images for its 1 epoch: only the method varies.
     expect(link).toBe(
-      'http://x/app/?epochs=1&seed=3&train=500&compare=method:snfs,set,rigl,static',
+      'http://x/app/?v=1&epochs=1&seed=3&train=500&compare=method:snfs,set,rigl,static',
     );
     const opened = decode(new URL(link).search);
     expect(opened.rejected).toEqual([]);
@@ -179,14 +185,21 @@ describe('comparison exports', () => {
 
   it('CSV: one row per run per epoch, the run and its label first, every layer of any run', () => {
     const [header, ...rows] = compareCsv(runs).trim().split('\n');
-    expect(header.split(',').slice(0, 4)).toEqual(['run', 'label', 'epoch', 'test_acc']);
-    expect(header).toContain('fc3_density');
+    const columns = header.split(',');
+    expect(columns.slice(0, 4)).toEqual(['run', 'label', 'epoch', 'testAcc']);
+    // The names of a run record's CSV; the layer columns together, the configuration after.
+    const fc3 = columns.indexOf('layers.fc3.density');
+    expect(fc3).toBeGreaterThan(columns.indexOf('layers.fc2.kernel'));
+    expect(fc3).toBeLessThan(columns.indexOf('config.dataset'));
+    expect(header).not.toContain('emptyChannels');
     expect(rows).toHaveLength(3);
     expect(rows[0].startsWith('1,SNFS 5% 300-100,1,0.8,')).toBe(true);
     expect(rows[1].startsWith('1,SNFS 5% 300-100,2,0.9,')).toBe(true);
     expect(rows[2].startsWith('2,"dense, ""16-10""",1,0.7,')).toBe(true);
-    // The first run has no fc3: its cells stay empty, and every row has as many cells.
-    expect(rows[0].endsWith(',,,')).toBe(true);
+    // The first run has no fc3: its cells stay empty; each run's configuration beside its rows.
+    expect(rows[0].split(',')[fc3]).toBe('');
+    expect(rows[0]).toContain(',"300,100",');
+    expect(rows[2]).toContain(',"16,10",');
   });
 
   it("JSON: every run's label, configuration, link and epochs, and the comparison's link", () => {
@@ -196,9 +209,11 @@ describe('comparison exports', () => {
     expect(data.link).toBe('http://x/?compare=hidden:300-100,16-10');
     expect(data.runs).toHaveLength(2);
     expect(data.runs[1].config.hidden).toEqual([16, 10]);
-    expect(data.runs[1].link).toBe('http://x/?hidden=16,10&epochs=2&train=500');
+    expect(data.runs[1].link).toBe('http://x/?v=1&hidden=16,10&epochs=2&train=500');
     expect(data.runs[1].finished).toBe(false);
     expect(data.runs[0].epochs).toHaveLength(2);
+    // Epochs as a run record holds them: no empty-channel figure where none can apply.
+    expect(data.runs[0].epochs[0].layers[0]).not.toHaveProperty('emptyChannels');
   });
 });
 

@@ -166,6 +166,7 @@ describe('runs kept in the browser', () => {
       type: 'ready',
       backend: 'cpu',
       adapter: 'cpu',
+      adapterInfo: { vendor: '', architecture: 'cpu', description: 'cpu' },
       notice: null,
       layers: [],
       stepsPerEpoch: 6,

@@ -28,6 +28,7 @@ const messages: FromWorker[] = [
     ...{ type: 'ready', backend: 'cpu', adapter: 'CPU', notice: null, layers: [] },
     ...{ stepsPerEpoch: 50, totalSteps: 100, trainCount: 50, testCount: 10 },
     memory: { deviceBytes: 0, workerBytes: 0 },
+    adapterInfo: { vendor: '', architecture: 'cpu', description: 'CPU' },
   },
   ...Array.from({ length: 100 }, (_, i) => [update(i + 1), masks(i + 1), progress(i + 1)]).flat(),
   { type: 'subsetEval', globalStep: 50, acc: 0.4, loss: 1, images: 100 },

@@ -34,6 +34,7 @@ function change(
         status: 'running',
         backend: m.backend,
         adapter: m.adapter,
+        adapterInfo: m.adapterInfo,
         notice: m.notice,
         initialLayers: m.layers,
         data: null,

@@ -3,10 +3,12 @@ import type { Checkpoint } from '../engine/checkpoint';
 import type { CheckpointMessage, StopAt, ToWorker } from '../worker/protocol';
 import { expandCompare, newComparison } from './compare';
 import { selectComparedLink, selectComparedRuns } from './compareView';
-import { compareCsv, compareJson, epochsCsv, runLink, type RunExport } from './exportRun';
+import { recordCsv } from '../record';
+import { compareCsv, compareJson } from './exportRun';
 import { createInbox, type WorkerMessage } from './inbox';
 import { keepCheckpoint, takeResumable } from './persist';
 import { PRESETS, presetRuns, quickNote } from './presets';
+import { shownRunRecord } from './runRecord';
 import { useStore, type ComparisonRunRequest } from './store';
 
 /** Hook a headless driver (`npm run experiment`) can install to receive every event. */
@@ -158,20 +160,15 @@ export function announceConfig(): void {
 /** The address of this page without its query: what links and exports are made from. */
 const pageBase = () => `${window.location.origin}${window.location.pathname}`;
 
-/** Saves the shown run's metrics as a file (CSV: one row per epoch; JSON: everything). */
+/**
+ * Saves the shown run as its run record (JSON, docs/run-record.schema.json) or the record's
+ * flat view (CSV: one row per epoch, the configuration beside it).
+ */
 export function exportRun(format: 'csv' | 'json'): void {
   const s = useStore.getState();
   const config = s.runConfig ?? s.config;
-  const data: RunExport = {
-    link: runLink(config, pageBase()),
-    config,
-    backend: s.backend,
-    adapter: s.adapter,
-    epochs: s.epochs,
-    steps: s.steps,
-    maskUpdates: s.maskUpdates,
-  };
-  const body = format === 'csv' ? epochsCsv(s.epochs) : JSON.stringify(data, null, 2);
+  const record = shownRunRecord(s, pageBase(), navigator.userAgent);
+  const body = format === 'csv' ? recordCsv(record) : JSON.stringify(record, null, 2);
   download(
     body,
     format,

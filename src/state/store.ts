@@ -7,6 +7,7 @@ import type {
   SubsetEval,
 } from '../engine/trainer';
 import type { ExperimentConfig } from '../config';
+import type { AdapterInfo } from '../engine/backend';
 import type { Comparison } from './compare';
 import { fullLabel } from './compareLabels';
 import { decodeChecked } from '../config/validate';
@@ -35,6 +36,8 @@ export interface RunSlice {
   notice: string | null;
   backend: 'webgpu' | 'cpu' | null;
   adapter: string | null;
+  /** The adapter field by field, for the run record (null before `ready`). */
+  adapterInfo: AdapterInfo | null;
   data: { file: string; loaded: number; total: number; phase: 'download' | 'decode' } | null;
   progress: StepProgress | null;
   initialLayers: InitialLayer[];
@@ -145,6 +148,7 @@ const emptyRun = (): RunSlice & MetricsSlice & TrySlice => ({
   notice: null,
   backend: null,
   adapter: null,
+  adapterInfo: null,
   data: null,
   progress: null,
   initialLayers: [],

@@ -348,6 +348,29 @@ export function compareGroups(value: string): ReturnType<typeof parseCompare>['g
   return parseCompare(value, COMPARABLE).groups;
 }
 
+/**
+ * The link format's version, which `encode` writes first as `v=1`, so a record or a saved link
+ * says which reading of its parameters it means. A link without `v` is version 1 (every link made
+ * before the field existed); a newer version is reported as a refused parameter (the rest is
+ * read as version 1, as best it can be), never a crash.
+ */
+export const URL_VERSION = 1;
+/** The parameter that holds `URL_VERSION`; not a setting, so it has no control and no default. */
+export const VERSION_KEY = 'v';
+
+/** Why a `v=` value cannot be read as this app's link format; null when it can. */
+function versionProblem(raw: string): string | null {
+  const s = raw.trim();
+  if (s === String(URL_VERSION)) return null;
+  if (/^\d+$/.test(s) && Number(s) > URL_VERSION)
+    return (
+      `is a link format newer than this app reads (version ${URL_VERSION}): ` +
+      'the other parameters were read as version 1 and may not mean what the link meant; ' +
+      'open the link in a newer version of the app'
+    );
+  return `must be ${URL_VERSION} (the link format version)`;
+}
+
 export interface Rejected {
   key: string;
   value: string;
@@ -374,6 +397,12 @@ export function decode(search: string): Decoded {
   const query = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
   const seen = new Set<string>();
   for (const [name, raw] of query) {
+    if (name === VERSION_KEY) {
+      const problem = seen.has(VERSION_KEY) ? 'was given more than once' : versionProblem(raw);
+      seen.add(VERSION_KEY);
+      if (problem) rejected.push({ key: name, value: raw, reason: problem });
+      continue;
+    }
     const spec = PARAMS.find((p) => p.key === name || p.legacy?.includes(name));
     if (!spec) {
       rejected.push({ key: name, value: raw, reason: 'is not a known parameter' });
@@ -393,9 +422,13 @@ export function decode(search: string): Decoded {
   return { config: config as unknown as ExperimentConfig, rejected };
 }
 
-/** Encodes the values that differ from the defaults, so links stay short and readable. */
+/**
+ * Encodes the values that differ from the defaults, so links stay short and readable, after
+ * the link format's version (`v=1`), which every link carries.
+ */
 export function encode(config: ExperimentConfig, options: { full?: boolean } = {}): string {
   const query = new URLSearchParams();
+  query.set(VERSION_KEY, String(URL_VERSION));
   const defaults = defaultConfig() as unknown as Record<string, unknown>;
   const values = config as unknown as Record<string, unknown>;
   for (const p of PARAMS) {

@@ -7,6 +7,7 @@ import type {
   SubsetEval,
 } from '../engine/trainer';
 import type { TrainingConfig } from '../config';
+import type { AdapterInfo } from '../engine/backend';
 
 /** Messages the page sends to the training worker. */
 export type ToWorker =
@@ -106,6 +107,8 @@ export type FromWorker =
       type: 'ready';
       backend: 'webgpu' | 'cpu';
       adapter: string;
+      /** The same adapter field by field (GPUAdapter.info; the CPU gives its own), for run records. */
+      adapterInfo: AdapterInfo;
       notice: string | null;
       layers: InitialLayer[];
       stepsPerEpoch: number;

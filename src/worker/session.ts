@@ -347,6 +347,11 @@ export class TrainingSession {
       type: 'ready',
       backend: backend.kind,
       adapter: backend.adapter,
+      adapterInfo: backend.adapterInfo ?? {
+        vendor: '',
+        architecture: '',
+        description: backend.adapter,
+      },
       notice,
       layers: trainer.layerSummary(),
       stepsPerEpoch: trainer.stepsPerEpoch,
