@@ -18,6 +18,7 @@ import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { epochRecord, refusalLines } from './experiment/report.mjs';
+import { startNodeRuntime } from './node-runtime/run.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -50,7 +51,7 @@ if (decoded.rejected.length > 0) {
 const canonical = params.encode(decoded.config);
 
 /** What stop() must close; filled in as the run gets there. */
-const held = { prep: null, outDir: null, server: null, browser: null, unwatch: null };
+const held = { prep: null, outDir: null, server: null, browser: null, node: null, unwatch: null };
 let stopping = null;
 /** When stop() began (a repeated signal within a second is the same Ctrl-C). */
 let stoppedAt = 0;
@@ -74,6 +75,7 @@ function stop(code, message) {
     held.prep?.kill('SIGTERM');
     removeOutDir(); // the page has what it loaded; nothing needs the build any more
     await within(held.browser?.close(), 10_000);
+    await within(held.node?.close(), 10_000);
     await within(held.server?.close(), 5_000);
     removeOutDir();
     process.exit(code);
@@ -207,11 +209,50 @@ function onPageEvent(e, state) {
   }
 }
 
+/** Stops the run when `what` (the processes below this one) passes --max-memory. */
+function watchMemoryOf(what) {
+  if (args.maxMemoryMB > 0 && canWatch()) {
+    held.unwatch = watchMemory({
+      root: process.pid,
+      limitMB: args.maxMemoryMB,
+      onExceed: (mb) =>
+        stop(
+          EXIT.failed,
+          `experiment: stopped: ${what} uses ${Math.round(mb)} MB, more than --max-memory=${args.maxMemoryMB} MB.`,
+        ),
+    });
+  } else if (args.maxMemoryMB > 0) {
+    log('experiment: no /proc on this system, so --max-memory is not enforced.');
+  }
+}
+
+/** What onPageEvent keeps between events; the app must report its configuration within 60 s. */
+function runState() {
+  const state = { device: { backend: null, adapter: null }, updates: [], noConfig: null };
+  state.noConfig = setTimeout(
+    () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
+    60_000,
+  );
+  return state;
+}
+
 async function run() {
   const prepared = await prepareData();
   if (stopping) return;
   if (prepared !== 0)
     return stop(EXIT.failed, 'experiment: error: the MNIST assets could not be prepared.');
+  if (args.runtime === 'node') {
+    // The same engine and events in a Node process on Dawn: no build, no server, no browser.
+    watchMemoryOf('the Node runtime');
+    const state = runState();
+    held.node = startNodeRuntime({
+      query: canonical,
+      log,
+      onEvent: (e) => onPageEvent(e, state),
+      onExit: (why) => stop(EXIT.failed, `experiment: error: the Node runtime ${why}.`),
+    });
+    return;
+  }
   held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
   log('experiment: building the app…');
   await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
@@ -235,27 +276,11 @@ async function run() {
     handleSIGHUP: false,
   });
   if (stopping) return;
-  if (args.maxMemoryMB > 0 && canWatch()) {
-    held.unwatch = watchMemory({
-      root: process.pid,
-      limitMB: args.maxMemoryMB,
-      onExceed: (mb) =>
-        stop(
-          EXIT.failed,
-          `experiment: stopped: the browser uses ${Math.round(mb)} MB, more than --max-memory=${args.maxMemoryMB} MB.`,
-        ),
-    });
-  } else if (args.maxMemoryMB > 0) {
-    log('experiment: no /proc on this system, so --max-memory is not enforced.');
-  }
+  watchMemoryOf('the browser');
   const page = await held.browser.newPage();
   page.on('pageerror', (e) => log(`page error: ${clip(e.message, 600)}`));
   page.on('crash', () => stop(EXIT.failed, 'experiment: the page crashed'));
-  const state = { device: { backend: null, adapter: null }, updates: [], noConfig: null };
-  state.noConfig = setTimeout(
-    () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
-    60_000,
-  );
+  const state = runState();
   // Installed before the page loads, so the first event (the decoded config) is not missed.
   await page.exposeFunction('__experimentEvent', (e) => onPageEvent(e, state));
   // The query goes in through the history API before the app reads location.search, so its

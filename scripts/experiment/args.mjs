@@ -31,7 +31,7 @@ export const DEFAULT_TIMEOUT_S = 6 * 3600;
 /** The browser's processes together; a normal run stays well under 1.5 GB. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 
-export const USAGE = `Usage: npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query>'
+export const USAGE = `Usage: npm run -s experiment -- [--runtime=chromium|node] [--timeout=SECONDS] [--max-memory=MB] '<query>'
        node scripts/experiment.mjs [flags] '<query>'
 
 Builds the app, serves it on 127.0.0.1, runs the experiment the query describes (the part of a
@@ -39,6 +39,9 @@ playground link after "?", e.g. 'density=0.05&epochs=5&seed=17') in headless Chr
 WebGPU, and prints one JSON line per epoch on stdout; progress goes to stderr. Use
 "npm run -s" (silent): plain "npm run" prints its own banner on stdout first.
 
+  --runtime=node      run the same engine and kernels in Node on Dawn's WebGPU (npm "webgpu"),
+                      no browser: a GPU through its Vulkan driver, else SwiftShader from
+                      Chromium, else the CPU; default chromium
   --timeout=SECONDS   stop the whole run (build included) after this long;
                       default ${DEFAULT_TIMEOUT_S} (6 hours), 0 for no limit
   --max-memory=MB     stop when the browser's processes together use more than this
@@ -50,6 +53,9 @@ Exit codes: ${EXIT.done} finished; ${EXIT.refused} refused (invalid parameters, 
 nothing ran; ${EXIT.diverged} the loss diverged (the epochs before it are printed); ${EXIT.failed} failure (build,
 browser, page crash, time or memory limit); ${EXIT.sigint} Ctrl-C, ${EXIT.sigterm} SIGTERM (temporary files removed).
 `;
+
+/** Where the experiment runs: headless Chromium (the default) or Node on Dawn. */
+export const RUNTIMES = ['chromium', 'node'];
 
 /** Cuts what a person typed to `max` characters, so an error never echoes a megabyte back. */
 export function clip(text, max = 100) {
@@ -76,6 +82,7 @@ export function parseArgs(argv) {
     query: '',
     timeoutS: DEFAULT_TIMEOUT_S,
     maxMemoryMB: DEFAULT_MAX_MEMORY_MB,
+    runtime: 'chromium',
   };
   const pieces = [];
   for (const arg of argv) {
@@ -90,6 +97,12 @@ export function parseArgs(argv) {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const raw = eq < 0 ? '' : arg.slice(eq + 1);
+    if (name === 'runtime') {
+      if (!RUNTIMES.includes(raw))
+        return { error: `--runtime is ${RUNTIMES.join(' or ')}, not "${clip(raw, 40)}"` };
+      out.runtime = raw;
+      continue;
+    }
     const key = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' }[name];
     if (!key) return { error: `unknown option "${clip(arg, 40)}" (see --help)` };
     const parsed = limitFlag(name, raw);
