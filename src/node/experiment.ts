@@ -17,8 +17,7 @@ export type Dawn = { gpu: GPU; problem: null } | { gpu: null; problem: string };
 
 /** The fallback notice's last words in Node: how Dawn gets to the GPU. */
 export const NODE_GPU_HINT =
-  'In Node, Dawn reaches the GPU through its Vulkan driver: see "Node runtime" in the README ' +
-  '(VK_ICD_FILENAMES chooses the driver).';
+  'In Node, the GPU\'s Vulkan driver lets Dawn use it: see "Node runtime" in the README.';
 
 /** The Vulkan driver Dawn was pointed at, for messages. */
 function vulkanDriver(): string {
@@ -33,7 +32,9 @@ async function dawnBackend(dawn: Dawn): Promise<GpuBackend> {
     return await GpuBackend.create(dawn.gpu);
   } catch (e) {
     if (!(e instanceof GpuUnavailableError)) throw e;
-    throw new GpuUnavailableError(`Dawn found no WebGPU adapter with ${vulkanDriver()}`);
+    throw new GpuUnavailableError(
+      `Dawn found no WebGPU adapter with ${vulkanDriver()}; it reaches a GPU through its Vulkan driver`,
+    );
   }
 }
 
