@@ -7,7 +7,7 @@ import { SWIFTSHADER_ICD, vulkanEnv } from '../scripts/node-runtime/vulkan.mjs';
 
 const QUERY = 'density=0.1&epochs=2&train=1000&seed=17';
 /** The engine process of this checkout (its path is unique to the worktree). */
-const CHILD = `${process.cwd()}/scripts/node-runtime/child.mjs`;
+const CHILD = `${process.cwd()}/scripts/node-runtime/experiment-child.mjs`;
 
 function experiment(query: string, flags: string[], env: NodeJS.ProcessEnv = process.env) {
   const r = spawnSync(process.execPath, ['scripts/experiment.mjs', ...flags, query], {

@@ -18,7 +18,7 @@ import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { epochRecord, refusalLines } from './experiment/report.mjs';
-import { startNodeRuntime } from './node-runtime/run.mjs';
+import { ENGINES, startEngine } from './node-runtime/engine.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -245,9 +245,10 @@ async function run() {
     // The same engine and events in a Node process on Dawn: no build, no server, no browser.
     watchMemoryOf('the Node runtime');
     const state = runState();
-    held.node = startNodeRuntime({
-      query: canonical,
-      log,
+    held.node = startEngine({
+      script: ENGINES.experiment,
+      message: { query: canonical },
+      log: (s) => log(`experiment: ${s}`),
       onEvent: (e) => onPageEvent(e, state),
       onExit: (why) => stop(EXIT.failed, `experiment: error: the Node runtime ${why}.`),
     });
