@@ -68,5 +68,7 @@ export function engineProcess(post) {
     });
   process.on('uncaughtException', crashed);
   process.on('unhandledRejection', crashed);
+  // Ended by its driver: exit as a process does on SIGTERM, but through exit (profilers, hooks).
+  process.on('SIGTERM', () => process.exit(143));
   return new Promise((resolve) => process.once('message', resolve));
 }
