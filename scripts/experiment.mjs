@@ -1,7 +1,8 @@
 #!/usr/bin/env node
-// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query string>'
+// npm run -s experiment -- [--runtime=node] [--timeout=SECONDS] [--max-memory=MB] '<query string>'
 // Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
-// and prints one JSON object per epoch on stdout (progress goes to stderr). The query is
+// and prints one JSON object per epoch on stdout (progress goes to stderr). --runtime=node runs
+// the same engine in a Node process on Dawn instead (scripts/node-runtime), same events. The query is
 // decoded here by the app's own decoder first, so an invalid one is refused before anything is
 // built; the page then gets it through the history API, never through an HTTP request line.
 // Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 1 failed,
