@@ -236,6 +236,11 @@ test('the runner reads its flags anywhere and the query from every other argumen
     query: 'density=0.1&seed=2',
     timeoutS: 30,
     maxMemoryMB: 4096,
+    runtime: 'chromium',
+  });
+  expect(parseArgs(['--runtime=node', 'a=1'])).toMatchObject({ runtime: 'node', query: 'a=1' });
+  expect(parseArgs(['--runtime=firefox'])).toEqual({
+    error: '--runtime is chromium or node, not "firefox"',
   });
   expect(parseArgs(['--out=a.json', '--export=out/dir', 'seed=2'])).toMatchObject({
     out: 'a.json',

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] [--out=FILE] [--export=DIR]
-//   '<query string>' | --expect=run.json
+// npm run -s experiment -- [--runtime=node] [--timeout=SECONDS] [--max-memory=MB] [--out=FILE]
+//   [--export=DIR] '<query string>' | --expect=run.json
 // Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
 // and prints one JSON object per epoch on stdout (progress goes to stderr); at the end it
 // writes the run record (src/record) where --out/--export say, or compares it with the
-// --expect record and prints the differences and a verdict. The query is
+// --expect record and prints the differences and a verdict. --runtime=node runs the same
+// engine in a Node process on Dawn instead (scripts/node-runtime), same events. The query is
 // decoded here by the app's own decoder first, so an invalid one is refused before anything is
 // built; the page then gets it through the history API, never through an HTTP request line.
 // Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 4 different
@@ -23,6 +24,8 @@ import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { refusalLines } from './experiment/report.mjs';
 import { expectLines, readExpected, readsOtherwise } from './experiment/record.mjs';
 import { appStamp } from './appStamp.mjs';
+import { ENGINES, startEngine } from './node-runtime/engine.mjs';
+import { nodeEnvironment } from './node-runtime/dawn.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const log = (s) => process.stderr.write(`${s}\n`);
@@ -74,7 +77,7 @@ if (decoded.rejected.length > 0) {
 const canonical = params.encode(decoded.config);
 
 /** What stop() must close; filled in as the run gets there. */
-const held = { prep: null, outDir: null, server: null, browser: null, unwatch: null };
+const held = { prep: null, outDir: null, server: null, browser: null, node: null, unwatch: null };
 let stopping = null;
 /** When stop() began (a repeated signal within a second is the same Ctrl-C). */
 let stoppedAt = 0;
@@ -98,6 +101,7 @@ function stop(code, message) {
     held.prep?.kill('SIGTERM');
     removeOutDir(); // the page has what it loaded; nothing needs the build any more
     await within(held.browser?.close(), 10_000);
+    await within(held.node?.close(), 10_000);
     await within(held.server?.close(), 5_000);
     removeOutDir();
     process.exit(code);
@@ -268,11 +272,58 @@ function onPageEvent(e, state) {
   }
 }
 
+/** Stops the run when `what` (the processes below this one) passes --max-memory. */
+function watchMemoryOf(what) {
+  if (args.maxMemoryMB > 0 && canWatch()) {
+    held.unwatch = watchMemory({
+      root: process.pid,
+      limitMB: args.maxMemoryMB,
+      onExceed: (mb) =>
+        stop(
+          EXIT.failed,
+          `experiment: stopped: ${what} uses ${Math.round(mb)} MB, more than --max-memory=${args.maxMemoryMB} MB.`,
+        ),
+    });
+  } else if (args.maxMemoryMB > 0) {
+    log('experiment: no /proc on this system, so --max-memory is not enforced.');
+  }
+}
+
+/**
+ * What onPageEvent keeps between events (the record's log; `base`: the playground address the
+ * record's link is made from); the app must report its configuration within 60 s.
+ */
+function runState(base, environment) {
+  const state = { log: rec.emptyLog(), base, environment, noConfig: null };
+  state.noConfig = setTimeout(
+    () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
+    60_000,
+  );
+  return state;
+}
+
+/** Where `npm run dev` serves the playground (README "Quick start"). */
+const DEV_BASE = 'http://127.0.0.1:5173/';
+
 async function run() {
   const prepared = await prepareData();
   if (stopping) return;
   if (prepared !== 0)
     return stop(EXIT.failed, 'experiment: error: the MNIST assets could not be prepared.');
+  if (args.runtime === 'node') {
+    // The same engine and events in a Node process on Dawn: no build, no server, no browser.
+    watchMemoryOf('the Node runtime');
+    // No page serves this run: its link points at the dev server `npm run dev` starts.
+    const state = runState(DEV_BASE, nodeEnvironment());
+    held.node = startEngine({
+      script: ENGINES.experiment,
+      message: { query: canonical },
+      log: (s) => log(`experiment: ${s}`),
+      onEvent: (e) => onPageEvent(e, state),
+      onExit: (why) => stop(EXIT.failed, `experiment: error: the Node runtime ${why}.`),
+    });
+    return;
+  }
   held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
   log('experiment: building the app…');
   await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
@@ -296,27 +347,11 @@ async function run() {
     handleSIGHUP: false,
   });
   if (stopping) return;
-  if (args.maxMemoryMB > 0 && canWatch()) {
-    held.unwatch = watchMemory({
-      root: process.pid,
-      limitMB: args.maxMemoryMB,
-      onExceed: (mb) =>
-        stop(
-          EXIT.failed,
-          `experiment: stopped: the browser uses ${Math.round(mb)} MB, more than --max-memory=${args.maxMemoryMB} MB.`,
-        ),
-    });
-  } else if (args.maxMemoryMB > 0) {
-    log('experiment: no /proc on this system, so --max-memory is not enforced.');
-  }
+  watchMemoryOf('the browser');
   const page = await held.browser.newPage();
   page.on('pageerror', (e) => log(`page error: ${clip(e.message, 600)}`));
   page.on('crash', () => stop(EXIT.failed, 'experiment: the page crashed'));
-  const state = { log: rec.emptyLog(), base, environment: 'unknown browser', noConfig: null };
-  state.noConfig = setTimeout(
-    () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
-    60_000,
-  );
+  const state = runState(base, 'unknown browser');
   // Installed before the page loads, so the first event (the decoded config) is not missed.
   await page.exposeFunction('__experimentEvent', (e) => onPageEvent(e, state));
   // The query goes in through the history API before the app reads location.search, so its

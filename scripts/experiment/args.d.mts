@@ -10,6 +10,7 @@ export declare const EXIT: {
 export declare const DEFAULT_TIMEOUT_S: number;
 export declare const DEFAULT_MAX_MEMORY_MB: number;
 export declare const USAGE: string;
+export declare const RUNTIMES: readonly ['chromium', 'node'];
 export declare function clip(text: string, max?: number): string;
 export interface Args {
   help: boolean;
@@ -20,6 +21,7 @@ export interface Args {
   out?: string;
   exportDir?: string;
   expect?: string;
+  runtime: 'chromium' | 'node';
 }
 export declare function parseArgs(argv: string[]): Args | { error: string };
 /** Exit code and message prefix for the worker's `error` by its reason (src/worker/protocol.ts). */

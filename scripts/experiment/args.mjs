@@ -51,6 +51,9 @@ plain "npm run" prints its own banner on stdout first.
                       backend or adapter: accuracy within 0.5 points, loss 0.02, density
                       0.001) or "different"
 
+  --runtime=node      run the same engine and kernels in Node on Dawn's WebGPU (npm "webgpu"),
+                      no browser: a GPU through its Vulkan driver, else SwiftShader from
+                      Chromium, else the CPU; default chromium
   --timeout=SECONDS   stop the whole run (build included) after this long;
                       default ${DEFAULT_TIMEOUT_S} (6 hours), 0 for no limit
   --max-memory=MB     stop when the browser's processes together use more than this
@@ -64,6 +67,9 @@ ${EXIT.diverged} the loss diverged (the epochs before it are printed); ${EXIT.di
 ${EXIT.failed} failure (build, browser, page crash, time or memory limit, a file not written);
 ${EXIT.sigint} Ctrl-C, ${EXIT.sigterm} SIGTERM (temporary files removed).
 `;
+
+/** Where the experiment runs: headless Chromium (the default) or Node on Dawn. */
+export const RUNTIMES = ['chromium', 'node'];
 
 /** Cuts what a person typed to `max` characters, so an error never echoes a megabyte back. */
 export function clip(text, max = 100) {
@@ -93,6 +99,7 @@ export function parseArgs(argv) {
     query: '',
     timeoutS: DEFAULT_TIMEOUT_S,
     maxMemoryMB: DEFAULT_MAX_MEMORY_MB,
+    runtime: 'chromium',
   };
   const pieces = [];
   for (const arg of argv) {
@@ -107,6 +114,12 @@ export function parseArgs(argv) {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const raw = eq < 0 ? '' : arg.slice(eq + 1);
+    if (name === 'runtime') {
+      if (!RUNTIMES.includes(raw))
+        return { error: `--runtime is ${RUNTIMES.join(' or ')}, not "${clip(raw, 40)}"` };
+      out.runtime = raw;
+      continue;
+    }
     const file = Object.hasOwn(PATH_FLAGS, name) ? PATH_FLAGS[name] : null;
     if (file) {
       if (raw === '')
