@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query string>'
+// npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] [--site=DIR] '<query string>'
 // Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
 // and prints one JSON object per epoch on stdout (progress goes to stderr). The query is
 // decoded here by the app's own decoder first, so an invalid one is refused before anything is
@@ -7,9 +7,9 @@
 // Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 1 failed,
 // 130/143 on SIGINT/SIGTERM. Every way out goes through stop(), which closes the browser and
 // the server and removes the temporary build folder.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { build, preview, runnerImport } from 'vite';
@@ -207,19 +207,33 @@ function onPageEvent(e, state) {
   }
 }
 
-async function run() {
+/** Builds the app into a temporary folder (removed by stop()); returns it, or null if stopped. */
+async function buildSite() {
   const prepared = await prepareData();
-  if (stopping) return;
-  if (prepared !== 0)
-    return stop(EXIT.failed, 'experiment: error: the MNIST assets could not be prepared.');
+  if (stopping) return null;
+  if (prepared !== 0) {
+    stop(EXIT.failed, 'experiment: error: the MNIST assets could not be prepared.');
+    return null;
+  }
   held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
   log('experiment: building the app…');
   await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
-  if (stopping) return;
+  return stopping ? null : held.outDir;
+}
+
+async function run() {
+  // --site: a site built already (a sweep builds once for all its runs); it is not removed.
+  if (args.site && !existsSync(join(args.site, 'index.html')))
+    return stop(
+      EXIT.failed,
+      `experiment: error: --site=${clip(args.site, 200)} holds no index.html.`,
+    );
+  const site = args.site ? resolve(args.site) : await buildSite();
+  if (!site) return;
   held.server = await preview({
     root,
     logLevel: 'warn',
-    build: { outDir: held.outDir },
+    build: { outDir: site },
     preview: { port: 0, host: '127.0.0.1' },
   });
   dropViteExitHooks();

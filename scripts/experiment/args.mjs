@@ -31,7 +31,7 @@ export const DEFAULT_TIMEOUT_S = 6 * 3600;
 /** The browser's processes together; a normal run stays well under 1.5 GB. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 
-export const USAGE = `Usage: npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query>'
+export const USAGE = `Usage: npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] [--site=DIR] '<query>'
        node scripts/experiment.mjs [flags] '<query>'
 
 Builds the app, serves it on 127.0.0.1, runs the experiment the query describes (the part of a
@@ -44,6 +44,8 @@ WebGPU, and prints one JSON line per epoch on stdout; progress goes to stderr. U
   --max-memory=MB     stop when the browser's processes together use more than this
                       (proportional set size, read from /proc every 2 s);
                       default ${DEFAULT_MAX_MEMORY_MB}, 0 for no limit
+  --site=DIR          serve this already-built site (npx vite build --outDir DIR)
+                      instead of building one (npm run sweep builds once for all runs)
   --help              this text
 
 Exit codes: ${EXIT.done} finished; ${EXIT.refused} refused (invalid parameters, or too big for the device),
@@ -67,8 +69,8 @@ function limitFlag(name, raw) {
 
 /**
  * Reads the arguments: `--flag=value` options anywhere, every other argument a piece of the
- * query (joined with "&", a leading "?" dropped, as copied from a link). Returns the settings,
- * or `{ error }` for a flag it does not know or cannot read.
+ * query (joined with "&", a leading "?" dropped, as copied from a link). Returns the settings
+ * (`site` only when given), or `{ error }` for a flag it does not know or cannot read.
  */
 export function parseArgs(argv) {
   const out = {
@@ -90,6 +92,11 @@ export function parseArgs(argv) {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const raw = eq < 0 ? '' : arg.slice(eq + 1);
+    if (name === 'site') {
+      if (raw === '') return { error: '--site needs a folder (--site=DIR)' };
+      out.site = raw;
+      continue;
+    }
     const key = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' }[name];
     if (!key) return { error: `unknown option "${clip(arg, 40)}" (see --help)` };
     const parsed = limitFlag(name, raw);
