@@ -96,9 +96,9 @@ test('a sweep runs its experiments two at a time into records, a CSV and a plot 
         .trim()
         .split('\n');
       expect(epochs).toHaveLength(1);
-      expect(Number(rows[i].testAcc)).toBe(record.summary.testAcc);
-      expect(Number(rows[i].testAcc)).toBe(JSON.parse(epochs[0]).testAcc);
-      expect(Number(rows[i].density)).toBeCloseTo(0.05, 3);
+      expect(Number(rows[i].final_testAcc)).toBe(record.summary.testAcc);
+      expect(Number(rows[i].final_testAcc)).toBe(JSON.parse(epochs[0]).testAcc);
+      expect(Number(rows[i].final_density)).toBeCloseTo(0.05, 3);
       expect(Number(rows[i].seconds)).toBeGreaterThan(0);
       expect(rows[i].query).toBe(`method=${rows[i].method}&train=500&epochs=1&hidden=32`);
     }

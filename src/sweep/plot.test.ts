@@ -59,7 +59,14 @@ describe('the sweep plot', () => {
     const axes = plotAxes(sweep.swept, rows);
     const svg = await renderSvg(plotSpec(plotPoints(rows, axes), axes));
     expect(svg.startsWith('<svg')).toBe(true);
-    for (const text of ['snfs', 'set', 'rigl', 'density', 'test accuracy', 'mean ± sd over seeds'])
+    for (const text of [
+      'snfs',
+      'set',
+      'rigl',
+      'density',
+      'test accuracy',
+      'mean ± sd over 2 seeds',
+    ])
       expect(svg).toContain(text);
     // Three lines of means (vega draws each as a path with role-mark line).
     expect(svg.match(/<path[^>]*aria-roledescription="line mark"/g) ?? []).toHaveLength(3);

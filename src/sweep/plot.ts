@@ -78,15 +78,17 @@ export function plotPoints(rows: readonly SummaryRow[], axes: PlotAxes): PlotPoi
 /** The vega-lite specification of the plot: lines of means with points, sd as error bars. */
 export function plotSpec(points: readonly PlotPoint[], axes: PlotAxes): TopLevelSpec {
   const quantitative = points.every((p) => typeof p.x === 'number');
-  const seeds = Math.max(0, ...points.map((p) => p.n));
+  const least = Math.min(...points.map((p) => p.n));
+  const most = Math.max(...points.map((p) => p.n));
+  const seeds = least === most ? `${most}` : `${least}–${most}`;
   const title = axes.overSeeds
-    ? `Final test accuracy, mean ± sd over seeds (up to ${seeds} a point)`
+    ? `Final test accuracy, mean ± sd over ${seeds} seeds`
     : 'Final test accuracy';
   const x = {
     field: 'x',
     type: quantitative ? ('quantitative' as const) : ('ordinal' as const),
     title: axes.x,
-    ...(quantitative ? { scale: { zero: false } } : { sort: null }),
+    ...(quantitative ? { scale: { zero: false } } : { sort: null, axis: { labelAngle: 0 } }),
   };
   const color = {
     field: 'series',
@@ -122,8 +124,13 @@ export function plotSpec(points: readonly PlotPoint[], axes: PlotAxes): TopLevel
         },
       },
       {
-        mark: { type: 'rule' },
-        encoding: { x, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+        mark: { type: 'errorbar', ticks: { size: 8 } },
+        encoding: {
+          x,
+          y: { field: 'lo', type: 'quantitative', title: y.title },
+          y2: { field: 'hi' },
+          color,
+        },
       },
     ],
   } as TopLevelSpec;

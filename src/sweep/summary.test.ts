@@ -51,9 +51,9 @@ describe('sweep summaries', () => {
       'query',
       'method',
       'seed',
-      'testAcc',
-      'density',
-      'epochs',
+      'final_testAcc',
+      'final_density',
+      'epochs_done',
       'seconds',
       'exit',
       'status',
@@ -73,6 +73,10 @@ describe('sweep summaries', () => {
     expect(csv[2].slice(-2)).toEqual(['3', 'diverged']);
     expect(csv[4].slice(4)).toEqual(['', '', '', '', '', 'missing']);
     expect(csv).toHaveLength(5);
+    // Sweeping density or epochs gives no column name twice.
+    const both = expandSweep('density=0.05,0.1&epochs=1,2');
+    const header = parseCsv(summaryCsv(both, summaryRows(both, [])))[0];
+    expect(new Set(header).size).toBe(header.length);
   });
 
   it('refuse a record of another experiment, one with no epoch, and a run that left none', () => {

@@ -133,9 +133,15 @@ function field(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
+/**
+ * The columns after the swept parameters: named so that none is a parameter's name (a sweep
+ * of `density` or `epochs` has a column of that name already).
+ */
+export const FIGURE_COLUMNS = ['final_testAcc', 'final_density', 'epochs_done', 'seconds'];
+
 /** The summary as CSV: index, query, one column per swept parameter, figures, exit status. */
 export function summaryCsv(sweep: Sweep, rows: readonly SummaryRow[]): string {
-  const header = ['index', 'query', ...sweep.swept, 'testAcc', 'density', 'epochs', 'seconds'];
+  const header = ['index', 'query', ...sweep.swept, ...FIGURE_COLUMNS];
   const lines = [[...header, 'exit', 'status'].map(field).join(',')];
   for (const r of rows) {
     const seconds = r.seconds === null ? null : Math.round(r.seconds * 10) / 10;
