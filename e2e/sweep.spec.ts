@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { USAGE } from '../scripts/experiment/args.mjs';
+import { parseArgs, USAGE } from '../scripts/experiment/args.mjs';
 
 // `npm run sweep` runs real experiments, so a run takes the better part of a minute here.
 test.describe.configure({ timeout: 420_000 });
@@ -204,4 +204,19 @@ test('--dry-run lists the experiments; a bad line or index is refused before any
   } finally {
     rmSync(w.base, { recursive: true, force: true });
   }
+});
+
+test('npm run experiment serves a built site with --site=DIR, and refuses an empty one', () => {
+  expect(parseArgs(['--site=dist', 'seed=2'])).toMatchObject({ site: 'dist', query: 'seed=2' });
+  expect(parseArgs(['--site='])).toEqual({ error: '--site needs a folder (--site=DIR)' });
+  const r = spawnSync(
+    process.execPath,
+    ['scripts/experiment.mjs', '--site=/nonexistent', 'train=500'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  expect(r.status).toBe(1);
+  expect(r.stderr).toContain('--site=/nonexistent holds no index.html');
+  expect(r.stderr).not.toContain('building the app');
 });
