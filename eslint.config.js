@@ -10,6 +10,7 @@ const pureFolders = [
   'src/url/**',
   'src/config/**',
   'src/record/**',
+  'src/sweep/**',
 ];
 
 /** Module boundaries (as excalidraw does): the pure core knows nothing of React, the DOM or the GPU. */

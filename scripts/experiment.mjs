@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // npm run -s experiment -- [--runtime=node] [--timeout=SECONDS] [--max-memory=MB] [--out=FILE]
-//   [--export=DIR] '<query string>' | --expect=run.json
+//   [--export=DIR] [--site=DIR] '<query string>' | --expect=run.json
 // Builds the app, serves it on loopback, runs the experiment in headless Chromium with WebGPU
 // and prints one JSON object per epoch on stdout (progress goes to stderr); at the end it
 // writes the run record (src/record) where --out/--export say, or compares it with the
@@ -11,9 +11,9 @@
 // Exit codes (scripts/experiment/args.mjs): 0 done, 2 refused, 3 diverged, 4 different
 // (--expect), 1 failed, 130/143 on SIGINT/SIGTERM. Every way out goes through stop(), which
 // closes the browser and the server and removes the temporary build folder.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawn } from 'node:child_process';
 import { build, preview, runnerImport } from 'vite';
@@ -305,6 +305,14 @@ function runState(base, environment) {
 /** Where `npm run dev` serves the playground (README "Quick start"). */
 const DEV_BASE = 'http://127.0.0.1:5173/';
 
+/** Builds the app into a temporary folder (removed by stop()); returns it, or null if stopped. */
+async function buildSite() {
+  held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
+  log('experiment: building the app…');
+  await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
+  return stopping ? null : held.outDir;
+}
+
 async function run() {
   const prepared = await prepareData();
   if (stopping) return;
@@ -324,14 +332,18 @@ async function run() {
     });
     return;
   }
-  held.outDir = mkdtempSync(join(tmpdir(), 'sparse-playground-'));
-  log('experiment: building the app…');
-  await build({ root, logLevel: 'warn', build: { outDir: held.outDir, emptyOutDir: true } });
-  if (stopping) return;
+  // --site: a site built already (a sweep builds once for all its runs); it is not removed.
+  if (args.site && !existsSync(join(args.site, 'index.html')))
+    return stop(
+      EXIT.failed,
+      `experiment: error: --site=${clip(args.site, 200)} holds no index.html.`,
+    );
+  const site = args.site ? resolve(args.site) : await buildSite();
+  if (!site) return;
   held.server = await preview({
     root,
     logLevel: 'warn',
-    build: { outDir: held.outDir },
+    build: { outDir: site },
     preview: { port: 0, host: '127.0.0.1' },
   });
   dropViteExitHooks();

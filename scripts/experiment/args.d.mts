@@ -22,6 +22,8 @@ export interface Args {
   exportDir?: string;
   expect?: string;
   runtime: 'chromium' | 'node';
+  /** An already-built site to serve instead of building (absent: build one). */
+  site?: string;
 }
 export declare function parseArgs(argv: string[]): Args | { error: string };
 /** Exit code and message prefix for the worker's `error` by its reason (src/worker/protocol.ts). */

@@ -59,6 +59,8 @@ plain "npm run" prints its own banner on stdout first.
   --max-memory=MB     stop when the browser's processes together use more than this
                       (proportional set size, read from /proc every 2 s);
                       default ${DEFAULT_MAX_MEMORY_MB}, 0 for no limit
+  --site=DIR          serve this already-built site (npx vite build --outDir DIR)
+                      instead of building one (npm run sweep builds once for all runs)
   --help              this text
 
 Exit codes: ${EXIT.done} finished (with --expect: identical or within tolerance); ${EXIT.refused} refused
@@ -86,12 +88,12 @@ function limitFlag(name, raw) {
 }
 
 /** Flags that name a file or folder, and the setting each fills (set only when given). */
-const PATH_FLAGS = { out: 'out', export: 'exportDir', expect: 'expect' };
+const PATH_FLAGS = { out: 'out', export: 'exportDir', expect: 'expect', site: 'site' };
 
 /**
  * Reads the arguments: `--flag=value` options anywhere, every other argument a piece of the
- * query (joined with "&", a leading "?" dropped, as copied from a link). Returns the settings,
- * or `{ error }` for a flag it does not know or cannot read.
+ * query (joined with "&", a leading "?" dropped, as copied from a link). Returns the settings
+ * (`site` only when given), or `{ error }` for a flag it does not know or cannot read.
  */
 export function parseArgs(argv) {
   const out = {
@@ -123,7 +125,9 @@ export function parseArgs(argv) {
     const file = Object.hasOwn(PATH_FLAGS, name) ? PATH_FLAGS[name] : null;
     if (file) {
       if (raw === '')
-        return { error: `--${name} needs a path: --${name}=${name === 'export' ? 'DIR' : 'FILE'}` };
+        return {
+          error: `--${name} needs a path: --${name}=${['export', 'site'].includes(name) ? 'DIR' : 'FILE'}`,
+        };
       out[file] = raw;
       continue;
     }

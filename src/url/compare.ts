@@ -35,6 +35,27 @@ export interface ParsedCompare {
 /** A list's items are separated by dashes inside a group (its commas separate runs). */
 const isList = (spec: ValueSpec) => spec.type === 'intList' || spec.type === 'enumList';
 
+/**
+ * Reads comma-separated values of one parameter, a list's items written with dashes
+ * (`300-100,16-10`): the value grammar of a comparison, shared with sweep files so both read
+ * alike. Returns the values, or the first item refused and why.
+ */
+export function parseValueList(
+  spec: ValueSpec,
+  raw: string,
+): { ok: true; values: unknown[] } | { ok: false; item: string; reason: string } {
+  const values: unknown[] = [];
+  for (const item of raw.split(',')) {
+    const parsed = parseValue(spec, isList(spec) ? item.replaceAll('-', ',') : item);
+    if (!parsed.ok) return { ok: false, item: item.trim(), reason: parsed.reason };
+    values.push(parsed.value);
+  }
+  return { ok: true, values };
+}
+
+/** One value as a comparison (or a sweep file) writes it: a list's commas become dashes. */
+export const formatListValue = (v: unknown): string => formatValue(v).replaceAll(',', '-');
+
 /** How many runs the groups make: the first group of several values decides. */
 export function compareRunCount(groups: readonly CompareGroup[]): number {
   if (groups.length === 0) return 0;
@@ -69,18 +90,9 @@ export function parseCompare(raw: string, varies: readonly ValueSpec[]): ParsedC
       problems.push(`names ${spec.key} twice`);
       continue;
     }
-    const values: unknown[] = [];
-    let bad: string | null = null;
-    for (const item of part.slice(colon + 1).split(',')) {
-      const parsed = parseValue(spec, isList(spec) ? item.replaceAll('-', ',') : item);
-      if (!parsed.ok) {
-        bad = `has ${spec.key}:${clip(item.trim(), 20)}, which ${parsed.reason}`;
-        break;
-      }
-      values.push(parsed.value);
-    }
-    if (bad) problems.push(bad);
-    else groups.push({ key: spec.key, values });
+    const read = parseValueList(spec, part.slice(colon + 1));
+    if (!read.ok) problems.push(`has ${spec.key}:${clip(read.item, 20)}, which ${read.reason}`);
+    else groups.push({ key: spec.key, values: read.values });
   }
   const runs = compareRunCount(groups);
   if (runs > MAX_COMPARE_RUNS) {
@@ -102,7 +114,5 @@ export function parseCompare(raw: string, varies: readonly ValueSpec[]): ParsedC
 
 /** The canonical text of valid groups: what a link writes, and `parseCompare` reads back. */
 export function formatCompare(groups: readonly CompareGroup[]): string {
-  return groups
-    .map((g) => `${g.key}:${g.values.map((v) => formatValue(v).replaceAll(',', '-')).join(',')}`)
-    .join(';');
+  return groups.map((g) => `${g.key}:${g.values.map(formatListValue).join(',')}`).join(';');
 }
