@@ -9,6 +9,7 @@ const pureFolders = [
   'src/data/**',
   'src/url/**',
   'src/config/**',
+  'src/onnx/**',
 ];
 
 /** Module boundaries (as excalidraw does): the pure core knows nothing of React, the DOM or the GPU. */
