@@ -16,6 +16,7 @@ import { build, preview, runnerImport } from 'vite';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
+import { writeModel } from './experiment/exportModel.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { epochRecord, refusalLines } from './experiment/report.mjs';
 
@@ -202,7 +203,16 @@ function onPageEvent(e, state) {
       break;
     }
     case 'done':
-      stop(EXIT.done);
+      if (!args.exportDir) stop(EXIT.done);
+      else
+        writeModel(state.page, args.exportDir).then(
+          ({ file, bytes }) => stop(EXIT.done, `experiment: wrote ${file} (${bytes} bytes)`),
+          (err) =>
+            stop(
+              EXIT.failed,
+              `experiment: error: the model was not exported: ${clip(err.message, 600)}`,
+            ),
+        );
       break;
   }
 }
@@ -251,7 +261,7 @@ async function run() {
   const page = await held.browser.newPage();
   page.on('pageerror', (e) => log(`page error: ${clip(e.message, 600)}`));
   page.on('crash', () => stop(EXIT.failed, 'experiment: the page crashed'));
-  const state = { device: { backend: null, adapter: null }, updates: [], noConfig: null };
+  const state = { page, device: { backend: null, adapter: null }, updates: [], noConfig: null };
   state.noConfig = setTimeout(
     () => stop(EXIT.failed, 'experiment: the app did not report its configuration within 60 s.'),
     60_000,

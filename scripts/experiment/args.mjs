@@ -31,7 +31,7 @@ export const DEFAULT_TIMEOUT_S = 6 * 3600;
 /** The browser's processes together; a normal run stays well under 1.5 GB. */
 export const DEFAULT_MAX_MEMORY_MB = 4096;
 
-export const USAGE = `Usage: npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] '<query>'
+export const USAGE = `Usage: npm run -s experiment -- [--timeout=SECONDS] [--max-memory=MB] [--export=DIR] '<query>'
        node scripts/experiment.mjs [flags] '<query>'
 
 Builds the app, serves it on 127.0.0.1, runs the experiment the query describes (the part of a
@@ -44,6 +44,8 @@ WebGPU, and prints one JSON line per epoch on stdout; progress goes to stderr. U
   --max-memory=MB     stop when the browser's processes together use more than this
                       (proportional set size, read from /proc every 2 s);
                       default ${DEFAULT_MAX_MEMORY_MB}, 0 for no limit
+  --export=DIR        when the run finishes, write the trained network to DIR/model.onnx
+                      (ONNX, the same file as the page's "Download model (ONNX)")
   --help              this text
 
 Exit codes: ${EXIT.done} finished; ${EXIT.refused} refused (invalid parameters, or too big for the device),
@@ -76,6 +78,7 @@ export function parseArgs(argv) {
     query: '',
     timeoutS: DEFAULT_TIMEOUT_S,
     maxMemoryMB: DEFAULT_MAX_MEMORY_MB,
+    exportDir: null,
   };
   const pieces = [];
   for (const arg of argv) {
@@ -90,6 +93,11 @@ export function parseArgs(argv) {
     const eq = arg.indexOf('=');
     const name = eq < 0 ? arg.slice(2) : arg.slice(2, eq);
     const raw = eq < 0 ? '' : arg.slice(eq + 1);
+    if (name === 'export') {
+      if (raw === '') return { error: '--export needs a folder: --export=DIR' };
+      out.exportDir = raw;
+      continue;
+    }
     const key = { timeout: 'timeoutS', 'max-memory': 'maxMemoryMB' }[name];
     if (!key) return { error: `unknown option "${clip(arg, 40)}" (see --help)` };
     const parsed = limitFlag(name, raw);

@@ -28,6 +28,7 @@ import { ControlsPanel } from './ControlsPanel';
 import { Details } from './Details';
 import { MaskUpdateTable } from './MaskUpdateTable';
 import { MaskViews } from './MaskViews';
+import { ModelDownload } from './ModelDownload';
 import { NetworkDrawing } from './NetworkDrawing';
 import { RunBar } from './RunBar';
 import { SampleStrip } from './SampleStrip';
@@ -200,7 +201,8 @@ function LastEpoch() {
         </button>{' '}
         <button onClick={() => exportRun('json')} data-testid="export-json">
           JSON
-        </button>
+        </button>{' '}
+        <ModelDownload />
       </span>
     </div>
   );

@@ -322,7 +322,12 @@ export class Trainer {
   trained(): Promise<TrainedNetwork> {
     const { model } = this.config;
     const at = { epoch: this.epoch, globalStep: this.globalStep };
-    return readTrained(this.dev, this.store, { model, layers: this.layers, test: this.test, ...at });
+    return readTrained(this.dev, this.store, {
+      model,
+      layers: this.layers,
+      test: this.test,
+      ...at,
+    });
   }
 
   /** Test accuracy on a fixed sample of test images, so a curve moves before an epoch ends. */
