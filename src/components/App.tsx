@@ -195,7 +195,7 @@ function LastEpoch() {
         {last.pruneRate !== null ? `, prune rate ${last.pruneRate.toFixed(4)}` : ''}.
       </p>
       <span className="export">
-        Export metrics:{' '}
+        Export:{' '}
         <button onClick={() => exportRun('csv')} data-testid="export-csv">
           CSV
         </button>{' '}

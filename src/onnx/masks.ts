@@ -7,6 +7,11 @@
 export function maskBits(mask: Uint8Array): string {
   const bytes = new Uint8Array(Math.ceil(mask.length / 8));
   for (let i = 0; i < mask.length; i++) if (mask[i]) bytes[i >> 3] |= 1 << (i & 7);
+  return base64(bytes);
+}
+
+/** Bytes as base64 text (a mask in the metadata; the model file for a headless driver). */
+export function base64(bytes: Uint8Array): string {
   let text = '';
   // String.fromCharCode takes its arguments on the stack: a chunk at a time.
   for (let i = 0; i < bytes.length; i += 8192)

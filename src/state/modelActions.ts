@@ -1,4 +1,5 @@
 import type { TrainedNetwork } from '../engine/trained';
+import { base64 } from '../onnx/masks';
 import type { ModelMessage } from '../worker/protocol';
 import { runLink } from './exportRun';
 import { modelSummary, runFileName } from './modelExport';
@@ -58,10 +59,4 @@ export async function downloadModel(): Promise<void> {
   }
 }
 
-window.__experimentModel = async () => {
-  const bytes = await modelBytes();
-  let text = '';
-  for (let i = 0; i < bytes.length; i += 8192)
-    text += String.fromCharCode(...bytes.subarray(i, i + 8192));
-  return btoa(text);
-};
+window.__experimentModel = async () => base64(await modelBytes());
