@@ -11,6 +11,7 @@ const pureFolders = [
   'src/config/**',
   'src/record/**',
   'src/sweep/**',
+  'src/onnx/**',
 ];
 
 /** Module boundaries (as excalidraw does): the pure core knows nothing of React, the DOM or the GPU. */

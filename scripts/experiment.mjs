@@ -20,6 +20,7 @@ import { build, preview, runnerImport } from 'vite';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
+import { writeModel } from './experiment/exportModel.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { refusalLines } from './experiment/report.mjs';
 import { expectLines, readExpected, readsOtherwise } from './experiment/record.mjs';
@@ -180,6 +181,27 @@ function prepareData() {
 }
 
 /**
+ * On `done`: the trained network as DIR/model.onnx (--export; from the page, the same code as
+ * its download button), then the record files and --expect's verdict. Returns the exit code.
+ */
+async function finish(state) {
+  if (args.exportDir && !state.page)
+    log(
+      'experiment: --export with --runtime=node writes run.json and metrics.csv only; model.onnx is made by the page (run without --runtime=node for it).',
+    );
+  else if (args.exportDir) {
+    try {
+      const { file, bytes } = await writeModel(state.page, args.exportDir);
+      log(`experiment: wrote ${file} (${bytes} bytes)`);
+    } catch (err) {
+      log(`experiment: error: the model was not exported: ${clip(err.message, 600)}`);
+      return EXIT.failed;
+    }
+  }
+  return writeExports(state);
+}
+
+/**
  * What the run leaves at its end: the record where --out and --export say (run.json and
  * metrics.csv; more files of the run go here too), then --expect's differences and verdict.
  * Returns the exit code.
@@ -267,7 +289,7 @@ function onPageEvent(e, state) {
       break;
     }
     case 'done':
-      writeExports(state).then((code) => stop(code));
+      finish(state).then((code) => stop(code));
       break;
   }
 }
@@ -364,6 +386,7 @@ async function run() {
   page.on('pageerror', (e) => log(`page error: ${clip(e.message, 600)}`));
   page.on('crash', () => stop(EXIT.failed, 'experiment: the page crashed'));
   const state = runState(base, 'unknown browser');
+  state.page = page;
   // Installed before the page loads, so the first event (the decoded config) is not missed.
   await page.exposeFunction('__experimentEvent', (e) => onPageEvent(e, state));
   // The query goes in through the history API before the app reads location.search, so its

@@ -44,7 +44,8 @@ adapter and that epoch's mask updates); progress goes to stderr. Use "npm run -s
 plain "npm run" prints its own banner on stdout first.
 
   --out=FILE          write the run record (docs/run-record.schema.json) to FILE at the end
-  --export=DIR        write DIR/run.json (the record) and DIR/metrics.csv (one row per epoch)
+  --export=DIR        write DIR/run.json (the record), DIR/metrics.csv (one row per epoch) and
+                      DIR/model.onnx (the trained network, as the page's "Download model (ONNX)")
   --expect=FILE       rerun the record in FILE (its full configuration, no query) and print,
                       per epoch, how the rerun differs, then one verdict line: "identical"
                       (same backend and adapter: bit for bit), "within tolerance" (another

@@ -28,6 +28,7 @@ import { ControlsPanel } from './ControlsPanel';
 import { Details } from './Details';
 import { MaskUpdateTable } from './MaskUpdateTable';
 import { MaskViews } from './MaskViews';
+import { ModelDownload } from './ModelDownload';
 import { NetworkDrawing } from './NetworkDrawing';
 import { RunBar } from './RunBar';
 import { SampleStrip } from './SampleStrip';
@@ -194,13 +195,14 @@ function LastEpoch() {
         {last.pruneRate !== null ? `, prune rate ${last.pruneRate.toFixed(4)}` : ''}.
       </p>
       <span className="export">
-        Export metrics:{' '}
+        Export:{' '}
         <button onClick={() => exportRun('csv')} data-testid="export-csv">
           CSV
         </button>{' '}
         <button onClick={() => exportRun('json')} data-testid="export-json">
           JSON
-        </button>
+        </button>{' '}
+        <ModelDownload />
       </span>
     </div>
   );

@@ -20,11 +20,13 @@ import { CONFUSION, evalBatchSize, hyperOf, PROBE } from './plan';
 import { softmaxRows } from './predict';
 import { Rng } from './rng';
 import { RunData } from './runData';
+import { readTrained, type TrainedNetwork } from './trained';
 import { tracking } from './tracking';
 import { StepCache, type Step } from './stepCache';
 import { elementMasks, epochLayers, layerSummary, maskView, updateReport } from './views';
 
 export type { Checkpoint } from './checkpoint';
+export type { TrainedNetwork } from './trained';
 export * from './events';
 export { kernelChoice, SPARSE_BELOW, type LayerKernel } from './kernelPolicy';
 export { evalBatchSize } from './plan';
@@ -301,6 +303,11 @@ export class Trainer {
    * from the evaluation forward pass with the weights of this moment, on this backend.
    */
   async predict(pixels: Uint8Array): Promise<number[][]> {
+    return softmaxRows(await this.logits(pixels), this.test.classes);
+  }
+
+  /** The network's output before softmax, [images][classes] (what an exported model gives). */
+  async logits(pixels: Uint8Array): Promise<Float32Array> {
     const count = pixels.length / this.test.features;
     if (!Number.isInteger(count) || count < 1)
       throw new Error(`predict takes whole images of ${this.test.features} bytes`);
@@ -313,7 +320,19 @@ export class Trainer {
     );
     this.data.setCursor(0);
     this.dev.run(step.ops);
-    return softmaxRows(await this.dev.read(tensor(step.plan.logits)), this.test.classes);
+    return (await this.dev.read(tensor(step.plan.logits))) as Float32Array;
+  }
+
+  /** The network of this moment as plain arrays (the model export reads it). */
+  trained(): Promise<TrainedNetwork> {
+    const { model } = this.config;
+    const at = { epoch: this.epoch, globalStep: this.globalStep };
+    return readTrained(this.dev, this.store, {
+      model,
+      layers: this.layers,
+      test: this.test,
+      ...at,
+    });
   }
 
   /** Test accuracy on a fixed sample of test images, so a curve moves before an epoch ends. */

@@ -41,3 +41,5 @@ export type { ExpectedTime } from './compare';
 export type { RunRecord } from './store';
 export { selectTry, type TryFigures, type TryAnswer } from './try';
 export { tryDrawing, tryTestImage, clearTry } from './tryActions';
+export { downloadModel } from './modelActions';
+export { selectCanExportModel, selectModelExport } from './modelExport';

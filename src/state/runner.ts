@@ -1,11 +1,13 @@
 import { trainingPart, type ExperimentConfig } from '../config';
 import type { Checkpoint } from '../engine/checkpoint';
-import type { CheckpointMessage, StopAt, ToWorker } from '../worker/protocol';
+import type { CheckpointMessage, ModelMessage, StopAt, ToWorker } from '../worker/protocol';
 import { expandCompare, newComparison } from './compare';
 import { selectComparedLink, selectComparedRuns } from './compareView';
 import { recordCsv } from '../record';
 import { compareCsv, compareJson } from './exportRun';
 import { createInbox, type WorkerMessage } from './inbox';
+import { receiveModel } from './modelActions';
+import { runFileName } from './modelExport';
 import { keepCheckpoint, takeResumable } from './persist';
 import { PRESETS, presetRuns, quickNote } from './presets';
 import { shownRunRecord } from './runRecord';
@@ -56,8 +58,11 @@ const inbox = createInbox(
 function ensureWorker(): Worker {
   if (worker) return worker;
   const w = new Worker(new URL('../worker/train.worker.ts', import.meta.url), { type: 'module' });
-  w.onmessage = (e: MessageEvent<WorkerMessage | (CheckpointMessage & { run: number })>) => {
+  w.onmessage = (
+    e: MessageEvent<WorkerMessage | ((CheckpointMessage | ModelMessage) & { run: number })>,
+  ) => {
     const m = e.data;
+    if (m.type === 'model') return receiveModel(m);
     if (m.type !== 'checkpoint') return inbox.push(m);
     // Saved with the figures up to its epoch: the messages before it are applied first.
     inbox.flush();
@@ -158,7 +163,7 @@ export function announceConfig(): void {
 }
 
 /** The address of this page without its query: what links and exports are made from. */
-const pageBase = () => `${window.location.origin}${window.location.pathname}`;
+export const pageBase = () => `${window.location.origin}${window.location.pathname}`;
 
 /**
  * Saves the shown run as its run record (JSON, docs/run-record.schema.json) or the record's
@@ -169,16 +174,14 @@ export function exportRun(format: 'csv' | 'json'): void {
   const config = s.runConfig ?? s.config;
   const record = shownRunRecord(s, pageBase(), navigator.userAgent);
   const body = format === 'csv' ? recordCsv(record) : JSON.stringify(record, null, 2);
-  download(
-    body,
-    format,
-    `sparse-playground-${config.model}-${config.method}-d${config.density}-seed${config.seed}.${format}`,
-  );
+  download(textFile(body, format), runFileName(config, format));
 }
 
+const textFile = (body: string, format: 'csv' | 'json') =>
+  new Blob([body], { type: format === 'csv' ? 'text/csv' : 'application/json' });
+
 /** Hands the browser a file to save. */
-function download(body: string, format: 'csv' | 'json', name: string): void {
-  const blob = new Blob([body], { type: format === 'csv' ? 'text/csv' : 'application/json' });
+export function download(blob: Blob, name: string): void {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;
@@ -238,5 +241,5 @@ export function comparedLink(): string | null {
 export function exportComparison(format: 'csv' | 'json'): void {
   const runs = selectComparedRuns(useStore.getState());
   const body = format === 'csv' ? compareCsv(runs) : compareJson(runs, comparedLink(), pageBase());
-  download(body, format, `sparse-playground-comparison-${runs.length}-runs.${format}`);
+  download(textFile(body, format), `sparse-playground-comparison-${runs.length}-runs.${format}`);
 }

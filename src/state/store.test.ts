@@ -11,8 +11,8 @@ import { useStore } from './store';
 async function sessionMessages(run: number): Promise<WorkerMessage[]> {
   const posted: WorkerMessage[] = [];
   const session = new TrainingSession({
-    // Checkpoints go to the page's storage (persist.ts), never to the store.
-    post: (m) => void (m.type !== 'checkpoint' && posted.push(m)),
+    // Checkpoints go to the page's storage (persist.ts), models to a file: never to the store.
+    post: (m) => void (m.type !== 'checkpoint' && m.type !== 'model' && posted.push(m)),
     makeBackend: () => Promise.resolve({ backend: new CpuBackend(), notice: null }),
     loadData: () => Promise.resolve({ train: toyData(120), test: toyData(40) }),
     deviceMemory: () => ({ buffers: 0, bytes: 0 }),

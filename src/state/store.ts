@@ -14,6 +14,7 @@ import { decodeChecked } from '../config/validate';
 import { decode, encode, rejectionMessage, type ParamKey, type Rejected } from '../url/params';
 import { receiveBatch, receiveOne } from './receive';
 import type { FromWorker, GpuMemory, InitialLayer, SampleImages } from '../worker/protocol';
+import { emptyModelExport, type ModelExportSlice } from './modelExport';
 import { emptyTry, type TrySlice } from './try';
 
 export type RunStatus = 'idle' | 'loading' | 'running' | 'paused' | 'done' | 'error';
@@ -139,10 +140,11 @@ export type AppState = ConfigSlice &
   MemorySlice &
   HistorySlice &
   TrySlice &
+  ModelExportSlice &
   SavedSlice &
   Actions;
 
-const emptyRun = (): RunSlice & MetricsSlice & TrySlice => ({
+const emptyRun = (): RunSlice & MetricsSlice & TrySlice & ModelExportSlice => ({
   status: 'idle',
   error: null,
   notice: null,
@@ -161,6 +163,7 @@ const emptyRun = (): RunSlice & MetricsSlice & TrySlice => ({
   maskUpdates: [],
   subsetEvals: [],
   ...emptyTry(),
+  ...emptyModelExport(),
 });
 
 const configSlice: StateCreator<AppState, [], [], ConfigSlice> = (set, get) => ({
@@ -227,7 +230,14 @@ const runSlice: StateCreator<
   AppState,
   [],
   [],
-  RunSlice & MetricsSlice & MemorySlice & HistorySlice & TrySlice & SavedSlice & Actions
+  RunSlice &
+    MetricsSlice &
+    MemorySlice &
+    HistorySlice &
+    TrySlice &
+    ModelExportSlice &
+    SavedSlice &
+    Actions
 > = (set) => ({
   ...emptyRun(),
   gpuMemory: null,

@@ -9,6 +9,13 @@ export const NO_NETWORK =
 export const PAUSE_FIRST =
   'Pause to try the network: it answers with the weights of the moment it stops.';
 
+/** What a request that needs the paused network says when there is none, or it still trains. */
+export interface Refusals {
+  noNetwork: string;
+  notPaused: string;
+}
+export const PREDICT_REFUSALS: Refusals = { noNetwork: NO_NETWORK, notPaused: PAUSE_FIRST };
+
 /**
  * Answers one request with the trainer's evaluation forward pass on its own backend: a drawn
  * digit must be 28x28 grey like MNIST's images; a test image is the trainer's own (null: one

@@ -1,4 +1,4 @@
-import type { Checkpoint, LayerKernel } from '../engine/trainer';
+import type { Checkpoint, LayerKernel, TrainedNetwork } from '../engine/trainer';
 import type {
   EpochMetrics,
   MaskUpdateEvent,
@@ -36,6 +36,8 @@ export type ToWorker =
    */
   | { type: 'predict'; id: number; pixels: Uint8Array }
   | { type: 'predictTest'; id: number; index: number | null }
+  /** The paused or finished network's parameters, for the model export; answered by `model`. */
+  | { type: 'exportModel'; id: number }
   /** Test aids: destroy the GPU device mid-run, or make the worker fail outright. */
   | { type: 'loseDevice' }
   | { type: 'crash' };
@@ -157,5 +159,16 @@ export interface CheckpointMessage {
   checkpoint: Checkpoint;
 }
 
+/**
+ * The answer to `exportModel`: the network as plain arrays (or why there is none). Beside
+ * `FromWorker` like a checkpoint: the page builds the file from it, the store never sees it.
+ */
+export interface ModelMessage {
+  type: 'model';
+  id: number;
+  network: TrainedNetwork | null;
+  refused: string | null;
+}
+
 /** Everything the worker posts. */
-export type WorkerPost = FromWorker | CheckpointMessage;
+export type WorkerPost = FromWorker | CheckpointMessage | ModelMessage;

@@ -5,7 +5,8 @@ import { buildModel } from '../engine/model';
 import { DivergedError, evalBatchSize, Trainer, type TrainerEvents } from '../engine/trainer';
 import type { BackendFactory } from './backends';
 import type { DataProgress } from './fetchAsset';
-import { answer, NO_NETWORK, PAUSE_FIRST, type PredictRequest } from './predict';
+import { EXPORT_REFUSALS } from './exportModel';
+import { answer, PREDICT_REFUSALS, type Refusals } from './predict';
 import type { Checkpoint } from '../engine/checkpoint';
 import type {
   ErrorReason,
@@ -138,7 +139,7 @@ export class TrainingSession {
   private dataCache: { key: string; data: RunData } | null = null;
   /** Start and reset run one after another, each after the previous has let go of the device. */
   private lifecycle: Promise<void> = Promise.resolve();
-  /** Predictions answered one after another; training and teardown wait for them. */
+  /** Predictions and model exports, one after another; training and teardown wait for them. */
   private predicting: Promise<void> = Promise.resolve();
   /** Wakes a step waiting in `interrupt` (paused inside it) when the state changes. */
   private wake: (() => void) | null = null;
@@ -202,9 +203,21 @@ export class TrainingSession {
         this.cifarAsk?.resolve(m.file);
         this.cifarAsk = null;
         return;
+      // Only while paused (after Pause, a Step or the last epoch): the weights of that moment.
       case 'predict':
       case 'predictTest':
-        this.predict(m);
+        this.whilePaused(
+          (trainer) => answer(trainer, m),
+          (prediction, refused) => this.post({ type: 'prediction', id: m.id, prediction, refused }),
+          PREDICT_REFUSALS,
+        );
+        return;
+      case 'exportModel':
+        this.whilePaused(
+          (trainer) => trainer.trained(),
+          (network, refused) => this.post({ type: 'model', id: m.id, network, refused }),
+          EXPORT_REFUSALS,
+        );
         return;
       case 'loseDevice':
         this.trainer?.backend.loseDevice();
@@ -257,16 +270,15 @@ export class TrainingSession {
       });
   }
 
-  /**
-   * Tries the network on one image, only while paused (after Pause, a Step or the last epoch):
-   * the answer uses the weights of that moment. Otherwise the reply says why not.
-   */
-  private predict(m: PredictRequest): void {
+  /** Runs `task` on the paused trainer and replies with its result, or null and why not. */
+  private whilePaused<T>(
+    task: (trainer: Trainer) => Promise<T>,
+    reply: (result: T | null, refused: string | null) => void,
+    why: Refusals,
+  ): void {
     const trainer = this.trainer;
-    const reply = (fields: Pick<FromWorker & { type: 'prediction' }, 'prediction' | 'refused'>) =>
-      this.post({ type: 'prediction', id: m.id, ...fields });
-    if (!trainer) return reply({ prediction: null, refused: NO_NETWORK });
-    if (this.current !== 'paused') return reply({ prediction: null, refused: PAUSE_FIRST });
+    if (!trainer) return reply(null, why.noNetwork);
+    if (this.current !== 'paused') return reply(null, why.notPaused);
     // Paused inside a step (a long CPU step): it finishes first, so the weights are whole.
     const inStep = this.looping;
     if (inStep) {
@@ -275,10 +287,10 @@ export class TrainingSession {
     }
     this.predicting = this.predicting.then(async () => {
       await inStep;
-      if (this.trainer !== trainer) return reply({ prediction: null, refused: NO_NETWORK });
-      return answer(trainer, m).then(
-        (prediction) => reply({ prediction, refused: null }),
-        (e: unknown) => reply({ prediction: null, refused: (e as Error).message }),
+      if (this.trainer !== trainer) return reply(null, why.noNetwork);
+      return task(trainer).then(
+        (result) => reply(result, null),
+        (e: unknown) => reply(null, (e as Error).message),
       );
     });
   }

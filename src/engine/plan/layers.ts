@@ -70,7 +70,7 @@ interface LayerBuilder<S extends LayerSpec> {
 }
 
 /** PyTorch's BatchNorm defaults. */
-const BN_EPS = 1e-5;
+export const BN_EPS = 1e-5;
 const BN_MOMENTUM = 0.1;
 
 /** The geometry of a window sliding over NHWC activations (a pooling or a convolution). */
