@@ -129,7 +129,7 @@ export default defineConfig({
   server: { host: '127.0.0.1', headers: DEV_HEADERS },
   preview: { host: '127.0.0.1', headers: SECURITY_HEADERS },
   test: {
-    include: ['src/**/*.test.ts'],
+    include: ['src/**/*.test.ts', 'scripts/**/*.test.mjs'],
     environment: 'node',
   },
 });

@@ -4,6 +4,7 @@
 // table of ratios (sparse vs dense, ours vs TensorFlow.js) and the whole report as JSON.
 // --runtime=node runs the same bench/run.ts in Node on Dawn instead (scripts/node-runtime).
 import { writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createServer } from 'vite';
@@ -11,6 +12,7 @@ import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { formatReport } from './bench-report.mjs';
 import { benchInNode } from './node-runtime/bench.mjs';
+import { appStamp } from './appStamp.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -52,9 +54,24 @@ async function benchInChromium() {
   }
 }
 
+/** Which run a report is: the command, when, the code, and how busy the machine was. */
+function meta(loadStart) {
+  const app = appStamp(root);
+  return {
+    command: ['npm run bench', ...(args.length ? ['--', ...args] : [])].join(' '),
+    date: new Date().toISOString(),
+    app: `${app.version} ${app.commit.slice(0, 10)}${app.dirty ? ' (uncommitted changes)' : ''}`,
+    cpus: cpus().length,
+    loadStart,
+    loadEnd: loadavg()[0],
+  };
+}
+
 let code = 0;
 try {
+  const loadStart = loadavg()[0];
   const report = await (value('runtime') === 'node' ? benchInNode(query, log) : benchInChromium());
+  report.meta = meta(loadStart);
   process.stdout.write(formatReport(report));
   process.stdout.write(`\n${JSON.stringify(report)}\n`);
   const file = value('json');
