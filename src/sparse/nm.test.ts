@@ -4,22 +4,9 @@ import { blockGrid } from './blocks';
 import { compactValues, expandValues } from './format';
 import { countActive } from './momentum';
 import { buildNmFormat, drawNmMask, groupCounts, maxGroup, NM_PAD, nmBound } from './nm';
+import { testLayer, totalActive, LENET5_SHAPES as LENET5, MLP_SHAPES as MLP } from './testShapes';
 import { maskUpdate, type GrowthMode, type PruneMode, type RedistMode } from './update';
 import type { UpdateLayer } from './update';
-
-/** LeNet-300-100's shapes, and LeNet-5's conv patches (25, 150 inputs) and fully connected ones. */
-const MLP = [
-  { rows: 300, cols: 784 },
-  { rows: 100, cols: 300 },
-  { rows: 10, cols: 100 },
-];
-const LENET5 = [
-  { rows: 6, cols: 25 },
-  { rows: 16, cols: 150 },
-  { rows: 120, cols: 256 },
-  { rows: 84, cols: 120 },
-  { rows: 10, cols: 84 },
-];
 
 function nmLayers(
   shapes: { rows: number; cols: number }[],
@@ -31,21 +18,11 @@ function nmLayers(
   return shapes.map(({ rows, cols }, i) => {
     const grid = blockGrid(rows, cols, 1);
     const unitMask = drawNmMask(grid, Math.round(density * rows * cols), m, rng);
-    const n = rows * cols;
-    return {
-      name: `l${i}`,
-      grid,
-      unitMask,
-      weights: Float32Array.from({ length: n }, (_, j) => (unitMask[j] ? rng.uniform(-1, 1) : 0)),
-      // Layers' momentum differs in scale so that momentum redistribution moves weights.
-      momentum: Float32Array.from({ length: n }, () => rng.uniform(-1, 1) * (i + 1) ** 2),
-      gradient: Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
-    };
+    return testLayer(i, grid, unitMask, rng);
   });
 }
 
-const total = (layers: { unitMask: Uint8Array }[]) =>
-  layers.reduce((s, l) => s + countActive(l.unitMask), 0);
+const total = totalActive;
 const bound = (l: UpdateLayer, m: number) =>
   nmBound(countActive(l.unitMask), l.grid.rows, l.grid.cols, m);
 
@@ -99,6 +76,23 @@ describe('N:M bounds and masks', () => {
   });
 });
 
+/** `steps` sparse momentum updates (magnitude prune at 0.5, momentum regrowth) in groups of 16. */
+function momentumUpdates(layers: UpdateLayer[], steps: number, rng: Rng): UpdateLayer[] {
+  for (let step = 0; step < steps; step++) {
+    const r = maskUpdate(layers, {
+      rate: 0.5,
+      prune: 'magnitude',
+      growth: 'momentum',
+      redist: 'momentum',
+      rng,
+      structure: 'nm',
+      nmGroup: 16,
+    });
+    layers = layers.map((l, i) => ({ ...l, unitMask: r.unitMasks[i], weights: r.weights[i] }));
+  }
+  return layers;
+}
+
 describe('N:M mask updates', () => {
   const modes: [PruneMode, GrowthMode, RedistMode][] = [
     ['magnitude', 'momentum', 'momentum'],
@@ -150,19 +144,7 @@ describe('N:M mask updates', () => {
   it('momentum redistribution moves counts between layers, and N follows them', () => {
     let layers = nmLayers(MLP, 0.05, 16, 5);
     const n0 = layers.map((l) => bound(l, 16));
-    const rng = new Rng(1);
-    for (let step = 0; step < 4; step++) {
-      const r = maskUpdate(layers, {
-        rate: 0.5,
-        prune: 'magnitude',
-        growth: 'momentum',
-        redist: 'momentum',
-        rng,
-        structure: 'nm',
-        nmGroup: 16,
-      });
-      layers = layers.map((l, i) => ({ ...l, unitMask: r.unitMasks[i], weights: r.weights[i] }));
-    }
+    layers = momentumUpdates(layers, 4, new Rng(1));
     const n1 = layers.map((l) => bound(l, 16));
     // The output layer (largest momentum) gains weights and with them a larger N.
     expect(n1[2]).toBeGreaterThan(n0[2]);
@@ -176,19 +158,7 @@ describe('N:M mask updates', () => {
     // fc1 starts at N = 2 (two per group); nearly all freed weights go to the other layers.
     let layers = nmLayers(MLP, 0.12, 16, 2);
     expect(bound(layers[0], 16)).toBe(2);
-    const rng = new Rng(4);
-    for (let step = 0; step < 3; step++) {
-      const r = maskUpdate(layers, {
-        rate: 0.5,
-        prune: 'magnitude',
-        growth: 'momentum',
-        redist: 'momentum',
-        rng,
-        structure: 'nm',
-        nmGroup: 16,
-      });
-      layers = layers.map((l, i) => ({ ...l, unitMask: r.unitMasks[i], weights: r.weights[i] }));
-    }
+    layers = momentumUpdates(layers, 3, new Rng(4));
     const g = groupCounts(layers[0].unitMask, 300, 784, 16);
     expect(Math.max(...g)).toBeLessThanOrEqual(bound(layers[0], 16));
     expect(bound(layers[0], 16)).toBe(1);
