@@ -93,7 +93,8 @@ function momentumUpdates(layers: UpdateLayer[], steps: number, rng: Rng): Update
   return layers;
 }
 
-describe('N:M mask updates', () => {
+// LeNet-300-100-sized updates take seconds each on a loaded machine.
+describe('N:M mask updates', { timeout: 60_000 }, () => {
   const modes: [PruneMode, GrowthMode, RedistMode][] = [
     ['magnitude', 'momentum', 'momentum'],
     ['set', 'random', 'none'],
