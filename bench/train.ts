@@ -110,6 +110,8 @@ export const BENCH_METHODS: [string, string][] = [
   ['set block 16', 'method=set&block=16'],
   ['snfs fanin', 'method=snfs&structure=fanin'],
   ['set fanin', 'method=set&structure=fanin'],
+  ['snfs nm', 'method=snfs&structure=nm'],
+  ['set nm', 'method=set&structure=nm'],
 ];
 
 /** The benchmarked models: name, base query, and the time budget of one step-rate measure. */

@@ -47,6 +47,7 @@ async function runOn(
     };
     const w: SparseTensors = {
       ...(format.fanIn === null ? {} : { fanIn: format.fanIn }),
+      ...(format.nm ? { padded: true } : {}),
       block: format.block,
       blockRows: format.blockRows,
       values: upload(values.data, 'f32'),

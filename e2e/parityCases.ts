@@ -3,6 +3,7 @@
 import { blockGrid } from '../src/sparse/blocks';
 import { drawFanInMask } from '../src/sparse/fanin';
 import { buildSparseFormat, compactValues } from '../src/sparse/format';
+import { buildNmFormat, drawNmMask } from '../src/sparse/nm';
 import { f, ints, rng, u, withZeros, zeros, type Case, type Host } from './parityData';
 import { imageCases } from './parityImageCases';
 
@@ -39,7 +40,8 @@ function linearCases(tag: string, B: number, I: number, O: number, bound: number
 
 /**
  * Every sparse kernel on a random mask of `density` over tiles of `block`, or (with `fanIn`)
- * on a constant fan-in mask of that many inputs per row, stored as ELL.
+ * on a constant fan-in mask of that many inputs per row, stored as ELL, or (with `nmGroup`) on
+ * an N:M mask of round(density × weights) weights in groups of that many inputs.
  */
 function sparseCases(
   tag: string,
@@ -50,13 +52,19 @@ function sparseCases(
   density: number,
   bound: number,
   fanIn?: number,
+  nmGroup?: number,
 ): Case[] {
   const grid = blockGrid(O, I, block);
   const unitMask =
-    fanIn === undefined
-      ? Uint8Array.from({ length: grid.units }, () => (rng.next() < density ? 1 : 0))
-      : drawFanInMask(grid, fanIn * O, rng);
-  const format = buildSparseFormat(unitMask, grid, fanIn !== undefined);
+    nmGroup !== undefined
+      ? drawNmMask(grid, Math.round(density * O * I), nmGroup, rng)
+      : fanIn === undefined
+        ? Uint8Array.from({ length: grid.units }, () => (rng.next() < density ? 1 : 0))
+        : drawFanInMask(grid, fanIn * O, rng);
+  const format =
+    nmGroup !== undefined
+      ? buildNmFormat(unitMask, grid, nmGroup)
+      : buildSparseFormat(unitMask, grid, fanIn !== undefined);
   const dense = f(O * I, 0.1);
   const values = (): Host => ({
     dtype: 'f32',
@@ -209,6 +217,13 @@ function plainCases(): Case[] {
     ...sparseCases('ELL fan-in 7 13x37->19', 13, 37, 19, 1, 0, 1e-5, 7).slice(0, 3),
     ...sparseCases('ELL fan-in 39 fc1 100x784->300', 100, 784, 300, 1, 0, 2e-5, 39).slice(0, 3),
     ...sparseCases('ELL transposed fan-in 5 20x37->19', 20, 37, 19, 1, 0, 1e-5, 5)
+      .slice(0, 3)
+      .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
+    // N:M: padding slots (short last groups at 37 inputs, groups below N) and the SGD update
+    // that must skip them, with stored and with dense state.
+    ...sparseCases('N:M 8 13x37->19 d=0.2', 13, 37, 19, 1, 0.2, 1e-5, undefined, 8),
+    ...sparseCases('N:M 16 fc1 100x784->300 d=0.05', 100, 784, 300, 1, 0.05, 2e-5, undefined, 16),
+    ...sparseCases('N:M transposed 4 20x37->19 d=0.3', 20, 37, 19, 1, 0.3, 1e-5, undefined, 4)
       .slice(0, 3)
       .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
     {

@@ -5,7 +5,8 @@
 // pass has already set v = mu*v + g everywhere, and this adds the weight-decay term of the stored
 // weights. Otherwise g and v are stored like the values:
 // d = g + wd*w; v = mu*v + d; w -= lr * (nesterov ? d + mu*v : v).
-// Invocation (o, s) updates row o's tiles s, s + SLOTS, ...; padding is left at 0.
+// Invocation (o, s) updates row o's tiles s, s + SLOTS, ...; padding (of tiles, and N:M slots past
+// the inputs) is left at 0.
 struct Params {
   in_f: u32,
   out_f: u32,
@@ -44,7 +45,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let end = row_ptr[tr + 1u];
   for (var k = row_ptr[tr] + s; k < end; k += SLOTS) {
     let col0 = tile_col(k) * BLOCK;
-    let cols = min(BLOCK, p.in_f - col0);
+    // N:M padding slots (column 0xffff, past the inputs) hold no weight.
+    var cols = 0u;
+    if (col0 < p.in_f) {
+      cols = min(BLOCK, p.in_f - col0);
+    }
     let t = k * BLOCK * BLOCK + r * BLOCK;
     for (var c = 0u; c < cols; c++) {
       let idx = t + c;

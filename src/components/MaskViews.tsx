@@ -192,6 +192,13 @@ export function MaskViews() {
           {view.layers.map((l) => `${l.name} ${l.fanIn ?? '?'}`).join(' · ')} inputs per output.
         </p>
       )}
+      {config.structure === 'nm' && (
+        <p className="caption" data-testid="mask-structure">
+          N:M: at most N of every {config.nm_group} consecutive inputs of an output, N per layer
+          from its count (groups may hold fewer);{' '}
+          {view.layers.map((l) => `${l.name} ${l.nm ? `${l.nm.n}:${l.nm.m}` : '?'}`).join(' · ')}.
+        </p>
+      )}
       {view.layers.map((layer, i) => (
         <LayerMask
           key={layer.name}
@@ -224,6 +231,7 @@ const LayerMask = memo(function LayerMask({
         {layer.name}: {active.toLocaleString()} of {layer.state.length.toLocaleString()} weights
         {updated && ` (−${pruned.toLocaleString()} +${regrown.toLocaleString()})`}
         {layer.fanIn !== undefined && `, fan-in ${layer.fanIn} × ${layer.rows} outputs`}
+        {layer.nm && `, N:M ${layer.nm.n}:${layer.nm.m}`}
       </h3>
       <Heatmap layer={layer} />
       {mnistFirst && (

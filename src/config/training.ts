@@ -29,7 +29,9 @@ export interface TrainingConfig {
   momentum_window: 'auto' | 'all' | number;
   block: number;
   /** Sparsity structure every row keeps (see src/sparse/fanin.ts); none = unstructured. */
-  structure: 'none' | 'fanin';
+  structure: 'none' | 'fanin' | 'nm';
+  /** M of structure=nm: inputs per group, each group holding at most N weights (src/sparse/nm.ts). */
+  nm_group: number;
   lr: number;
   momentum: number;
   nesterov: boolean;

@@ -8,6 +8,8 @@ import { f32, u32 } from './tensor';
  * pointer is read. The input gradient walks the transposed index as CSR does, with the value
  * of entry (o, position) at o·k + position. `x` and `dy` arrive batch-major (src/cpu/sparse.ts
  * transposes them back first), and each function computes the rows [from, to) of its output.
+ * They are the N:M kernels' twins too (nm_forward, nm_grad_weight): N:M rows are ELL rows whose
+ * padding slots have column 0xffff, past the inputs; those are skipped (gradient 0).
  */
 
 const col = (colIdx: Uint32Array, k: number) => (colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
@@ -28,7 +30,10 @@ export function ellForwardRows(
   for (let b = from; b < to; b++) {
     for (let o = 0; o < outF; o++) {
       let s = 0;
-      for (let j = o * k; j < (o + 1) * k; j++) s += x[b * inF + col(colIdx, j)] * vals[j];
+      for (let j = o * k; j < (o + 1) * k; j++) {
+        const i = col(colIdx, j);
+        if (i < inF) s += x[b * inF + i] * vals[j];
+      }
       y[b * outF + o] = epilogue(s + bias[o], a.relu);
     }
   }
@@ -75,7 +80,7 @@ export function ellGradWeightRows(
     for (let j = o * k; j < (o + 1) * k; j++) {
       const i = col(colIdx, j);
       let s = 0;
-      for (let b = 0; b < batch; b++) s += dy[b * outF + o] * x[b * inF + i];
+      if (i < inF) for (let b = 0; b < batch; b++) s += dy[b * outF + o] * x[b * inF + i];
       dw[j] = s;
     }
   }

@@ -57,6 +57,7 @@ function sparseForwardRows(
       let s = 0;
       for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {
         const col0 = tileCol(colIdx, k) * block;
+        // N:M padding slots (column 0xffff, past the inputs) give cols <= 0: nothing to update.
         const cols = Math.min(block, inF - col0);
         const t = k * bb + r * block;
         for (let c = 0; c < cols; c++) s += x[xb + col0 + c] * vals[t + c];
@@ -177,6 +178,7 @@ function sparseSgdUpdateRows(a: KernelArgs['sparseSgdUpdate'], from: number, to:
     const r = o % block;
     for (let k = rowPtr[tr]; k < rowPtr[tr + 1]; k++) {
       const col0 = tileCol(colIdx, k) * block;
+      // N:M padding slots (column 0xffff, past the inputs) give cols <= 0: nothing to update.
       const cols = Math.min(block, inF - col0);
       for (let c = 0; c < cols; c++) {
         const idx = k * bb + r * block + c;

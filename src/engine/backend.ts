@@ -227,6 +227,8 @@ export interface MatDims {
 export interface SparseTensors {
   /** Constant fan-in: every row holds this many weights (ELL kernels, no row pointers read). */
   fanIn?: number;
+  /** N:M (with fanIn): padding slots (column 0xffff, value 0) the kernels keep at 0. */
+  padded?: boolean;
   block: number;
   blockRows: number;
   values: Tensor;

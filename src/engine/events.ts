@@ -84,6 +84,8 @@ export interface MaskView {
     state: Uint8Array;
     /** Inputs every output keeps, when a constant fan-in run's rows are all one length. */
     fanIn?: number;
+    /** N:M runs: the layer's bound n (from its count) on every m consecutive inputs. */
+    nm?: { n: number; m: number };
   }[];
 }
 

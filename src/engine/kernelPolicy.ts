@@ -3,8 +3,8 @@ import type { BlockGrid } from '../sparse/blocks';
 import { fitsSparseFormat } from '../sparse/format';
 import type { WeightSpec } from './model';
 
-/** Which matmul kernels a weight layer runs on: dense, CSR, ELL (constant fan-in) or block-CSR. */
-export type LayerKernel = 'dense' | 'csr' | 'ell' | `block${number}`;
+/** Which matmul kernels a weight layer runs on: dense, CSR, ELL (constant fan-in), N:M or block-CSR. */
+export type LayerKernel = 'dense' | 'csr' | 'ell' | 'nm' | `block${number}`;
 
 /**
  * Densities up to which the sparse kernels beat the dense ones, per format, from the kernel
@@ -33,19 +33,20 @@ export function kernelChoice(
 /**
  * A layer's kernel under the run's `kernels` setting with `active` weights (null: no mask, the
  * run is dense): dense when forced, always sparse where one exists when forced, else by density;
- * `fanIn` (constant fan-in masks) turns CSR into ELL.
+ * `structure` turns CSR into ELL (constant fan-in masks) or N:M.
  */
 export function layerKernel(
   kernels: TrainingConfig['kernels'],
   spec: WeightSpec,
   grid: BlockGrid,
   active: number | null,
-  fanIn = false,
+  structure: 'none' | 'fanin' | 'nm' = 'none',
 ): LayerKernel {
   if (active === null || kernels === 'dense') return 'dense';
   const n = spec.inFeatures * spec.outFeatures;
   const density = kernels === 'sparse' ? 0 : active / n;
   const choice = kernelChoice(density, grid.block, spec.inFeatures, fitsSparseFormat(grid));
   // A constant fan-in mask runs the ELL twins of the CSR kernels wherever CSR would run.
-  return fanIn && choice === 'csr' ? 'ell' : choice;
+  if (choice !== 'csr' || structure === 'none') return choice;
+  return structure === 'nm' ? 'nm' : 'ell';
 }

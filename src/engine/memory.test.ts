@@ -105,6 +105,10 @@ describe('memory estimate', () => {
       28,
       1,
     ],
+    // N:M with padded slots (groups of 16 in 784, 64 and 32 inputs; LeNet-5's patches of 25
+    // and 150 inputs end in short groups).
+    ['MLP, N:M', 'hidden=64,32&density=0.1&batch=48&kernels=sparse&structure=nm', 28, 1],
+    ['LeNet-5, N:M', 'model=lenet5&density=0.1&batch=20&structure=nm&nm_group=8', 28, 1],
     ['LeNet-5', 'model=lenet5&density=1&batch=20', 28, 1],
     ['LeNet-5, sparse', 'model=lenet5&density=0.1&batch=20', 28, 1],
     ['VGG', 'model=vgg&batch=20&density=1&augment=1', 32, 3],

@@ -8,6 +8,7 @@ import {
   type SparseFormat,
 } from '../sparse/format';
 import { drawFanInMask, fanInCounts } from '../sparse/fanin';
+import { buildNmFormat, drawNmMask, nmBound, nmSlots } from '../sparse/nm';
 import { initialCounts } from '../sparse/init';
 import type { SparseSettings } from '../sparse/methods';
 import { joinMomentum, windowed } from '../sparse/window';
@@ -58,10 +59,17 @@ export function initialLayerCounts(layers: LayerSpec[], sparsity: SparseSettings
 /**
  * A layer's initial mask of about `count` weights: random single weights, or tiles in a random
  * order taken while they fit the count (at least one, so that no layer starts cut off): within
- * one tile of the target. Constant fan-in draws count / rows inputs in every row.
+ * one tile of the target. Constant fan-in draws count / rows inputs in every row; N:M draws
+ * exactly `count` with at most N in every group.
  */
-function drawUnitMask(grid: BlockGrid, count: number, rng: Rng, fanIn: boolean): Uint8Array {
-  if (fanIn) return drawFanInMask(grid, count, rng);
+function drawUnitMask(
+  grid: BlockGrid,
+  count: number,
+  rng: Rng,
+  sparsity: Pick<SparseSettings, 'structure' | 'nmGroup'>,
+): Uint8Array {
+  if (sparsity.structure === 'fanin') return drawFanInMask(grid, count, rng);
+  if (sparsity.structure === 'nm') return drawNmMask(grid, count, sparsity.nmGroup, rng);
   const unitMask = new Uint8Array(grid.units);
   if (grid.block === 1) {
     for (const u of rng.sample(grid.units, count)) unitMask[u] = 1;
@@ -110,14 +118,18 @@ export function initialLayout(
   return linears.map((spec, i) => {
     const grid = blockGrid(spec.outFeatures, spec.inFeatures, sparsity.block);
     if (!sparse) return { spec, grid, kernel: 'dense', nnzBlocks: null };
-    const mask = rng ? drawUnitMask(grid, counts[i], rng, false) : null;
+    const mask = rng ? drawUnitMask(grid, counts[i], rng, sparsity) : null;
     const active = mask ? activeWeights(mask, grid) : counts[i];
-    const nnzBlocks = mask ? mask.reduce((n, m) => n + m, 0) : counts[i];
-    const fanIn = sparsity.structure === 'fanin';
+    let nnzBlocks = mask ? mask.reduce((n, m) => n + m, 0) : counts[i];
+    if (sparsity.structure === 'nm') {
+      // N:M stores N slots per group (padding included): the initial mask fills its bound.
+      const { outFeatures: r, inFeatures: c } = spec;
+      nnzBlocks = nmSlots(r, c, sparsity.nmGroup, nmBound(counts[i], r, c, sparsity.nmGroup));
+    }
     return {
       spec,
       grid,
-      kernel: layerKernel(config.kernels, spec, grid, active, fanIn),
+      kernel: layerKernel(config.kernels, spec, grid, active, sparsity.structure),
       nnzBlocks,
     };
   });
@@ -135,18 +147,20 @@ export function storageFor(
   sparsity: Pick<SparseSettings, 'growth' | 'dynamic' | 'momentumWindow'>,
   prev: LayerStorage | null,
   fanIn: number | null = null,
+  padded = false,
 ): LayerStorage {
   // Only a mask that changes ever reads the momentum or gradient of a missing weight.
   const { growth, dynamic } = sparsity;
   if (kernel === 'dense')
     return prev?.kind === 'dense' ? prev : { kind: 'dense', masked: nnzBlocks !== null };
-  const ell = fanIn === null ? {} : { fanIn };
+  const ell = fanIn === null ? {} : padded ? { fanIn, padded } : { fanIn };
   if (prev?.kind === 'sparse' && prev.capacity >= nnzBlocks!)
     return prev.fanIn === (fanIn ?? undefined) ? prev : { ...prev, ...ell };
   const missing = windowed(sparsity);
   return {
     kind: 'sparse',
-    capacity: sparseCapacity(nnzBlocks!, grid.units),
+    // N:M's padded slots can outnumber the weights (short last groups): room for them all.
+    capacity: sparseCapacity(nnzBlocks!, padded ? Math.max(grid.units, nnzBlocks!) : grid.units),
     denseState: dynamic && growth === 'momentum' && !missing,
     denseGrad: dynamic && (growth === 'gradient' || missing),
     missing,
@@ -196,8 +210,7 @@ export class ParamStore {
       const n = spec.inFeatures * spec.outFeatures;
       const { weight, bias } = inits[i];
       const grid = blockGrid(spec.outFeatures, spec.inFeatures, sparsity.block);
-      const fanIn = sparsity.structure === 'fanin';
-      const unitMask = sparse ? drawUnitMask(grid, counts[i], rng, fanIn) : null;
+      const unitMask = sparse ? drawUnitMask(grid, counts[i], rng, sparsity) : null;
       if (unitMask) {
         const elementMask = expandMask(unitMask, grid);
         for (let j = 0; j < n; j++) if (!elementMask[j]) weight[j] = 0;
@@ -240,11 +253,23 @@ export class ParamStore {
     prev: LayerStorage | null,
   ): { storage: LayerStorage; format: SparseFormat | null } {
     const active = unitMask ? activeWeights(unitMask, grid) : null;
-    const fanIn = this.sparsity.structure === 'fanin';
-    const kernel = layerKernel(this.kernels, spec, grid, active, fanIn);
-    const format = kernel === 'dense' ? null : buildSparseFormat(unitMask!, grid, kernel === 'ell');
+    const kernel = layerKernel(this.kernels, spec, grid, active, this.sparsity.structure);
+    const format =
+      kernel === 'dense'
+        ? null
+        : kernel === 'nm'
+          ? buildNmFormat(unitMask!, grid, this.sparsity.nmGroup)
+          : buildSparseFormat(unitMask!, grid, kernel === 'ell');
     const tiles = unitMask ? (format?.nnzBlocks ?? unitMask.reduce((n, m) => n + m, 0)) : null;
-    const storage = storageFor(kernel, grid, tiles, this.sparsity, prev, format?.fanIn ?? null);
+    const storage = storageFor(
+      kernel,
+      grid,
+      tiles,
+      this.sparsity,
+      prev,
+      format?.fanIn ?? null,
+      format?.nm !== undefined,
+    );
     return { storage, format };
   }
 
@@ -359,11 +384,13 @@ export class ParamStore {
       name: p.spec.name,
       kernel: !p.format
         ? 'dense'
-        : p.format.fanIn !== null
-          ? 'ell'
-          : p.grid.block === 1
-            ? 'csr'
-            : `block${p.grid.block}`,
+        : p.format.nm
+          ? 'nm'
+          : p.format.fanIn !== null
+            ? 'ell'
+            : p.grid.block === 1
+              ? 'csr'
+              : `block${p.grid.block}`,
     }));
   }
 }

@@ -382,6 +382,7 @@ export class Trainer {
       redist: s.redist,
       rng: this.rng,
       structure: s.structure,
+      nmGroup: s.nmGroup,
     });
     const params = this.store.params;
     const before = elementMasks(params);
@@ -392,7 +393,9 @@ export class Trainer {
     });
     if (changed) this.dropSteps();
     if (this.events.masks)
-      this.events.masks(maskView(params, this.globalStep, before, update.afterPrune, this.fanIn));
+      this.events.masks(
+        maskView(params, this.globalStep, before, update.afterPrune, this.fanIn, this.nmGroup),
+      );
     this.lastRate = rate;
     const at = { epoch: this.epoch + 1, globalStep: this.globalStep, pruneRate: rate };
     this.events.maskUpdate?.(updateReport(params, update, at));
@@ -462,8 +465,14 @@ export class Trainer {
     return this.sparsity.structure === 'fanin' && this.sparsity.density < 1;
   }
 
+  /** M of an N:M run's masks (the mask view then shows each layer's N), else null. */
+  private get nmGroup(): number | null {
+    const s = this.sparsity;
+    return s.structure === 'nm' && s.density < 1 ? s.nmGroup : null;
+  }
+
   maskView(before: (Uint8Array | null)[] = []): MaskView {
-    return maskView(this.store.params, this.globalStep, before, [], this.fanIn);
+    return maskView(this.store.params, this.globalStep, before, [], this.fanIn, this.nmGroup);
   }
 
   /** Current weights, masks and momentum of every weight layer (for tests and views). */

@@ -1,5 +1,7 @@
 import { activeWeights, expandMask } from '../sparse/blocks';
 import { commonFanIn } from '../sparse/fanin';
+import { countActive } from '../sparse/momentum';
+import { nmBound } from '../sparse/nm';
 import type { UpdateResult } from '../sparse/update';
 import {
   MASK_ABSENT,
@@ -63,6 +65,7 @@ export function maskView(
   before: (Uint8Array | null)[] = [],
   afterPrune: (Uint8Array | null)[] = [],
   fanIn = false,
+  nmGroup: number | null = null,
 ): MaskView {
   return {
     globalStep,
@@ -93,6 +96,14 @@ export function maskView(
         inChannels: p.spec.kind === 'conv' ? p.spec.inShape.channels : 0,
         state,
         ...fanInOf(fanIn ? now : null, p.spec.outFeatures, p.spec.inFeatures),
+        ...(now && nmGroup !== null
+          ? {
+              nm: {
+                n: nmBound(countActive(now), p.spec.outFeatures, p.spec.inFeatures, nmGroup),
+                m: nmGroup,
+              },
+            }
+          : {}),
       };
     }),
   };

@@ -14,6 +14,8 @@ import { KERNELS, packUniforms, tuneCandidates, type KernelDescriptor } from './
 const t: Tensor = { id: 1, dtype: 'f32', length: 1 };
 const w = (block: number, fanIn?: number) => ({
   ...(fanIn === undefined ? {} : { fanIn }),
+  // Fan-in 6 stands for an N:M matrix (padded slots, nm_* kernels).
+  ...(fanIn === 6 ? { padded: true } : {}),
   block,
   blockRows: 3,
   values: t,
@@ -23,10 +25,10 @@ const w = (block: number, fanIn?: number) => ({
   tEntry: t,
 });
 const conv = { batch: 2, height: 7, width: 6, channels: 3, kernel: 3, stride: 1, outHeight: 7 };
-/** Sparse-kernel args for each block size, and transposed and ELL (fan-in 5) for block 1. */
+/** Sparse-kernel args for each block size, and transposed, ELL (fan-in 5) and N:M for block 1. */
 const sparse = <T>(blocks: number[], make: (w: SparseTensors, transposed: boolean) => T) =>
   blocks.flatMap((block) =>
-    (block === 1 ? [undefined, 5] : [undefined]).flatMap((fanIn) =>
+    (block === 1 ? [undefined, 5, 6] : [undefined]).flatMap((fanIn) =>
       [false, block === 1].map((transposed) => ({
         ...make(w(block, fanIn), transposed),
         ...mat(784),

@@ -52,6 +52,10 @@ import ellGradInput from '../../shaders/ell_grad_input.wgsl?raw';
 import ellGradInputT from '../../shaders/ell_grad_input_t.wgsl?raw';
 import ellGradWeight from '../../shaders/ell_grad_weight.wgsl?raw';
 import ellGradWeightT from '../../shaders/ell_grad_weight_t.wgsl?raw';
+import nmForward from '../../shaders/nm_forward.wgsl?raw';
+import nmForwardT from '../../shaders/nm_forward_t.wgsl?raw';
+import nmGradWeight from '../../shaders/nm_grad_weight.wgsl?raw';
+import nmGradWeightT from '../../shaders/nm_grad_weight_t.wgsl?raw';
 import {
   BIAS_GRAD_PARAMS,
   BN_STATS_PARAMS,
@@ -173,15 +177,16 @@ function sparseKind(a: {
   inF: number;
   batch: number;
   transposed?: boolean;
-}): 'csr' | 'csrT' | 'ell' | 'ellT' | 'bsr' {
+}): 'csr' | 'csrT' | 'ell' | 'ellT' | 'nm' | 'nmT' | 'bsr' {
   const v = sparseVariant(a.w.block, a.inF);
   if (!v) throw new Error(`no sparse kernel for block ${a.w.block} with ${a.inF} inputs`);
   const ell = a.w.fanIn !== undefined;
   if (ell && v !== 'csr') throw new Error('ELL (constant fan-in) needs single weights');
-  if (!a.transposed) return ell ? 'ell' : v;
+  const fmt = a.w.padded ? 'nm' : ell ? 'ell' : v;
+  if (!a.transposed) return fmt;
   if (v !== 'csr' || a.batch % 4 !== 0)
     throw new Error('transposed inputs need CSR and batch % 4 == 0');
-  return ell ? 'ellT' : 'csrT';
+  return fmt === 'nm' ? 'nmT' : ell ? 'ellT' : 'csrT';
 }
 
 /** The row pointers as a binding: the ELL kernels (constant fan-in) read none. */
@@ -361,6 +366,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       csrT: csrForwardT,
       ell: ellForward,
       ellT: ellForwardT,
+      nm: nmForward,
+      nmT: nmForwardT,
       bsr: bsrForward,
       bsr8: bsrForward8,
     },
@@ -383,6 +390,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       csrT: csrGradInputT,
       ell: ellGradInput,
       ellT: ellGradInputT,
+      // The transposed index holds no N:M padding: the ELL walk is the N:M one.
+      nm: ellGradInput,
+      nmT: ellGradInputT,
       bsr: bsrGradInput,
       bsr8: bsrGradInput8,
     },
@@ -401,6 +411,8 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       csrT: csrGradWeightT,
       ell: ellGradWeight,
       ellT: ellGradWeightT,
+      nm: nmGradWeight,
+      nmT: nmGradWeightT,
       bsr: bsrGradWeight,
     },
     variant: sparseKind,

@@ -3,22 +3,9 @@ import { Rng } from '../engine/rng';
 import { blockGrid } from './blocks';
 import { drawFanInMask, exactRowBudgets, fanInCounts, fanInOf, rowCounts } from './fanin';
 import { countActive } from './momentum';
+import { testLayer, totalActive, LENET5_SHAPES as ODD, MLP_SHAPES as MLP } from './testShapes';
 import { maskUpdate, type GrowthMode, type PruneMode, type RedistMode } from './update';
 import type { UpdateLayer } from './update';
-
-/** LeNet-300-100's shapes, and LeNet-5's output counts (6, 16, 120, 84, 10) on small inputs. */
-const MLP = [
-  { rows: 300, cols: 784 },
-  { rows: 100, cols: 300 },
-  { rows: 10, cols: 100 },
-];
-const ODD = [
-  { rows: 6, cols: 25 },
-  { rows: 16, cols: 150 },
-  { rows: 120, cols: 256 },
-  { rows: 84, cols: 120 },
-  { rows: 10, cols: 84 },
-];
 
 function fanInLayers(
   shapes: { rows: number; cols: number }[],
@@ -33,21 +20,11 @@ function fanInLayers(
   return shapes.map(({ rows, cols }, i) => {
     const grid = blockGrid(rows, cols, 1);
     const unitMask = drawFanInMask(grid, counts[i], rng);
-    const n = rows * cols;
-    return {
-      name: `l${i}`,
-      grid,
-      unitMask,
-      weights: Float32Array.from({ length: n }, (_, j) => (unitMask[j] ? rng.uniform(-1, 1) : 0)),
-      // Layers' momentum differs in scale so that momentum redistribution moves rows.
-      momentum: Float32Array.from({ length: n }, () => rng.uniform(-1, 1) * (i + 1) ** 2),
-      gradient: Float32Array.from({ length: n }, () => rng.uniform(-1, 1)),
-    };
+    return testLayer(i, grid, unitMask, rng);
   });
 }
 
-const total = (layers: { unitMask: Uint8Array }[]) =>
-  layers.reduce((s, l) => s + countActive(l.unitMask), 0);
+const total = totalActive;
 
 describe('constant fan-in counts and masks', () => {
   it('rounds every layer to whole rows of at least one input, within half a row of the target', () => {

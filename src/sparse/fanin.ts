@@ -18,7 +18,7 @@ import {
 import type { RedistMode, UpdateLayer, UpdateOptions, UpdateResult } from './update';
 
 /** The sparsity structures a run can keep (the `structure` parameter). */
-export type Structure = 'none' | 'fanin';
+export type Structure = 'none' | 'fanin' | 'nm';
 
 /**
  * Per-layer active counts rounded to whole rows: k = round(count / outputs), at least 1 and at

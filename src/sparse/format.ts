@@ -24,6 +24,11 @@ export interface SparseFormat {
    * [o·fanIn, (o+1)·fanIn) and the ELL kernels read no row pointers; null for any other mask.
    */
   fanIn: number | null;
+  /**
+   * N:M (src/sparse/nm.ts): groups of `group` inputs with `n` slots each, so fanIn = groups × n;
+   * slots a group does not use are padding (column 0xffff, value 0, kept 0 by the kernels).
+   */
+  nm?: { group: number; n: number };
   rowPtr: Uint32Array;
   colIdx: Uint32Array;
   colPtr: Uint32Array;

@@ -29,11 +29,13 @@ export interface SparseSettings {
   block: number;
   /** Row structure of the masks: none, or constant fan-in (src/sparse/fanin.ts). */
   structure: TrainingConfig['structure'];
+  /** M of structure=nm: inputs per group (src/sparse/nm.ts); unused by other structures. */
+  nmGroup: number;
 }
 
 type Knobs = Omit<
   SparseSettings,
-  'method' | 'density' | 'dynamic' | 'block' | 'momentumWindow' | 'structure'
+  'method' | 'density' | 'dynamic' | 'block' | 'momentumWindow' | 'structure' | 'nmGroup'
 >;
 
 /**
@@ -112,6 +114,7 @@ export function resolveSparsity(config: TrainingConfig): SparseSettings {
     // A structure keeps single weights (the page refuses block > 1 with one, see validate.ts).
     block: config.structure === 'none' ? config.block : 1,
     structure: config.structure,
+    nmGroup: config.nm_group,
   };
 }
 

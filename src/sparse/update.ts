@@ -1,5 +1,6 @@
 import { activeWeights, blockGrid, expandMask, unitSums, type BlockGrid } from './blocks';
 import { contributions, fanInUpdate, type Structure } from './fanin';
+import { nmUpdate } from './nm';
 import {
   allocateRegrowth,
   countActive,
@@ -35,6 +36,8 @@ export interface UpdateOptions {
   rng: IndexSampler;
   /** Row structure the masks keep (none when absent): fan-in updates go to `fanInUpdate`. */
   structure?: Structure;
+  /** M of structure=nm (inputs per group). */
+  nmGroup?: number;
 }
 
 export interface UpdateResult {
@@ -87,6 +90,13 @@ function globalPrune(layers: UpdateLayer[], rate: number): Uint8Array[] {
  */
 export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateResult {
   if (opts.structure === 'fanin') return fanInUpdate(layers, opts);
+  if (opts.structure === 'nm')
+    return nmUpdate(
+      layers,
+      opts,
+      opts.nmGroup!,
+      maskUpdate(layers, { ...opts, structure: 'none' }),
+    );
   const elementMasks = layers.map((l) => expandMask(l.unitMask, l.grid));
   const meanMomentum = layers.map((l, i) => meanActiveMagnitude(l.momentum, elementMasks[i]));
   const activeBefore = layers.map((l) => countActive(l.unitMask));

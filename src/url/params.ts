@@ -39,6 +39,7 @@ export const GROUPS: readonly { id: string; title: string; keys: readonly ParamK
       'momentum_window',
       'block',
       'structure',
+      'nm_group',
     ],
   },
   {
@@ -199,9 +200,18 @@ export const PARAMS: readonly ParamSpec[] = [
   {
     key: 'structure',
     type: 'enum',
-    values: ['none', 'fanin'],
+    values: ['none', 'fanin', 'nm'],
     default: 'none',
-    help: 'Sparsity structure: none (any weights), or fanin (every output keeps the same number of inputs; ELL kernels).',
+    help: 'Sparsity structure: none (any weights), fanin (every output keeps the same number of inputs; ELL kernels), or nm (at most N of every nm_group consecutive inputs of an output; N:M kernels).',
+  },
+  {
+    key: 'nm_group',
+    type: 'int',
+    min: 2,
+    max: 64,
+    only: [2, 4, 8, 16, 20, 32, 64],
+    default: 16,
+    help: 'M of structure=nm: the inputs of every output come in groups of M consecutive ones (the last one shorter), each holding at most N = the layer count / groups (rounded up) weights.',
   },
   {
     key: 'lr',

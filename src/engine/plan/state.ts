@@ -63,6 +63,8 @@ export type LayerStorage =
       missing: boolean;
       /** Constant fan-in (ELL kernels) of the stored mask; absent for CSR and block-CSR. */
       fanIn?: number;
+      /** N:M: some of the fanIn slots of a row are padding (column 0xffff, value 0). */
+      padded?: boolean;
     };
 
 /** Tiles the sparse buffers of a layer with `nnzBlocks` tiles are allocated for. */
@@ -130,8 +132,10 @@ export function normTensors(spec: BatchNormSpec): TensorSpecs {
 /** The block-CSR (or ELL, with the storage's fan-in) matrix of a sparse layer, by tensor names. */
 export function sparseRef(name: string, grid: BlockGrid, storage?: LayerStorage): SparseRef {
   const fanIn = storage?.kind === 'sparse' ? storage.fanIn : undefined;
+  const padded = storage?.kind === 'sparse' && storage.padded === true;
   return {
     ...(fanIn === undefined ? {} : { fanIn }),
+    ...(padded ? { padded } : {}),
     block: grid.block,
     blockRows: grid.blockRows,
     values: paramName(name, 'values'),

@@ -15,7 +15,8 @@ export const sparseSgdUpdate = (): string =>
 
       d = g + wd*w;  v = mu*v + d;  w -= lr * (nesterov ? d + mu*v : v).
 
-      Invocation (o, s) updates row o's tiles s, s + SLOTS, ...; padding is left at 0.`,
+      Invocation (o, s) updates row o's tiles s, s + SLOTS, ...; padding (of tiles, and N:M
+      slots past the inputs) is left at 0.`,
     layout: SPARSE_SGD_PARAMS,
     buffers: ['mut w: f32', 'g: f32', 'mut v: f32', 'row_ptr: u32', 'col_idx: u32'],
     overrides: [
@@ -39,7 +40,11 @@ let r = o % BLOCK;
 let end = row_ptr[tr + 1u];
 for (var k = row_ptr[tr] + s; k < end; k += SLOTS) {
   let col0 = tile_col(k) * BLOCK;
-  let cols = min(BLOCK, p.in_f - col0);
+  // N:M padding slots (column 0xffff, past the inputs) hold no weight.
+  var cols = 0u;
+  if (col0 < p.in_f) {
+    cols = min(BLOCK, p.in_f - col0);
+  }
   let t = k * BLOCK * BLOCK + r * BLOCK;
   for (var c = 0u; c < cols; c++) {
     let idx = t + c;

@@ -1,7 +1,8 @@
 // Templates of the sparse linear kernels: block-CSR (bsr_*, BLOCK x BLOCK tiles with
 // BLOCK % 4 == 0, vec4 loads, the dense kernels' tiles and summation order) and CSR (csr_*,
 // single weights; csr_*_t read transposed activations, four samples per vec4) and their ELL
-// twins (ell_*: constant fan-in, row o's weights at o * fan_in, no row pointers read).
+// twins (ell_*: constant fan-in, row o's weights at o * fan_in, no row pointers read) and the
+// N:M ones (nm_*: ELL whose rows hold N slots per group, padding slots at column 0xffff).
 import { SPARSE_PARAMS } from './layouts';
 import {
   accumulators,
@@ -197,11 +198,21 @@ export function bsrGradWeight(): string {
   );
 }
 
+/** The walk over a row's slots skips N:M padding (column 0xffff, past every layer's inputs). */
+const SKIP_PADDING: Code[] = ['if (i >= p.in_f) {', ['continue;'], '}'];
+
 /**
  * Rows (or columns) of 16 or 32 samples per invocation through CSR, either direction; with
- * `ell`, through a constant fan-in matrix (every row's trip count is fan_in, no row pointers).
+ * `ell`, through a constant fan-in matrix (every row's trip count is fan_in, no row pointers);
+ * with `nm` (forward only; the input gradient's transposed index holds no padding, so N:M runs
+ * the ELL one), through an N:M matrix, skipping its padding slots.
  */
-export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, ell = false): string {
+export function csrProduct(
+  dir: 'forward' | 'gradInput',
+  transposed: boolean,
+  ell = false,
+  nm = false,
+): string {
   const fwd = dir === 'forward';
   const [unit, unitEnd, src, out, ld] = fwd
     ? ['o', 'p.out_f', 'x', 'y', 'p.in_f']
@@ -214,7 +225,7 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, el
     ? [
         `let end = ${ell ? 'o * p.fan_in + p.fan_in' : 'row_ptr[o + 1u]'};`,
         `for (var k = ${rowStart('o')}; k < end; k++) {`,
-        ['let i = tile_col(k);', 'let w = vals[k];'],
+        ['let i = tile_col(k);', ...(nm ? SKIP_PADDING : []), 'let w = vals[k];'],
       ]
     : byColumn('i', 'o', `let w = vals[${rowStart('o')} + (e >> 16u)];`);
   const srcT = `${src}t`;
@@ -248,10 +259,12 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, el
       `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = ${fwd ? reluEpilogue(`a${Math.floor(n / 4)}0.${LANES[n % 4]} + bo`) : `a${Math.floor(n / 4)}0.${LANES[n % 4]}`};`,
     ),
   );
-  const fmt = ell ? 'ell' : 'csr';
-  const store = ell
-    ? 'constant fan-in ELL: every row holds fan_in weights at o * fan_in'
-    : 'unstructured CSR';
+  const fmt = nm ? 'nm' : ell ? 'ell' : 'csr';
+  const store = nm
+    ? 'N:M: row o holds fan_in = groups x N slots at o * fan_in, padding skipped'
+    : ell
+      ? 'constant fan-in ELL: every row holds fan_in weights at o * fan_in'
+      : 'unstructured CSR';
   const what = fwd
     ? `${fmt}_forward${transposed ? ' on transposed activations xt[i][b] (batch % 4 == 0)' : ''}: y[b,o] = sum over the
        stored weights of row o of x[b,i] * w[o,i], plus bias[o] (${store}; missing
@@ -288,12 +301,18 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, el
   );
 }
 
-/** csr_grad_weight (ell_grad_weight with `ell`): the gradient of the stored weights only, in the values' order. */
-export function csrGradWeight(transposed: boolean, ell = false): string {
+/**
+ * csr_grad_weight (ell_grad_weight with `ell`, nm_grad_weight with `nm`: padding slots get 0):
+ * the gradient of the stored weights only, in the values' order.
+ */
+export function csrGradWeight(transposed: boolean, ell = false, nm = false): string {
   const [dy, x, ty] = transposed ? ['dyt', 'xt', 'vec4f'] : ['dy', 'x', 'f32'];
+  const pad: Code[] = nm ? ['if (i >= p.in_f) {', ['dw[k] = 0.0;', 'continue;'], '}'] : [];
   const sum: Code[] = transposed
     ? [
-        'let xrow = tile_col(k) * b4;',
+        ...(nm
+          ? ['let i = tile_col(k);', ...pad, 'let xrow = i * b4;']
+          : ['let xrow = tile_col(k) * b4;']),
         'var acc = vec4f(0.0);',
         'for (var g = 0u; g < b4; g++) {',
         ['acc += dyt[drow + g] * xt[xrow + g];'],
@@ -302,6 +321,7 @@ export function csrGradWeight(transposed: boolean, ell = false): string {
       ]
     : [
         'let i = tile_col(k);',
+        ...pad,
         'var acc = 0.0;',
         'for (var b = 0u; b < p.batch; b++) {',
         ['acc += dy[b * p.out_f + o] * x[b * p.in_f + i];'],
@@ -309,9 +329,9 @@ export function csrGradWeight(transposed: boolean, ell = false): string {
         'dw[k] = acc;',
       ];
   return sparse(
-    `${ell ? 'ell' : 'csr'}_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
+    `${nm ? 'nm' : ell ? 'ell' : 'csr'}_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
      gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
-     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
+     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${nm ? ' (N:M: row o is o * fan_in .., padding slots get 0)' : ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
      weights s, s + SLOTS, ...; each sums over the batch.`,
     [
       `${dy}: ${ty}`,
