@@ -246,7 +246,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { main: gatherBatch, packed: gatherBatchPacked },
     variant: (a) => (packedGather(a) ? 'packed' : 'main'),
     constants: (a): Record<string, number> =>
-      packedGather(a) ? { WG } : { WG, HAS_AUG: a.aug ? 1 : 0 },
+      packedGather(a)
+        ? { WG, WORDS: (a.height * a.width * a.channels) / 4, CHANNELS: a.channels }
+        : { WG, HAS_AUG: a.aug ? 1 : 0 },
     ...params(GATHER_PARAMS, (a: KernelArgs['gatherBatch']) => ({
       batch: a.batch,
       height: a.height,

@@ -71,29 +71,38 @@ export const gatherBatchPacked = (): string =>
     template: 'image',
     doc: `gather_batch without augmentation when H*W*C % 4 == 0: each invocation unpacks one u32
       of the dataset (four pixels) and writes the four normalised values as one vec4 (see
-      gather_batch.wgsl for the layout).`,
+      gather_batch.wgsl for the layout). WORDS (H*W*C / 4) and CHANNELS are pipeline constants:
+      on SwiftShader a runtime divisor and per-lane dynamic indexing of the uniform's channel
+      vectors cost 3x the whole copy, so the channel pattern of a word is a swizzle instead.`,
     layout: GATHER_PARAMS,
     buffers: gatherBuffers('vec4f'),
-    overrides: [WG],
+    overrides: [WG, 'WORDS: u32 = 1u', 'CHANNELS: u32 = 1u'],
     shape: '1d',
     body: `
-let words = p.height * p.width * p.channels / 4u;
-if (i >= p.batch * words) {
+if (i >= p.batch * WORDS) {
   return;
 }
 // \`aug\` is bound like in gather_batch but unused here; keep it in the pipeline layout.
 _ = &aug;
-let b = i / words;
-let f4 = i - b * words;
+let b = i / WORDS;
+let f4 = i - b * WORDS;
 let sample = order[cursor[0] + b];
 // unpack4x8unorm gives byte / 255 for each of the four bytes, low byte first.
-let pixels = unpack4x8unorm(data[sample * words + f4]);
-var mean = vec4f(p.mean.x);
-var std_dev = vec4f(p.std_dev.x);
-if (p.channels > 1u) {
-  let c = (vec4u(f4 * 4u) + vec4u(0u, 1u, 2u, 3u)) % p.channels;
-  mean = vec4f(p.mean[c.x], p.mean[c.y], p.mean[c.z], p.mean[c.w]);
-  std_dev = vec4f(p.std_dev[c.x], p.std_dev[c.y], p.std_dev[c.z], p.std_dev[c.w]);
+let pixels = unpack4x8unorm(data[sample * WORDS + f4]);
+// The channels of the word's four lanes, (4 * f4 + lane) % CHANNELS, as a swizzle: one
+// pattern for 1, 2 or 4 channels; for 3, word f4 starts at channel f4 % 3.
+var mean = p.mean;
+var std_dev = p.std_dev;
+if (CHANNELS == 1u) {
+  mean = p.mean.xxxx;
+  std_dev = p.std_dev.xxxx;
+} else if (CHANNELS == 2u) {
+  mean = p.mean.xyxy;
+  std_dev = p.std_dev.xyxy;
+} else if (CHANNELS == 3u) {
+  let r = f4 % 3u;
+  mean = select(select(p.mean.xyzx, p.mean.yzxy, r == 1u), p.mean.zxyz, r == 2u);
+  std_dev = select(select(p.std_dev.xyzx, p.std_dev.yzxy, r == 1u), p.std_dev.zxyz, r == 2u);
 }
 x[i] = (pixels - mean) / std_dev;
 if (f4 == 0u) {
