@@ -121,10 +121,23 @@ const withRelu = (c: Case): Case => ({
   params: { ...c.params, relu: true },
 });
 
+/**
+ * An input-gradient case again with the backward of the ReLU below the layer fused into its
+ * store: `relu` (the ReLU's output) is negative or exactly 0 at about half the inputs.
+ */
+const withReluGrad = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + fused ReLU backward`,
+  tensors: { ...c.tensors, relu: withZeros(f(c.tensors.dx?.data.length ?? 0), 7) },
+});
+
 export function cases(): Case[] {
   const all = plainCases();
   const forward = all.filter((c) => c.kernel === 'linearForward' || c.kernel === 'sparseForward');
-  return [...all, ...forward.map(withRelu)];
+  const gradInput = all.filter(
+    (c) => c.kernel === 'linearGradInput' || c.kernel === 'sparseGradInput',
+  );
+  return [...all, ...forward.map(withRelu), ...gradInput.map(withReluGrad)];
 }
 
 function plainCases(): Case[] {

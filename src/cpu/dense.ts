@@ -1,4 +1,5 @@
 import type { KernelArgs } from '../engine/backend';
+import { reluGradMask } from './elementwise';
 import { split, type Slices } from './executor';
 import { f32 } from './tensor';
 
@@ -58,6 +59,7 @@ function linearGradInputRows(a: KernelArgs['linearGradInput'], from: number, to:
       for (let i = 0; i < inF; i++) dx[xb + i] += g * w[wo + i];
     }
   }
+  reluGradMask(a.relu, dx, from * inF, to * inF);
 }
 
 export function linearGradWeight(a: KernelArgs['linearGradWeight']): void {

@@ -1,5 +1,5 @@
 import { unpackAug } from '../engine/augment';
-import type { KernelArgs } from '../engine/backend';
+import type { KernelArgs, Tensor } from '../engine/backend';
 import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -52,6 +52,21 @@ export function reluBackward(a: KernelArgs['reluBackward']): void {
   const dy = f32(a.dy);
   const dx = f32(a.dx);
   for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+}
+
+/**
+ * The backward of a ReLU fused into the op that writes its input gradient: dx[i] = 0 over
+ * [from, to) where the ReLU's output y[i] is not > 0, what `reluBackward` after it would give.
+ */
+export function reluGradMask(
+  y: Tensor | null | undefined,
+  dx: Float32Array,
+  from: number,
+  to: number,
+) {
+  if (!y) return;
+  const out = f32(y);
+  for (let i = from; i < to; i++) if (!(out[i] > 0)) dx[i] = 0;
 }
 
 export function softmaxXent(a: KernelArgs['softmaxXent']): void {

@@ -1,6 +1,7 @@
 import type { KernelArgs, Tensor } from '../engine/backend';
 import { epilogue, transposeArray } from './dense';
 import { ellForwardRows, ellGradInputRows, ellGradWeightRows } from './ell';
+import { reluGradMask } from './elementwise';
 import { runSlices, split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -74,7 +75,14 @@ export function sparseGradInput(a: KernelArgs['sparseGradInput']): void {
 export function sparseGradInputSlices(a: KernelArgs['sparseGradInput']): Slices {
   const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
   const rows = a.w.fanIn === undefined ? sparseGradInputRows : ellGradInputRows;
-  return { rows: a.batch, run: (from, to) => rows(a, dy, from, to) };
+  const dx = f32(a.dx);
+  return {
+    rows: a.batch,
+    run: (from, to) => {
+      rows(a, dy, from, to);
+      reluGradMask(a.relu, dx, from * a.inF, to * a.inF);
+    },
+  };
 }
 
 function sparseGradInputRows(

@@ -119,7 +119,19 @@ export interface KernelArgs {
     relu?: boolean;
   };
   /** dx[b,i] = sum_o dy[b,o] w[o,i]. */
-  linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
+  linearGradInput: {
+    dy: Tensor;
+    w: Tensor;
+    dx: Tensor;
+    batch: number;
+    inF: number;
+    outF: number;
+    /**
+     * The layer's input when it is a ReLU's output: dx = 0 where it is not > 0, the ReLU's
+     * backward done as dx is stored (exactly what `reluBackward` after it would give).
+     */
+    relu?: Tensor | null;
+  };
   /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */
   linearGradWeight: { dy: Tensor; x: Tensor; dw: Tensor; batch: number; inF: number; outF: number };
   /**
@@ -136,7 +148,14 @@ export interface KernelArgs {
     relu?: boolean;
   } & MatDims;
   /** linearGradInput with a block-CSR weight matrix, walked by tile columns (dy [outF][batch] when transposed). */
-  sparseGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor; transposed?: boolean } & MatDims;
+  sparseGradInput: {
+    dy: Tensor;
+    w: SparseTensors;
+    dx: Tensor;
+    transposed?: boolean;
+    /** As linearGradInput's. */
+    relu?: Tensor | null;
+  } & MatDims;
   /** The weight gradient of the stored weights only, laid out like `w.values` (x and dy transposed when `transposed`). */
   sparseGradWeight: {
     dy: Tensor;

@@ -336,9 +336,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   linearGradInput: {
     sources: { scalar: linearGradInput, vec4: linearGradInputVec4, vec4x8: linearGradInput8 },
     variant: (a) => vectorVariant(a.inF),
-    constants: () => TILE_WG,
+    constants: (a) => ({ ...TILE_WG, HAS_RELU: a.relu ? 1 : 0 }),
     ...denseParams,
-    buffers: (a) => [a.dy, a.w, a.dx],
+    buffers: (a) => [a.dy, a.w, a.relu ?? null, a.dx],
     dispatch: (a, c, v) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   linearGradWeight: {
@@ -389,9 +389,21 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       bsr8: bsrGradInput8,
     },
     variant: sparseKind,
-    constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
+    constants: (a) => ({
+      ...TILE_WG,
+      ...(a.w.block === 1 ? {} : { BLOCK: a.w.block }),
+      HAS_RELU: a.relu ? 1 : 0,
+    }),
     ...sparseParams,
-    buffers: (a) => [a.dy, a.w.values, ...rowPtrOf(a.w), a.w.colPtr, a.w.tEntry, a.dx],
+    buffers: (a) => [
+      a.dy,
+      a.w.values,
+      ...rowPtrOf(a.w),
+      a.w.colPtr,
+      a.w.tEntry,
+      a.relu ?? null,
+      a.dx,
+    ],
     dispatch: (a, c, v) =>
       a.w.block === 1
         ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / rowSamples(v) / c.WG_Y), 1]

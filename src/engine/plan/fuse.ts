@@ -8,7 +8,8 @@ import type { PlannedOp, StepPlan } from './types';
  * - a ReLU after a dense or sparse linear forward (conv or fc) is applied as the result is
  *   stored (`relu` on the forward op): the pre-activation is never written;
  * - a ReLU's backward after a max-pool's backward (conv → ReLU → pool) is applied as the
- *   pool's input gradient is stored (`relu` on maxPoolBackward);
+ *   pool's input gradient is stored (`relu` on maxPoolBackward), and after a dense or sparse
+ *   linear input gradient (fc → ReLU → fc) as that is stored (`relu` on the gradInput op);
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
  *   activations) writes the transposed patches itself, and only those where no op reads the
  *   row-major ones.
@@ -62,6 +63,16 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
     if (prev.args.y !== op.args.x || !handOver(op.args.x, ops, plan)) return false;
     prev.args.y = op.args.y;
     prev.args.relu = true;
+    return true;
+  }
+  if (
+    op.kernel === 'reluBackward' &&
+    (prev.kernel === 'linearGradInput' || prev.kernel === 'sparseGradInput')
+  ) {
+    if (prev.args.relu || prev.args.dx !== op.args.dy || !handOver(op.args.dy, ops, plan))
+      return false;
+    prev.args.dx = op.args.dx;
+    prev.args.relu = op.args.y;
     return true;
   }
   if (op.kernel === 'reluBackward') {

@@ -16,6 +16,7 @@ import {
   dotStep,
   forwardStore,
   laneStore,
+  RELU_GRAD_OVERRIDE,
   RELU_OVERRIDE,
   outerStep,
   vecCol,
@@ -107,8 +108,10 @@ function inputTile(k: {
   pre: readonly string[];
   s: (r: number) => string;
   skipZero?: boolean;
+  /** The ReLU-backward epilogue (the input gradient's HAS_RELU). */
+  reluGrad?: boolean;
 }): Code[] {
-  const { vec, rows, cols, out, row0, rowEnd, loopVar: n } = k;
+  const { vec, rows, cols, out, row0, rowEnd, loopVar: n, reluGrad } = k;
   const v = vec
     ? (c: number) => `${k.src}[${n} * k4 + ${vecCol(c)}]`
     : () => gather(k.src, (l) => `row + ic${l}`);
@@ -130,8 +133,18 @@ function inputTile(k: {
       ...outerStep({ rows, cols, s: k.s, v, skipZero: k.skipZero }),
     ]),
     ...(vec
-      ? vecStore({ out, rows, cols, row0, rowEnd })
-      : laneStore({ out, rows, cols, row0, rowEnd, col0: 'i0', colEnd: 'p.in_f', ld: 'p.in_f' })),
+      ? vecStore({ out, rows, cols, row0, rowEnd, reluGrad })
+      : laneStore({
+          out,
+          rows,
+          cols,
+          row0,
+          rowEnd,
+          col0: 'i0',
+          colEnd: 'p.in_f',
+          ld: 'p.in_f',
+          reluGrad,
+        })),
   ];
 }
 
@@ -140,8 +153,9 @@ export function linearGradInput(mode: 'scalar' | 'vec4', t: 4 | 8): string {
   const vec = mode === 'vec4';
   const ty = vec ? 'vec4f' : 'f32';
   return dense(
-    `dx[b,i] = sum_o dy[b,o] * w[o,i]. Each invocation computes ${t} samples x ${t} inputs${vec ? ', reading w and writing dx as vec4 along i (in_f % 4 == 0)' : ''}.`,
-    ['dy: f32', `w: ${ty}`, `mut dx: ${ty}`],
+    `dx[b,i] = sum_o dy[b,o] * w[o,i] (then 0 where relu[b,i] is not > 0 when HAS_RELU != 0:
+     the backward of the ReLU below the layer fused into the store). Each invocation computes ${t} samples x ${t} inputs${vec ? ', reading w and writing dx as vec4 along i (in_f % 4 == 0)' : ''}.`,
+    ['dy: f32', `w: ${ty}`, `relu: ${ty}`, `mut dx: ${ty}`],
     inputTile({
       vec,
       rows: t,
@@ -155,7 +169,9 @@ export function linearGradInput(mode: 'scalar' | 'vec4', t: 4 | 8): string {
       loopEnd: 'p.out_f',
       pre: [],
       s: (r) => `dy[br${r} + o]`,
+      reluGrad: true,
     }),
+    [...TILE_WG, RELU_GRAD_OVERRIDE],
   );
 }
 

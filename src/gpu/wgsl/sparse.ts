@@ -20,8 +20,10 @@ import {
   dotStep,
   forwardStore,
   outerStep,
+  RELU_GRAD_OVERRIDE,
   RELU_OVERRIDE,
   reluEpilogue,
+  reluGradEpilogue,
   vecStore,
 } from './tiles';
 
@@ -109,9 +111,18 @@ export function bsrGradInput(t: 4 | 8): string {
     `bsr_grad_input: dx[b,i] = sum_o dy[b,o] * w[o,i] over the stored tiles of i's tile column
      only (block-CSR walked through its transposed index; no second copy of the values).
      BLOCK % ${t} == 0 and in_f % 4 == 0. Each invocation computes ${t} samples x ${t} inputs,
-     summing over o in ascending order like linear_grad_input_vec4.`,
-    ['dy: f32', 'vals: vec4f', 'row_ptr: u32', 'col_ptr: u32', 't_entry: u32', 'mut dx: vec4f'],
-    [...WG_XY, BLOCK],
+     summing over o in ascending order like linear_grad_input_vec4. With HAS_RELU != 0, dx is 0
+     where relu[b,i] is not > 0 (the backward of the ReLU below, fused into the store).`,
+    [
+      'dy: f32',
+      'vals: vec4f',
+      'row_ptr: u32',
+      'col_ptr: u32',
+      't_entry: u32',
+      'relu: vec4f',
+      'mut dx: vec4f',
+    ],
+    [...WG_XY, BLOCK, RELU_GRAD_OVERRIDE],
     [
       `let i4 = gid.x * ${cols}u;`,
       `let b0 = gid.y * ${t}u;`,
@@ -142,7 +153,7 @@ export function bsrGradInput(t: 4 | 8): string {
         '}',
       ],
       '}',
-      ...vecStore({ out: 'dx', rows: t, cols, row0: 'b0', rowEnd: 'p.batch' }),
+      ...vecStore({ out: 'dx', rows: t, cols, row0: 'b0', rowEnd: 'p.batch', reluGrad: true }),
     ],
   );
 }
@@ -242,12 +253,14 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, el
           (g) => `let r${g} = min(vec4u(b0 + ${4 * g}u) + s, vec4u(last)) * ${ld};`,
         ),
       ];
-  const stores = range(samples).flatMap((n) =>
-    when(
+  const stores = range(samples).flatMap((n) => {
+    const at = `(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}`;
+    const v = `a${Math.floor(n / 4)}0.${LANES[n % 4]}`;
+    return when(
       `b0 + ${n}u < p.batch`,
-      `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = ${fwd ? reluEpilogue(`a${Math.floor(n / 4)}0.${LANES[n % 4]} + bo`) : `a${Math.floor(n / 4)}0.${LANES[n % 4]}`};`,
-    ),
-  );
+      `${out}[${at}] = ${fwd ? reluEpilogue(`${v} + bo`) : reluGradEpilogue(v, at)};`,
+    );
+  });
   const fmt = ell ? 'ell' : 'csr';
   const store = ell
     ? 'constant fan-in ELL: every row holds fan_in weights at o * fan_in'
@@ -260,7 +273,7 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, el
        the stored weights of column i of dy[b,o] * w[o,i] (${store}, walked through its
        transposed index).`;
   return sparse(
-    `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ''} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
+    `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ' With HAS_RELU != 0, dx is 0 where relu[b,i] is not > 0 (the ReLU below, fused).'} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
      loaded once per ${samples} samples.`,
     [
       transposed ? `${srcT}: vec4f` : `${src}: f32`,
@@ -268,10 +281,10 @@ export function csrProduct(dir: 'forward' | 'gradInput', transposed: boolean, el
       ...(ell ? [] : (['row_ptr: u32'] as const)),
       ...(fwd
         ? (['col_idx: u32', 'bias: f32'] as const)
-        : (['col_ptr: u32', 't_entry: u32'] as const)),
+        : (['col_ptr: u32', 't_entry: u32', 'relu: f32'] as const)),
       `mut ${out}: f32`,
     ],
-    fwd ? [...WG_XY, RELU_OVERRIDE] : WG_XY,
+    [...WG_XY, fwd ? RELU_OVERRIDE : RELU_GRAD_OVERRIDE],
     [
       `let ${unit} = gid.x;`,
       `let b0 = gid.y * ${samples}u;`,
