@@ -131,13 +131,29 @@ const withReluGrad = (c: Case): Case => ({
   tensors: { ...c.tensors, relu: withZeros(f(c.tensors.dx?.data.length ?? 0), 7) },
 });
 
+/** A weight-gradient case again with the layer's bias gradient summed in the same pass. */
+const withBias = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + fused bias gradient`,
+  tensors: { ...c.tensors, db: f(Number(c.params.outF)) },
+  outputs: [...c.outputs, 'db'],
+});
+
 export function cases(): Case[] {
   const all = plainCases();
   const forward = all.filter((c) => c.kernel === 'linearForward' || c.kernel === 'sparseForward');
   const gradInput = all.filter(
     (c) => c.kernel === 'linearGradInput' || c.kernel === 'sparseGradInput',
   );
-  return [...all, ...forward.map(withRelu), ...gradInput.map(withReluGrad)];
+  const gradWeight = all.filter(
+    (c) => c.kernel === 'linearGradWeight' || c.kernel === 'sparseGradWeight',
+  );
+  return [
+    ...all,
+    ...forward.map(withRelu),
+    ...gradInput.map(withReluGrad),
+    ...gradWeight.map(withBias),
+  ];
 }
 
 function plainCases(): Case[] {

@@ -1,5 +1,5 @@
 import type { KernelArgs, Tensor } from '../engine/backend';
-import { epilogue, transposeArray } from './dense';
+import { biasSums, epilogue, transposeArray } from './dense';
 import { ellForwardRows, ellGradInputRows, ellGradWeightRows } from './ell';
 import { reluGradMask } from './elementwise';
 import { runSlices, split, type Slices } from './executor';
@@ -127,6 +127,7 @@ export function sparseGradWeight(a: KernelArgs['sparseGradWeight']): void {
 export function sparseGradWeightSlices(a: KernelArgs['sparseGradWeight']): Slices {
   const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
   const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
+  if (a.db) biasSums(dy, f32(a.db), a.batch, a.outF);
   if (a.w.fanIn !== undefined)
     return { rows: a.outF, run: (from, to) => ellGradWeightRows(a, dy, x, from, to) };
   const tileRows = u32(a.w.rowPtr).length - 1;

@@ -133,7 +133,19 @@ export interface KernelArgs {
     relu?: Tensor | null;
   };
   /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */
-  linearGradWeight: { dy: Tensor; x: Tensor; dw: Tensor; batch: number; inF: number; outF: number };
+  linearGradWeight: {
+    dy: Tensor;
+    x: Tensor;
+    dw: Tensor;
+    batch: number;
+    inF: number;
+    outF: number;
+    /**
+     * The layer's bias gradient, summed in the same pass: db[o] = sum_b dy[b,o] (exactly what
+     * `biasGrad` would give).
+     */
+    db?: Tensor | null;
+  };
   /**
    * linearForward with a block-CSR weight matrix: only stored tiles are read. With
    * `transposed` (CSR only, batch % 4 == 0) x is [inF][batch], from `transpose`.
@@ -163,6 +175,8 @@ export interface KernelArgs {
     w: SparseTensors;
     dw: Tensor;
     transposed?: boolean;
+    /** As linearGradWeight's (dy transposed when `transposed`). */
+    db?: Tensor | null;
   } & MatDims;
   /** dst[c][r] = src[r][c] for rows % 4 == 0 (activations batch-contiguous for the CSR kernels). */
   transpose: { src: Tensor; dst: Tensor; rows: number; cols: number };

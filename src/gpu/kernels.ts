@@ -349,9 +349,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       skip: linearGradWeightSkip,
     },
     variant: (a) => vectorVariant(a.inF),
-    constants: () => TILE_WG,
+    constants: (a) => ({ ...TILE_WG, HAS_BIAS: a.db ? 1 : 0 }),
     ...denseParams,
-    buffers: (a) => [a.dy, a.x, a.dw],
+    buffers: (a) => [a.dy, a.x, a.dw, a.db ?? null],
     dispatch: (a, c, v) =>
       v === 'skip'
         ? [Math.ceil(a.inF / 16 / c.WG_X), Math.ceil(a.outF / c.WG_Y), 1]
@@ -418,10 +418,12 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       bsr: bsrGradWeight,
     },
     variant: sparseKind,
-    constants: (a): Record<string, number> =>
-      a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block },
+    constants: (a): Record<string, number> => ({
+      ...(a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block }),
+      HAS_BIAS: a.db ? 1 : 0,
+    }),
     ...sparseParams,
-    buffers: (a) => [a.dy, a.x, ...rowPtrOf(a.w), a.w.colIdx, a.dw],
+    buffers: (a) => [a.dy, a.x, ...rowPtrOf(a.w), a.w.colIdx, a.dw, a.db ?? null],
     dispatch: (a, c) =>
       a.w.block === 1
         ? [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1]

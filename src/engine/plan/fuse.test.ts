@@ -55,8 +55,10 @@ describe('fusePlan', () => {
       const count = (ops: string[], k: string) => ops.filter((o) => o === k).length;
       expect(count(plain.ops, 'reluForward') - count(fused.ops, 'reluForward')).toBe(3);
       expect(count(plain.ops, 'reluBackward') - count(fused.ops, 'reluBackward')).toBe(3);
+      // Every layer's bias gradient, summed by its weight gradient.
+      expect([count(plain.ops, 'biasGrad'), count(fused.ops, 'biasGrad')]).toEqual([4, 0]);
       const transposes = query.includes('kernels=sparse') ? 2 : 0;
       expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(transposes);
-      expect(fused.ops.length).toBe(plain.ops.length - 6 - transposes);
+      expect(fused.ops.length).toBe(plain.ops.length - 10 - transposes);
     });
 });

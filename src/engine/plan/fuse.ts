@@ -10,6 +10,7 @@ import type { PlannedOp, StepPlan } from './types';
  * - a ReLU's backward after a max-pool's backward (conv → ReLU → pool) is applied as the
  *   pool's input gradient is stored (`relu` on maxPoolBackward), and after a dense or sparse
  *   linear input gradient (fc → ReLU → fc) as that is stored (`relu` on the gradInput op);
+ * - a bias gradient after the layer's weight gradient (dense or sparse) is summed by it;
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
  *   activations) writes the transposed patches itself, and only those where no op reads the
  *   row-major ones.
@@ -82,6 +83,7 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
     prev.args.relu = op.args.y;
     return true;
   }
+  if (op.kernel === 'biasGrad') return fuseBias(prev, op, ops);
   if (op.kernel === 'transpose') {
     if (prev.kernel !== 'im2col' || prev.args.colsT || prev.args.cols !== op.args.src) return false;
     const cols = op.args.src;
@@ -92,4 +94,27 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
     return true;
   }
   return false;
+}
+
+/**
+ * The bias gradient after the layer's weight gradient is summed by it (`db`), when that reads
+ * the same dy or its transpose (the CSR kernels on transposed activations): the same sums.
+ */
+function fuseBias(
+  prev: PlannedOp,
+  op: Extract<PlannedOp, { kernel: 'biasGrad' }>,
+  ops: readonly PlannedOp[],
+): boolean {
+  if (prev.kernel !== 'linearGradWeight' && prev.kernel !== 'sparseGradWeight') return false;
+  const a = prev.args;
+  if (a.db || a.batch !== op.args.batch || a.outF !== op.args.outF) return false;
+  const dy = op.args.dy;
+  const same =
+    a.dy === dy ||
+    (prev.kernel === 'sparseGradWeight' &&
+      prev.args.transposed === true &&
+      ops.some((o) => o.kernel === 'transpose' && o.args.src === dy && o.args.dst === a.dy));
+  if (!same) return false;
+  a.db = op.args.db;
+  return true;
 }

@@ -30,6 +30,31 @@ import {
 const WG_XY: Override[] = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'];
 const BLOCK: Override = 'BLOCK: u32 = 16u';
 const SLOTS: Override = 'SLOTS: u32 = 8u';
+const HAS_BIAS: Override = 'HAS_BIAS: u32 = 0u';
+
+/**
+ * The bias gradient fused into a sparse weight gradient (HAS_BIAS != 0, when \`cond\` holds):
+ * db[o] = the running sum of dy[b,o] over the batch in order, bias_grad's very sum (`dyt`
+ * holds four samples per vec4, added lane by lane).
+ */
+const biasSum = (cond: string, o: string, transposed: boolean): Code[] =>
+  when(`HAS_BIAS != 0u && ${cond}`, [
+    'var d = 0.0;',
+    ...(transposed
+      ? [
+          `for (var g = 0u; g < p.batch / 4u; g++) {`,
+          [
+            `let v = dyt[${o} * (p.batch / 4u) + g];`,
+            'd += v.x;',
+            'd += v.y;',
+            'd += v.z;',
+            'd += v.w;',
+          ],
+          '}',
+        ]
+      : ['for (var b = 0u; b < p.batch; b++) {', [`d += dy[b * p.out_f + ${o}];`], '}']),
+    `db[${o}] = d;`,
+  ]);
 
 function sparse(
   doc: string,
@@ -165,9 +190,10 @@ export function bsrGradWeight(): string {
      x[b,i], written in the tiles' own layout (padding rows and columns get 0). BLOCK % 4 == 0
      and in_f % 4 == 0. Invocation (x, y) computes a 4 x 4 patch at column group x % (BLOCK/4)
      and rows 4y..4y+3 of every stored tile in that tile row, summing over b like
-     linear_grad_weight_vec4.`,
-    ['dy: f32', 'x: vec4f', 'row_ptr: u32', 'col_idx: u32', 'mut dw: vec4f'],
-    ['WG_X: u32 = 4u', 'WG_Y: u32 = 16u', BLOCK],
+     linear_grad_weight_vec4. With HAS_BIAS != 0, column group 0 also stores the bias gradient
+     db[o] = sum_b dy[b,o] of its rows.`,
+    ['dy: f32', 'x: vec4f', 'row_ptr: u32', 'col_idx: u32', 'mut dw: vec4f', 'mut db: f32'],
+    ['WG_X: u32 = 4u', 'WG_Y: u32 = 16u', BLOCK, HAS_BIAS],
     [
       'let b4 = BLOCK / 4u;',
       'let c4 = gid.x;',
@@ -203,6 +229,7 @@ export function bsrGradWeight(): string {
         ),
       ],
       '}',
+      ...range(4).flatMap((r) => biasSum(`c4 == 0u && o0 + ${r}u < p.out_f`, `o0 + ${r}u`, false)),
     ],
     TILE_COL,
   );
@@ -325,15 +352,17 @@ export function csrGradWeight(transposed: boolean, ell = false): string {
     `${ell ? 'ell' : 'csr'}_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
      gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
      k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
-     weights s, s + SLOTS, ...; each sums over the batch.`,
+     weights s, s + SLOTS, ...; each sums over the batch. With HAS_BIAS != 0, slot 0 also stores
+     the bias gradient db[o] = sum_b dy[b,o].`,
     [
       `${dy}: ${ty}`,
       `${x}: ${ty}`,
       ...(ell ? [] : (['row_ptr: u32'] as const)),
       'col_idx: u32',
       'mut dw: f32',
+      'mut db: f32',
     ],
-    [...WG_XY, SLOTS],
+    [...WG_XY, SLOTS, HAS_BIAS],
     [
       'let o = gid.x;',
       'let s = gid.y;',
@@ -343,6 +372,7 @@ export function csrGradWeight(transposed: boolean, ell = false): string {
       `for (var k = ${ell ? 'o * p.fan_in' : 'row_ptr[o]'} + s; k < end; k += SLOTS) {`,
       sum,
       '}',
+      ...biasSum('s == 0u', 'o', transposed),
     ],
     TILE_COL,
   );
