@@ -139,6 +139,14 @@ const withBias = (c: Case): Case => ({
   outputs: [...c.outputs, 'db'],
 });
 
+/** A gather case again also writing the batch transposed (`xT`, the CSR kernels' layout). */
+const withTransposed = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + transposed batch`,
+  tensors: { ...c.tensors, xT: zeros(c.tensors.x?.data.length ?? 0) },
+  outputs: [...c.outputs, 'xT'],
+});
+
 export function cases(): Case[] {
   const all = plainCases();
   const forward = all.filter((c) => c.kernel === 'linearForward' || c.kernel === 'sparseForward');
@@ -153,6 +161,7 @@ export function cases(): Case[] {
     ...forward.map(withRelu),
     ...gradInput.map(withReluGrad),
     ...gradWeight.map(withBias),
+    ...all.filter((c) => c.kernel === 'gatherBatch').map(withTransposed),
   ];
 }
 

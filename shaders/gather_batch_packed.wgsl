@@ -3,7 +3,8 @@
 // dataset (four pixels) and writes the four normalised values as one vec4 (see gather_batch.wgsl
 // for the layout). WORDS (H*W*C / 4) and CHANNELS are pipeline constants: on SwiftShader a runtime
 // divisor and per-lane dynamic indexing of the uniform's channel vectors cost 3x the whole copy,
-// so the channel pattern of a word is a swizzle instead.
+// so the channel pattern of a word is a swizzle instead. With XT, the four values also go to xt[(4
+// * f4 + lane) * batch + b] (transposed).
 struct Params {
   batch: u32,
   height: u32,
@@ -21,10 +22,12 @@ struct Params {
 @group(0) @binding(5) var<storage, read> aug: array<u32>;
 @group(0) @binding(6) var<storage, read_write> x: array<vec4f>;
 @group(0) @binding(7) var<storage, read_write> y: array<u32>;
+@group(0) @binding(8) var<storage, read_write> xt: array<f32>;
 
 override WG: u32 = 64u;
 override WORDS: u32 = 1u;
 override CHANNELS: u32 = 1u;
+override XT: u32 = 0u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -54,7 +57,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     mean = select(select(p.mean.xyzx, p.mean.yzxy, r == 1u), p.mean.zxyz, r == 2u);
     std_dev = select(select(p.std_dev.xyzx, p.std_dev.yzxy, r == 1u), p.std_dev.zxyz, r == 2u);
   }
-  x[i] = (pixels - mean) / std_dev;
+  let v = (pixels - mean) / std_dev;
+  x[i] = v;
+  if (XT != 0u) {
+    let t = f4 * 4u * p.batch + b;
+    xt[t] = v.x;
+    xt[t + p.batch] = v.y;
+    xt[t + 2u * p.batch] = v.z;
+    xt[t + 3u * p.batch] = v.w;
+  }
   if (f4 == 0u) {
     y[b] = labels[sample];
   }

@@ -17,6 +17,7 @@ export function gatherBatch(a: KernelArgs['gatherBatch']): void {
   const aug = a.aug ? u32(a.aug) : null;
   const x = f32(a.x);
   const y = u32(a.y);
+  const xT = a.xT ? f32(a.xT) : null;
   const features = height * width * channels;
   for (let b = 0; b < batch; b++) {
     const sample = order[cursor + b];
@@ -35,6 +36,7 @@ export function gatherBatch(a: KernelArgs['gatherBatch']): void {
         byte = (data[idx >>> 2] >>> ((idx & 3) * 8)) & 0xff;
       }
       x[b * features + f] = (byte / 255 - mean[c]) / std[c];
+      if (xT) xT[f * batch + b] = x[b * features + f];
     }
   }
 }

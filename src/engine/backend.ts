@@ -30,6 +30,11 @@ export interface KernelArgs {
     aug: Tensor | null;
     x: Tensor;
     y: Tensor;
+    /**
+     * The batch also written transposed, xT[f * batch + b] (the CSR kernels' layout: what a
+     * `transpose` of x after the gather would give), or none.
+     */
+    xT?: Tensor | null;
     batch: number;
     height: number;
     width: number;

@@ -247,8 +247,13 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     variant: (a) => (packedGather(a) ? 'packed' : 'main'),
     constants: (a): Record<string, number> =>
       packedGather(a)
-        ? { WG, WORDS: (a.height * a.width * a.channels) / 4, CHANNELS: a.channels }
-        : { WG, HAS_AUG: a.aug ? 1 : 0 },
+        ? {
+            WG,
+            WORDS: (a.height * a.width * a.channels) / 4,
+            CHANNELS: a.channels,
+            XT: a.xT ? 1 : 0,
+          }
+        : { WG, HAS_AUG: a.aug ? 1 : 0, XT: a.xT ? 1 : 0 },
     ...params(GATHER_PARAMS, (a: KernelArgs['gatherBatch']) => ({
       batch: a.batch,
       height: a.height,
@@ -257,7 +262,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       mean: channelVec4(a.mean),
       std_dev: channelVec4(a.std),
     })),
-    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y],
+    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y, a.xT ?? null],
     dispatch: (a, c, v) =>
       dispatch1d((a.batch * a.height * a.width * a.channels) / (v === 'packed' ? 4 : 1), c.WG),
   },

@@ -61,4 +61,20 @@ describe('fusePlan', () => {
       expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(transposes);
       expect(fused.ops.length).toBe(plain.ops.length - 10 - transposes);
     });
+
+  it('trains an MLP on CSR exactly as the unfused ops do, the gather writing the transposed batch', async () => {
+    const query = 'model=mlp&hidden=32,16&method=set&density=0.1&epochs=1&batch=20&kernels=sparse';
+    const plain = await train(query, false);
+    const fused = await train(query, true);
+    expect(fused.epochs).toEqual(plain.epochs);
+    for (const [i, w] of fused.weights.entries())
+      expect(w.weights).toEqual(plain.weights[i].weights);
+    const count = (ops: string[], k: string) => ops.filter((o) => o === k).length;
+    // Both ReLUs forward and backward, the three bias gradients and fc1's input transpose.
+    expect(['reluForward', 'reluBackward', 'biasGrad'].map((k) => count(fused.ops, k))).toEqual([
+      0, 0, 0,
+    ]);
+    expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(1);
+    expect(fused.ops.length).toBe(plain.ops.length - 8);
+  });
 });

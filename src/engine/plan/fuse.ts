@@ -11,6 +11,7 @@ import type { PlannedOp, StepPlan } from './types';
  *   pool's input gradient is stored (`relu` on maxPoolBackward), and after a dense or sparse
  *   linear input gradient (fc → ReLU → fc) as that is stored (`relu` on the gradInput op);
  * - a bias gradient after the layer's weight gradient (dense or sparse) is summed by it;
+ * - the batch gather followed by the transpose of its batch writes the transposed batch too;
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
  *   activations) writes the transposed patches itself, and only those where no op reads the
  *   row-major ones.
@@ -84,6 +85,14 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
     return true;
   }
   if (op.kernel === 'biasGrad') return fuseBias(prev, op, ops);
+  if (op.kernel === 'transpose' && prev.kernel === 'gatherBatch') {
+    const a = prev.args;
+    const features = a.height * a.width * a.channels;
+    if (a.xT || a.x !== op.args.src || op.args.rows !== a.batch || op.args.cols !== features)
+      return false;
+    a.xT = op.args.dst;
+    return true;
+  }
   if (op.kernel === 'transpose') {
     if (prev.kernel !== 'im2col' || prev.args.colsT || prev.args.cols !== op.args.src) return false;
     const cols = op.args.src;

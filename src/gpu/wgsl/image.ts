@@ -13,7 +13,11 @@ const gatherBuffers = (x: string): Binding[] => [
   'aug: u32',
   `mut x: ${x}`,
   'mut y: u32',
+  'mut xt: f32',
 ];
+
+/** The override that also writes the batch transposed, xt[f][b] (the CSR kernels' layout). */
+const XT = 'XT: u32 = 0u' as const;
 
 /**
  * shaders/gather_batch.wgsl: One mini-batch gathered on the GPU from the resident dataset (augmentation optional).
@@ -26,10 +30,11 @@ export const gatherBatch = (): string =>
       per-channel normalised f32 inputs and labels. With HAS_AUG, each sample's word in
       \`aug\` shifts the crop (bits 0-3: x + 4, bits 4-7: y + 4) and flips it (bit 8); pixels
       from outside the image are 0 before normalisation (zero padding). Without augmentation
-      and with H*W*C % 4 == 0, gather_batch_packed.wgsl runs instead.`,
+      and with H*W*C % 4 == 0, gather_batch_packed.wgsl runs instead. With XT, the batch is
+      also written transposed, xt[f * batch + b] (what a transpose after it would give).`,
     layout: GATHER_PARAMS,
     buffers: gatherBuffers('f32'),
-    overrides: [WG, 'HAS_AUG: u32 = 0u'],
+    overrides: [WG, 'HAS_AUG: u32 = 0u', XT],
     shape: '1d',
     body: `
 let features = p.height * p.width * p.channels;
@@ -57,7 +62,11 @@ if (src_x >= 0 && src_x < i32(p.width) && src_y >= 0 && src_y < i32(p.height)) {
   let idx = sample * features + (u32(src_y) * p.width + u32(src_x)) * p.channels + c;
   byte = (data[idx >> 2u] >> ((idx & 3u) * 8u)) & 0xffu;
 }
-x[i] = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+let v = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+x[i] = v;
+if (XT != 0u) {
+  xt[f * p.batch + b] = v;
+}
 if (f == 0u) {
   y[b] = labels[sample];
 }`,
@@ -73,10 +82,11 @@ export const gatherBatchPacked = (): string =>
       of the dataset (four pixels) and writes the four normalised values as one vec4 (see
       gather_batch.wgsl for the layout). WORDS (H*W*C / 4) and CHANNELS are pipeline constants:
       on SwiftShader a runtime divisor and per-lane dynamic indexing of the uniform's channel
-      vectors cost 3x the whole copy, so the channel pattern of a word is a swizzle instead.`,
+      vectors cost 3x the whole copy, so the channel pattern of a word is a swizzle instead.
+      With XT, the four values also go to xt[(4 * f4 + lane) * batch + b] (transposed).`,
     layout: GATHER_PARAMS,
     buffers: gatherBuffers('vec4f'),
-    overrides: [WG, 'WORDS: u32 = 1u', 'CHANNELS: u32 = 1u'],
+    overrides: [WG, 'WORDS: u32 = 1u', 'CHANNELS: u32 = 1u', XT],
     shape: '1d',
     body: `
 if (i >= p.batch * WORDS) {
@@ -104,7 +114,15 @@ if (CHANNELS == 1u) {
   mean = select(select(p.mean.xyzx, p.mean.yzxy, r == 1u), p.mean.zxyz, r == 2u);
   std_dev = select(select(p.std_dev.xyzx, p.std_dev.yzxy, r == 1u), p.std_dev.zxyz, r == 2u);
 }
-x[i] = (pixels - mean) / std_dev;
+let v = (pixels - mean) / std_dev;
+x[i] = v;
+if (XT != 0u) {
+  let t = f4 * 4u * p.batch + b;
+  xt[t] = v.x;
+  xt[t + p.batch] = v.y;
+  xt[t + 2u * p.batch] = v.z;
+  xt[t + 3u * p.batch] = v.w;
+}
 if (f4 == 0u) {
   y[b] = labels[sample];
 }`,
