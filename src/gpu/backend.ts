@@ -18,7 +18,7 @@ import {
   type TuneCandidate,
   type Workgroups,
 } from './kernels';
-import { bufferSize, GPU_COSTS } from './costs';
+import { bufferSize, GPU_COSTS, PLACEHOLDERS } from './costs';
 
 /** Autotuned variants per adapter and kernel shape, shared by every backend of the worker. */
 const tuned = new Map<string, TuneCandidate>();
@@ -108,9 +108,10 @@ export class GpuBackend implements Backend {
     readonly adapter: string,
     readonly adapterInfo: AdapterInfo,
   ) {
-    // Made up front (the default limit of storage buffers a kernel binds), so the live
-    // buffer count of a run does not grow when a kernel first leaves a binding unused.
-    for (let i = 0; i < 8; i++) this.placeholders.push(this.tensor('f32', 4) as GpuTensor);
+    // Made up front, so the live buffer count of a run does not grow when a kernel first
+    // leaves a binding unused.
+    for (let i = 0; i < PLACEHOLDERS; i++)
+      this.placeholders.push(this.tensor('f32', 4) as GpuTensor);
     device.addEventListener('uncapturederror', (e) => {
       this.failure ??= new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });
