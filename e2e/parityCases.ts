@@ -129,10 +129,48 @@ const withRelu = (c: Case): Case => ({
   params: { ...c.params, relu: true },
 });
 
+/**
+ * An input-gradient case again with the backward of the ReLU below the layer fused into its
+ * store: `relu` (the ReLU's output) is negative or exactly 0 at about half the inputs.
+ */
+const withReluGrad = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + fused ReLU backward`,
+  tensors: { ...c.tensors, relu: withZeros(f(c.tensors.dx?.data.length ?? 0), 7) },
+});
+
+/** A weight-gradient case again with the layer's bias gradient summed in the same pass. */
+const withBias = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + fused bias gradient`,
+  tensors: { ...c.tensors, db: f(Number(c.params.outF)) },
+  outputs: [...c.outputs, 'db'],
+});
+
+/** A gather case again also writing the batch transposed (`xT`, the CSR kernels' layout). */
+const withTransposed = (c: Case): Case => ({
+  ...c,
+  name: `${c.name} + transposed batch`,
+  tensors: { ...c.tensors, xT: zeros(c.tensors.x?.data.length ?? 0) },
+  outputs: [...c.outputs, 'xT'],
+});
+
 export function cases(): Case[] {
   const all = plainCases();
   const forward = all.filter((c) => c.kernel === 'linearForward' || c.kernel === 'sparseForward');
-  return [...all, ...forward.map(withRelu)];
+  const gradInput = all.filter(
+    (c) => c.kernel === 'linearGradInput' || c.kernel === 'sparseGradInput',
+  );
+  const gradWeight = all.filter(
+    (c) => c.kernel === 'linearGradWeight' || c.kernel === 'sparseGradWeight',
+  );
+  return [
+    ...all,
+    ...forward.map(withRelu),
+    ...gradInput.map(withReluGrad),
+    ...gradWeight.map(withBias),
+    ...all.filter((c) => c.kernel === 'gatherBatch').map(withTransposed),
+  ];
 }
 
 function plainCases(): Case[] {
@@ -187,6 +225,30 @@ function plainCases(): Case[] {
       outputs: ['x', 'y'],
       bound: 1e-5,
     },
+    // The packed gather's channel patterns (pipeline constants) for 1, 2 and 4 channels.
+    ...[1, 2, 4].map((channels) => ({
+      name: `gatherBatch packed words, ${channels} channel(s)`,
+      kernel: 'gatherBatch' as const,
+      tensors: {
+        data: { dtype: 'u32' as const, data: packed },
+        labels: u(ints(N, 10)),
+        order: u(order.map((o) => Math.min(o, Math.floor((N * F) / (24 * channels)) - 1))),
+        cursor: u([3]),
+        aug: null,
+        x: zeros(5 * 24 * channels),
+        y: u(new Array(5).fill(0)),
+      },
+      params: {
+        batch: 5,
+        height: 4,
+        width: 6,
+        channels,
+        mean: [0.1, 0.5, 0.9, 0.3].slice(0, channels),
+        std: [0.3, 0.2, 0.25, 0.4].slice(0, channels),
+      },
+      outputs: ['x', 'y'],
+      bound: 1e-5,
+    })),
     ...imageCases(),
     ...linearCases('scalar 13x37->19', 13, 37, 19, 1e-5),
     ...linearCases('vec4 edges 13x36->19', 13, 36, 19, 1e-5),

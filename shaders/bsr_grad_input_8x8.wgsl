@@ -2,7 +2,8 @@
 // bsr_grad_input: dx[b,i] = sum_o dy[b,o] * w[o,i] over the stored tiles of i's tile column only
 // (block-CSR walked through its transposed index; no second copy of the values). BLOCK % 8 == 0
 // and in_f % 4 == 0. Each invocation computes 8 samples x 8 inputs, summing over o in ascending
-// order like linear_grad_input_vec4.
+// order like linear_grad_input_vec4. With HAS_RELU != 0, dx is 0 where relu[b,i] is not > 0 (the
+// backward of the ReLU below, fused into the store).
 struct Params {
   batch: u32,
   in_f: u32,
@@ -17,11 +18,13 @@ struct Params {
 @group(0) @binding(3) var<storage, read> row_ptr: array<u32>;
 @group(0) @binding(4) var<storage, read> col_ptr: array<u32>;
 @group(0) @binding(5) var<storage, read> t_entry: array<u32>;
-@group(0) @binding(6) var<storage, read_write> dx: array<vec4f>;
+@group(0) @binding(6) var<storage, read> relu: array<vec4f>;
+@group(0) @binding(7) var<storage, read_write> dx: array<vec4f>;
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override BLOCK: u32 = 16u;
+override HAS_RELU: u32 = 0u;
 
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -99,51 +102,51 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     }
   }
   if (b0 + 0u < p.batch) {
-    dx[(b0 + 0u) * k4 + i4] = a00;
+    dx[(b0 + 0u) * k4 + i4] = select(a00, select(vec4f(0.0), a00, relu[(b0 + 0u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 0u) * k4 + i4 + 1u] = a01;
+      dx[(b0 + 0u) * k4 + i4 + 1u] = select(a01, select(vec4f(0.0), a01, relu[(b0 + 0u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 1u < p.batch) {
-    dx[(b0 + 1u) * k4 + i4] = a10;
+    dx[(b0 + 1u) * k4 + i4] = select(a10, select(vec4f(0.0), a10, relu[(b0 + 1u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 1u) * k4 + i4 + 1u] = a11;
+      dx[(b0 + 1u) * k4 + i4 + 1u] = select(a11, select(vec4f(0.0), a11, relu[(b0 + 1u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 2u < p.batch) {
-    dx[(b0 + 2u) * k4 + i4] = a20;
+    dx[(b0 + 2u) * k4 + i4] = select(a20, select(vec4f(0.0), a20, relu[(b0 + 2u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 2u) * k4 + i4 + 1u] = a21;
+      dx[(b0 + 2u) * k4 + i4 + 1u] = select(a21, select(vec4f(0.0), a21, relu[(b0 + 2u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 3u < p.batch) {
-    dx[(b0 + 3u) * k4 + i4] = a30;
+    dx[(b0 + 3u) * k4 + i4] = select(a30, select(vec4f(0.0), a30, relu[(b0 + 3u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 3u) * k4 + i4 + 1u] = a31;
+      dx[(b0 + 3u) * k4 + i4 + 1u] = select(a31, select(vec4f(0.0), a31, relu[(b0 + 3u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 4u < p.batch) {
-    dx[(b0 + 4u) * k4 + i4] = a40;
+    dx[(b0 + 4u) * k4 + i4] = select(a40, select(vec4f(0.0), a40, relu[(b0 + 4u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 4u) * k4 + i4 + 1u] = a41;
+      dx[(b0 + 4u) * k4 + i4 + 1u] = select(a41, select(vec4f(0.0), a41, relu[(b0 + 4u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 5u < p.batch) {
-    dx[(b0 + 5u) * k4 + i4] = a50;
+    dx[(b0 + 5u) * k4 + i4] = select(a50, select(vec4f(0.0), a50, relu[(b0 + 5u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 5u) * k4 + i4 + 1u] = a51;
+      dx[(b0 + 5u) * k4 + i4 + 1u] = select(a51, select(vec4f(0.0), a51, relu[(b0 + 5u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 6u < p.batch) {
-    dx[(b0 + 6u) * k4 + i4] = a60;
+    dx[(b0 + 6u) * k4 + i4] = select(a60, select(vec4f(0.0), a60, relu[(b0 + 6u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 6u) * k4 + i4 + 1u] = a61;
+      dx[(b0 + 6u) * k4 + i4 + 1u] = select(a61, select(vec4f(0.0), a61, relu[(b0 + 6u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
   if (b0 + 7u < p.batch) {
-    dx[(b0 + 7u) * k4 + i4] = a70;
+    dx[(b0 + 7u) * k4 + i4] = select(a70, select(vec4f(0.0), a70, relu[(b0 + 7u) * k4 + i4] > vec4f(0.0)), HAS_RELU != 0u);
     if (i4 + 1u < k4) {
-      dx[(b0 + 7u) * k4 + i4 + 1u] = a71;
+      dx[(b0 + 7u) * k4 + i4 + 1u] = select(a71, select(vec4f(0.0), a71, relu[(b0 + 7u) * k4 + i4 + 1u] > vec4f(0.0)), HAS_RELU != 0u);
     }
   }
 }

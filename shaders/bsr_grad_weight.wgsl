@@ -2,7 +2,8 @@
 // bsr_grad_weight: the weight gradient of the stored tiles only, dw[o,i] = sum_b dy[b,o] * x[b,i],
 // written in the tiles' own layout (padding rows and columns get 0). BLOCK % 4 == 0 and in_f % 4
 // == 0. Invocation (x, y) computes a 4 x 4 patch at column group x % (BLOCK/4) and rows 4y..4y+3
-// of every stored tile in that tile row, summing over b like linear_grad_weight_vec4.
+// of every stored tile in that tile row, summing over b like linear_grad_weight_vec4. With
+// HAS_BIAS != 0, column group 0 also stores the bias gradient db[o] = sum_b dy[b,o] of its rows.
 struct Params {
   batch: u32,
   in_f: u32,
@@ -17,10 +18,12 @@ struct Params {
 @group(0) @binding(3) var<storage, read> row_ptr: array<u32>;
 @group(0) @binding(4) var<storage, read> col_idx: array<u32>;
 @group(0) @binding(5) var<storage, read_write> dw: array<vec4f>;
+@group(0) @binding(6) var<storage, read_write> db: array<f32>;
 
 override WG_X: u32 = 4u;
 override WG_Y: u32 = 16u;
 override BLOCK: u32 = 16u;
+override HAS_BIAS: u32 = 0u;
 
 fn tile_col(k: u32) -> u32 {
   return (col_idx[k >> 1u] >> ((k & 1u) * 16u)) & 0xffffu;
@@ -68,5 +71,33 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     dw[t + 1u * b4] = select(vec4f(0.0), a10, o0 + 1u <= last_o);
     dw[t + 2u * b4] = select(vec4f(0.0), a20, o0 + 2u <= last_o);
     dw[t + 3u * b4] = select(vec4f(0.0), a30, o0 + 3u <= last_o);
+  }
+  if (HAS_BIAS != 0u && c4 == 0u && o0 + 0u < p.out_f) {
+    var d = 0.0;
+    for (var b = 0u; b < p.batch; b++) {
+      d += dy[b * p.out_f + o0 + 0u];
+    }
+    db[o0 + 0u] = d;
+  }
+  if (HAS_BIAS != 0u && c4 == 0u && o0 + 1u < p.out_f) {
+    var d = 0.0;
+    for (var b = 0u; b < p.batch; b++) {
+      d += dy[b * p.out_f + o0 + 1u];
+    }
+    db[o0 + 1u] = d;
+  }
+  if (HAS_BIAS != 0u && c4 == 0u && o0 + 2u < p.out_f) {
+    var d = 0.0;
+    for (var b = 0u; b < p.batch; b++) {
+      d += dy[b * p.out_f + o0 + 2u];
+    }
+    db[o0 + 2u] = d;
+  }
+  if (HAS_BIAS != 0u && c4 == 0u && o0 + 3u < p.out_f) {
+    var d = 0.0;
+    for (var b = 0u; b < p.batch; b++) {
+      d += dy[b * p.out_f + o0 + 3u];
+    }
+    db[o0 + 3u] = d;
   }
 }

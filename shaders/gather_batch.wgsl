@@ -4,7 +4,8 @@
 // normalised f32 inputs and labels. With HAS_AUG, each sample's word in `aug` shifts the crop
 // (bits 0-3: x + 4, bits 4-7: y + 4) and flips it (bit 8); pixels from outside the image are 0
 // before normalisation (zero padding). Without augmentation and with H*W*C % 4 == 0,
-// gather_batch_packed.wgsl runs instead.
+// gather_batch_packed.wgsl runs instead. With XT, the batch is also written transposed, xt[f *
+// batch + b] (what a transpose after it would give).
 struct Params {
   batch: u32,
   height: u32,
@@ -22,9 +23,11 @@ struct Params {
 @group(0) @binding(5) var<storage, read> aug: array<u32>;
 @group(0) @binding(6) var<storage, read_write> x: array<f32>;
 @group(0) @binding(7) var<storage, read_write> y: array<u32>;
+@group(0) @binding(8) var<storage, read_write> xt: array<f32>;
 
 override WG: u32 = 64u;
 override HAS_AUG: u32 = 0u;
+override XT: u32 = 0u;
 
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
@@ -54,7 +57,11 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     let idx = sample * features + (u32(src_y) * p.width + u32(src_x)) * p.channels + c;
     byte = (data[idx >> 2u] >> ((idx & 3u) * 8u)) & 0xffu;
   }
-  x[i] = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+  let v = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+  x[i] = v;
+  if (XT != 0u) {
+    xt[f * p.batch + b] = v;
+  }
   if (f == 0u) {
     y[b] = labels[sample];
   }

@@ -3,7 +3,8 @@
 // dy[b,o] are exactly 0 and cost only their load. Each invocation computes one output row o for 16
 // inputs (4 x vec4) and walks the batch in order, so it sums the same terms in the same order as
 // the vec4 kernel (a skipped term is an exact 0). Invocations next to each other share o, so the
-// branch is uniform.
+// branch is uniform. With HAS_BIAS != 0 the bias gradient db[o] = sum_b dy[b,o] is summed on the
+// way (in batch order, as bias_grad) and stored by the invocations of the first input column.
 struct Params {
   batch: u32,
   in_f: u32,
@@ -14,9 +15,11 @@ struct Params {
 @group(0) @binding(1) var<storage, read> dy: array<f32>;
 @group(0) @binding(2) var<storage, read> x: array<vec4f>;
 @group(0) @binding(3) var<storage, read_write> dw: array<vec4f>;
+@group(0) @binding(4) var<storage, read_write> db: array<f32>;
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
+override HAS_BIAS: u32 = 0u;
 
 @compute @workgroup_size(WG_X, WG_Y)
 fn main(@builtin(global_invocation_id) gid: vec3u) {
@@ -33,6 +36,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   var a01 = vec4f(0.0);
   var a02 = vec4f(0.0);
   var a03 = vec4f(0.0);
+  var d0 = 0.0;
   for (var b = 0u; b < p.batch; b++) {
     let s0 = dy[b * p.out_f + o0];
     if (s0 != 0.0) {
@@ -44,6 +48,12 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       a01 += s0 * v1;
       a02 += s0 * v2;
       a03 += s0 * v3;
+    }
+    d0 += s0;
+  }
+  if (HAS_BIAS != 0u && i4 == 0u) {
+    if (o0 + 0u < p.out_f) {
+      db[o0 + 0u] = d0;
     }
   }
   if (o0 + 0u < p.out_f) {

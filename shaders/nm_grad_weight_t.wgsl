@@ -2,7 +2,8 @@
 // nm_grad_weight on transposed activations and output gradients (batch % 4 == 0): the weight
 // gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight k = (o, i),
 // in the values' order, four samples per load (N:M: row o is o * fan_in .., padding slots get 0).
-// Invocation (o, s) takes the row's weights s, s + SLOTS, ...; each sums over the batch.
+// Invocation (o, s) takes the row's weights s, s + SLOTS, ...; each sums over the batch. With
+// HAS_BIAS != 0, slot 0 also stores the bias gradient db[o] = sum_b dy[b,o].
 struct Params {
   batch: u32,
   in_f: u32,
@@ -16,10 +17,12 @@ struct Params {
 @group(0) @binding(2) var<storage, read> xt: array<vec4f>;
 @group(0) @binding(3) var<storage, read> col_idx: array<u32>;
 @group(0) @binding(4) var<storage, read_write> dw: array<f32>;
+@group(0) @binding(5) var<storage, read_write> db: array<f32>;
 
 override WG_X: u32 = 8u;
 override WG_Y: u32 = 8u;
 override SLOTS: u32 = 8u;
+override HAS_BIAS: u32 = 0u;
 
 fn tile_col(k: u32) -> u32 {
   return (col_idx[k >> 1u] >> ((k & 1u) * 16u)) & 0xffffu;
@@ -47,5 +50,16 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       acc += dyt[drow + g] * xt[xrow + g];
     }
     dw[k] = acc.x + acc.y + acc.z + acc.w;
+  }
+  if (HAS_BIAS != 0u && s == 0u) {
+    var d = 0.0;
+    for (var g = 0u; g < p.batch / 4u; g++) {
+      let v = dyt[o * (p.batch / 4u) + g];
+      d += v.x;
+      d += v.y;
+      d += v.z;
+      d += v.w;
+    }
+    db[o] = d;
   }
 }

@@ -1,4 +1,5 @@
 import type { KernelArgs } from '../engine/backend';
+import { reluGradMask } from './elementwise';
 import { split, type Slices } from './executor';
 import { f32 } from './tensor';
 
@@ -58,16 +59,22 @@ function linearGradInputRows(a: KernelArgs['linearGradInput'], from: number, to:
       for (let i = 0; i < inF; i++) dx[xb + i] += g * w[wo + i];
     }
   }
+  reluGradMask(a.relu, dx, from * inF, to * inF);
 }
 
 export function linearGradWeight(a: KernelArgs['linearGradWeight']): void {
   f32(a.dw).fill(0, 0, a.inF * a.outF);
   linearGradWeightRows(a, 0, a.batch);
+  if (a.db) biasSums(f32(a.dy), f32(a.db), a.batch, a.outF);
 }
 
-/** The batch rows add into dw in batch order, chunk after chunk, as in one loop. */
+/**
+ * The batch rows add into dw in batch order, chunk after chunk, as in one loop (the fused bias
+ * gradient, which no row writes, is summed first).
+ */
 export function linearGradWeightSlices(a: KernelArgs['linearGradWeight']): Slices {
   f32(a.dw).fill(0, 0, a.inF * a.outF);
+  if (a.db) biasSums(f32(a.dy), f32(a.db), a.batch, a.outF);
   return split(a, a.batch, linearGradWeightRows);
 }
 
@@ -88,9 +95,14 @@ function linearGradWeightRows(a: KernelArgs['linearGradWeight'], from: number, t
 }
 
 export function biasGrad(a: KernelArgs['biasGrad']): void {
-  const { batch, outF } = a;
-  const dy = f32(a.dy);
-  const db = f32(a.db);
+  biasSums(f32(a.dy), f32(a.db), a.batch, a.outF);
+}
+
+/**
+ * db[o] = sum_b dy[b,o] in batch order: `biasGrad`, and the bias gradient a weight gradient
+ * computes with it (its `db`) — the same sums, so fusing them changes no result.
+ */
+export function biasSums(dy: Float32Array, db: Float32Array, batch: number, outF: number): void {
   for (let o = 0; o < outF; o++) {
     let s = 0;
     for (let b = 0; b < batch; b++) s += dy[b * outF + o];

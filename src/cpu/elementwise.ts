@@ -1,5 +1,5 @@
 import { unpackAug } from '../engine/augment';
-import type { KernelArgs } from '../engine/backend';
+import type { KernelArgs, Tensor } from '../engine/backend';
 import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -17,6 +17,7 @@ export function gatherBatch(a: KernelArgs['gatherBatch']): void {
   const aug = a.aug ? u32(a.aug) : null;
   const x = f32(a.x);
   const y = u32(a.y);
+  const xT = a.xT ? f32(a.xT) : null;
   const features = height * width * channels;
   for (let b = 0; b < batch; b++) {
     const sample = order[cursor + b];
@@ -35,6 +36,7 @@ export function gatherBatch(a: KernelArgs['gatherBatch']): void {
         byte = (data[idx >>> 2] >>> ((idx & 3) * 8)) & 0xff;
       }
       x[b * features + f] = (byte / 255 - mean[c]) / std[c];
+      if (xT) xT[f * batch + b] = x[b * features + f];
     }
   }
 }
@@ -52,6 +54,21 @@ export function reluBackward(a: KernelArgs['reluBackward']): void {
   const dy = f32(a.dy);
   const dx = f32(a.dx);
   for (let i = 0; i < n; i++) dx[i] = y[i] > 0 ? dy[i] : 0;
+}
+
+/**
+ * The backward of a ReLU fused into the op that writes its input gradient: dx[i] = 0 over
+ * [from, to) where the ReLU's output y[i] is not > 0, what `reluBackward` after it would give.
+ */
+export function reluGradMask(
+  y: Tensor | null | undefined,
+  dx: Float32Array,
+  from: number,
+  to: number,
+) {
+  if (!y) return;
+  const out = f32(y);
+  for (let i = from; i < to; i++) if (!(out[i] > 0)) dx[i] = 0;
 }
 
 export function softmaxXent(a: KernelArgs['softmaxXent']): void {

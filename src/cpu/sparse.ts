@@ -1,6 +1,7 @@
 import type { KernelArgs, Tensor } from '../engine/backend';
-import { epilogue, transposeArray } from './dense';
+import { biasSums, epilogue, transposeArray } from './dense';
 import { ellForwardRows, ellGradInputRows, ellGradWeightRows } from './ell';
+import { reluGradMask } from './elementwise';
 import { runSlices, split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -75,7 +76,14 @@ export function sparseGradInput(a: KernelArgs['sparseGradInput']): void {
 export function sparseGradInputSlices(a: KernelArgs['sparseGradInput']): Slices {
   const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
   const rows = a.w.fanIn === undefined ? sparseGradInputRows : ellGradInputRows;
-  return { rows: a.batch, run: (from, to) => rows(a, dy, from, to) };
+  const dx = f32(a.dx);
+  return {
+    rows: a.batch,
+    run: (from, to) => {
+      rows(a, dy, from, to);
+      reluGradMask(a.relu, dx, from * a.inF, to * a.inF);
+    },
+  };
 }
 
 function sparseGradInputRows(
@@ -120,6 +128,7 @@ export function sparseGradWeight(a: KernelArgs['sparseGradWeight']): void {
 export function sparseGradWeightSlices(a: KernelArgs['sparseGradWeight']): Slices {
   const dy = batchMajor(a.dy, a.transposed, a.outF, a.batch);
   const x = batchMajor(a.x, a.transposed, a.inF, a.batch);
+  if (a.db) biasSums(dy, f32(a.db), a.batch, a.outF);
   if (a.w.fanIn !== undefined)
     return { rows: a.outF, run: (from, to) => ellGradWeightRows(a, dy, x, from, to) };
   const tileRows = u32(a.w.rowPtr).length - 1;

@@ -30,6 +30,11 @@ export interface KernelArgs {
     aug: Tensor | null;
     x: Tensor;
     y: Tensor;
+    /**
+     * The batch also written transposed, xT[f * batch + b] (the CSR kernels' layout: what a
+     * `transpose` of x after the gather would give), or none.
+     */
+    xT?: Tensor | null;
     batch: number;
     height: number;
     width: number;
@@ -119,9 +124,33 @@ export interface KernelArgs {
     relu?: boolean;
   };
   /** dx[b,i] = sum_o dy[b,o] w[o,i]. */
-  linearGradInput: { dy: Tensor; w: Tensor; dx: Tensor; batch: number; inF: number; outF: number };
+  linearGradInput: {
+    dy: Tensor;
+    w: Tensor;
+    dx: Tensor;
+    batch: number;
+    inF: number;
+    outF: number;
+    /**
+     * The layer's input when it is a ReLU's output: dx = 0 where it is not > 0, the ReLU's
+     * backward done as dx is stored (exactly what `reluBackward` after it would give).
+     */
+    relu?: Tensor | null;
+  };
   /** dw[o,i] = sum_b dy[b,o] x[b,i] (dense: missing weights get gradients too). */
-  linearGradWeight: { dy: Tensor; x: Tensor; dw: Tensor; batch: number; inF: number; outF: number };
+  linearGradWeight: {
+    dy: Tensor;
+    x: Tensor;
+    dw: Tensor;
+    batch: number;
+    inF: number;
+    outF: number;
+    /**
+     * The layer's bias gradient, summed in the same pass: db[o] = sum_b dy[b,o] (exactly what
+     * `biasGrad` would give).
+     */
+    db?: Tensor | null;
+  };
   /**
    * linearForward with a block-CSR weight matrix: only stored tiles are read. With
    * `transposed` (CSR only, batch % 4 == 0) x is [inF][batch], from `transpose`.
@@ -136,7 +165,14 @@ export interface KernelArgs {
     relu?: boolean;
   } & MatDims;
   /** linearGradInput with a block-CSR weight matrix, walked by tile columns (dy [outF][batch] when transposed). */
-  sparseGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor; transposed?: boolean } & MatDims;
+  sparseGradInput: {
+    dy: Tensor;
+    w: SparseTensors;
+    dx: Tensor;
+    transposed?: boolean;
+    /** As linearGradInput's. */
+    relu?: Tensor | null;
+  } & MatDims;
   /** The weight gradient of the stored weights only, laid out like `w.values` (x and dy transposed when `transposed`). */
   sparseGradWeight: {
     dy: Tensor;
@@ -144,6 +180,8 @@ export interface KernelArgs {
     w: SparseTensors;
     dw: Tensor;
     transposed?: boolean;
+    /** As linearGradWeight's (dy transposed when `transposed`). */
+    db?: Tensor | null;
   } & MatDims;
   /** dst[c][r] = src[r][c] for rows % 4 == 0 (activations batch-contiguous for the CSR kernels). */
   transpose: { src: Tensor; dst: Tensor; rows: number; cols: number };

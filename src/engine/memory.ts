@@ -185,7 +185,7 @@ export function estimateMemory(
   for (const { tensor } of last.inputs)
     largestRead = Math.max(largestRead, last.tensors[tensor].length);
   if (costs.fixedBytes > 0)
-    buffers.push({ name: 'placeholder binding', bytes: costs.fixedBytes, share: 'fixed' });
+    buffers.push({ name: 'placeholder bindings', bytes: costs.fixedBytes, share: 'fixed' });
   const staging = costs.stagingBytes(largestRead);
   if (staging > 0) buffers.push({ name: 'readback staging', bytes: staging, share: 'model' });
   const worker = workerArrays(weights, state, train, test, sparsity, options.checkpoints ?? false);

@@ -18,7 +18,7 @@ import {
   type TuneCandidate,
   type Workgroups,
 } from './kernels';
-import { bufferSize, GPU_COSTS } from './costs';
+import { bufferSize, GPU_COSTS, PLACEHOLDERS } from './costs';
 
 /** Autotuned variants per adapter and kernel shape, shared by every backend of the worker. */
 const tuned = new Map<string, TuneCandidate>();
@@ -86,7 +86,11 @@ export class GpuBackend implements Backend {
   private readonly live = new Set<GPUBuffer>();
   /** The most bytes the worker's buffers took at once since this backend was made. */
   private peakBytes = 0;
-  private readonly placeholder: GpuTensor;
+  /**
+   * What an unused binding binds, one per binding index: a kernel may leave several unused,
+   * and one buffer bound twice where either is writable is invalid.
+   */
+  private readonly placeholders: GpuTensor[] = [];
   /** Why the device was lost, once it is (the worker then recovers on a new device). */
   lost: GPUDeviceLostInfo | null = null;
   /** Set when the device reports an error or is lost; the next `run`/`read` throws it. */
@@ -104,7 +108,10 @@ export class GpuBackend implements Backend {
     readonly adapter: string,
     readonly adapterInfo: AdapterInfo,
   ) {
-    this.placeholder = this.tensor('f32', 4) as GpuTensor;
+    // Made up front, so the live buffer count of a run does not grow when a kernel first
+    // leaves a binding unused.
+    for (let i = 0; i < PLACEHOLDERS; i++)
+      this.placeholders.push(this.tensor('f32', 4) as GpuTensor);
     device.addEventListener('uncapturederror', (e) => {
       this.failure ??= new Error(`WebGPU error: ${(e as GPUUncapturedErrorEvent).error.message}`);
     });
@@ -306,6 +313,12 @@ export class GpuBackend implements Backend {
     return tuned.get(`${this.adapter}|${tuneKey(kernel, args)}`) ?? null;
   }
 
+  private placeholder(binding: number): GpuTensor {
+    const p = this.placeholders[binding];
+    if (!p) throw new Error(`no placeholder for binding ${binding + 1}`);
+    return p;
+  }
+
   op<K extends KernelName>(kernel: K, args: KernelArgs[K]): Op {
     const desc = KERNELS[kernel];
     const choice = this.tunedVariant(kernel, args);
@@ -322,7 +335,7 @@ export class GpuBackend implements Backend {
     desc.buffers(args).forEach((t, i) => {
       entries.push({
         binding: i + 1,
-        resource: { buffer: ((t ?? this.placeholder) as GpuTensor).buffer },
+        resource: { buffer: ((t ?? this.placeholder(i)) as GpuTensor).buffer },
       });
     });
     const bindGroup = this.device.createBindGroup({

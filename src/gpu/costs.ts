@@ -8,13 +8,21 @@ export function bufferSize(length: number): number {
 }
 
 /**
+ * Placeholder buffers for unused bindings, one per binding index (a kernel may leave two
+ * unused, and one buffer bound twice where either is writable is invalid): the default limit
+ * of storage buffers per kernel.
+ */
+export const PLACEHOLDERS = 8;
+
+/**
  * What the WebGPU backend allocates besides the tensors' own bytes (see `GpuBackend`): every
  * buffer rounded up by `bufferSize`, one uniform buffer per prepared op, a 16-byte placeholder
- * for unused bindings, and one staging buffer for readbacks, as large as the largest read.
+ * per binding index for unused bindings, and one staging buffer for readbacks, as large as the
+ * largest read.
  */
 export const GPU_COSTS: DeviceCosts = {
   tensorBytes: bufferSize,
   opBytes: (kernel) => uniformBytes(KERNELS[kernel].params),
-  fixedBytes: bufferSize(4),
+  fixedBytes: PLACEHOLDERS * bufferSize(4),
   stagingBytes: bufferSize,
 };

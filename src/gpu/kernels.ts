@@ -251,7 +251,14 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     sources: { main: gatherBatch, packed: gatherBatchPacked },
     variant: (a) => (packedGather(a) ? 'packed' : 'main'),
     constants: (a): Record<string, number> =>
-      packedGather(a) ? { WG } : { WG, HAS_AUG: a.aug ? 1 : 0 },
+      packedGather(a)
+        ? {
+            WG,
+            WORDS: (a.height * a.width * a.channels) / 4,
+            CHANNELS: a.channels,
+            XT: a.xT ? 1 : 0,
+          }
+        : { WG, HAS_AUG: a.aug ? 1 : 0, XT: a.xT ? 1 : 0 },
     ...params(GATHER_PARAMS, (a: KernelArgs['gatherBatch']) => ({
       batch: a.batch,
       height: a.height,
@@ -260,7 +267,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       mean: channelVec4(a.mean),
       std_dev: channelVec4(a.std),
     })),
-    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y],
+    buffers: (a) => [a.data, a.labels, a.order, a.cursor, a.aug, a.x, a.y, a.xT ?? null],
     dispatch: (a, c, v) =>
       dispatch1d((a.batch * a.height * a.width * a.channels) / (v === 'packed' ? 4 : 1), c.WG),
   },
@@ -339,9 +346,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
   linearGradInput: {
     sources: { scalar: linearGradInput, vec4: linearGradInputVec4, vec4x8: linearGradInput8 },
     variant: (a) => vectorVariant(a.inF),
-    constants: () => TILE_WG,
+    constants: (a) => ({ ...TILE_WG, HAS_RELU: a.relu ? 1 : 0 }),
     ...denseParams,
-    buffers: (a) => [a.dy, a.w, a.dx],
+    buffers: (a) => [a.dy, a.w, a.relu ?? null, a.dx],
     dispatch: (a, c, v) => dispatchTiles(a.inF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   linearGradWeight: {
@@ -352,9 +359,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       skip: linearGradWeightSkip,
     },
     variant: (a) => vectorVariant(a.inF),
-    constants: () => TILE_WG,
+    constants: (a) => ({ ...TILE_WG, HAS_BIAS: a.db ? 1 : 0 }),
     ...denseParams,
-    buffers: (a) => [a.dy, a.x, a.dw],
+    buffers: (a) => [a.dy, a.x, a.dw, a.db ?? null],
     dispatch: (a, c, v) =>
       v === 'skip'
         ? [Math.ceil(a.inF / 16 / c.WG_X), Math.ceil(a.outF / c.WG_Y), 1]
@@ -397,9 +404,21 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       bsr8: bsrGradInput8,
     },
     variant: sparseKind,
-    constants: (a) => (a.w.block === 1 ? TILE_WG : { ...TILE_WG, BLOCK: a.w.block }),
+    constants: (a) => ({
+      ...TILE_WG,
+      ...(a.w.block === 1 ? {} : { BLOCK: a.w.block }),
+      HAS_RELU: a.relu ? 1 : 0,
+    }),
     ...sparseParams,
-    buffers: (a) => [a.dy, a.w.values, ...rowPtrOf(a.w), a.w.colPtr, a.w.tEntry, a.dx],
+    buffers: (a) => [
+      a.dy,
+      a.w.values,
+      ...rowPtrOf(a.w),
+      a.w.colPtr,
+      a.w.tEntry,
+      a.relu ?? null,
+      a.dx,
+    ],
     dispatch: (a, c, v) =>
       a.w.block === 1
         ? [Math.ceil(a.inF / c.WG_X), Math.ceil(a.batch / rowSamples(v) / c.WG_Y), 1]
@@ -416,10 +435,12 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
       bsr: bsrGradWeight,
     },
     variant: sparseKind,
-    constants: (a): Record<string, number> =>
-      a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block },
+    constants: (a): Record<string, number> => ({
+      ...(a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block }),
+      HAS_BIAS: a.db ? 1 : 0,
+    }),
     ...sparseParams,
-    buffers: (a) => [a.dy, a.x, ...rowPtrOf(a.w), a.w.colIdx, a.dw],
+    buffers: (a) => [a.dy, a.x, ...rowPtrOf(a.w), a.w.colIdx, a.dw, a.db ?? null],
     dispatch: (a, c) =>
       a.w.block === 1
         ? [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1]

@@ -50,12 +50,31 @@ describe('fusePlan', () => {
         expect(w.weights, w.name).toEqual(plain.weights[i].weights);
         expect(w.momentum, w.name).toEqual(plain.weights[i].momentum);
       }
-      // conv1, conv2 and fc1's ReLUs in the forward pass; conv1's and conv2's in the backward.
+      // conv1, conv2 and fc1's ReLUs in the forward pass; in the backward conv1's and conv2's
+      // (into the pools' backward) and fc1's (into fc2's input gradient).
       const count = (ops: string[], k: string) => ops.filter((o) => o === k).length;
       expect(count(plain.ops, 'reluForward') - count(fused.ops, 'reluForward')).toBe(3);
-      expect(count(plain.ops, 'reluBackward') - count(fused.ops, 'reluBackward')).toBe(2);
+      expect(count(plain.ops, 'reluBackward') - count(fused.ops, 'reluBackward')).toBe(3);
+      // Every layer's bias gradient, summed by its weight gradient.
+      expect([count(plain.ops, 'biasGrad'), count(fused.ops, 'biasGrad')]).toEqual([4, 0]);
       const transposes = query.includes('kernels=sparse') ? 2 : 0;
       expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(transposes);
-      expect(fused.ops.length).toBe(plain.ops.length - 5 - transposes);
+      expect(fused.ops.length).toBe(plain.ops.length - 10 - transposes);
     });
+
+  it('trains an MLP on CSR exactly as the unfused ops do, the gather writing the transposed batch', async () => {
+    const query = 'model=mlp&hidden=32,16&method=set&density=0.1&epochs=1&batch=20&kernels=sparse';
+    const plain = await train(query, false);
+    const fused = await train(query, true);
+    expect(fused.epochs).toEqual(plain.epochs);
+    for (const [i, w] of fused.weights.entries())
+      expect(w.weights).toEqual(plain.weights[i].weights);
+    const count = (ops: string[], k: string) => ops.filter((o) => o === k).length;
+    // Both ReLUs forward and backward, the three bias gradients and fc1's input transpose.
+    expect(['reluForward', 'reluBackward', 'biasGrad'].map((k) => count(fused.ops, k))).toEqual([
+      0, 0, 0,
+    ]);
+    expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(1);
+    expect(fused.ops.length).toBe(plain.ops.length - 8);
+  });
 });

@@ -8,7 +8,10 @@ import type { PlannedOp, StepPlan } from './types';
  * - a ReLU after a dense or sparse linear forward (conv or fc) is applied as the result is
  *   stored (`relu` on the forward op): the pre-activation is never written;
  * - a ReLU's backward after a max-pool's backward (conv → ReLU → pool) is applied as the
- *   pool's input gradient is stored (`relu` on maxPoolBackward);
+ *   pool's input gradient is stored (`relu` on maxPoolBackward), and after a dense or sparse
+ *   linear input gradient (fc → ReLU → fc) as that is stored (`relu` on the gradInput op);
+ * - a bias gradient after the layer's weight gradient (dense or sparse) is summed by it;
+ * - the batch gather followed by the transpose of its batch writes the transposed batch too;
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
  *   activations) writes the transposed patches itself, and only those where no op reads the
  *   row-major ones.
@@ -64,11 +67,30 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
     prev.args.relu = true;
     return true;
   }
+  if (
+    op.kernel === 'reluBackward' &&
+    (prev.kernel === 'linearGradInput' || prev.kernel === 'sparseGradInput')
+  ) {
+    if (prev.args.relu || prev.args.dx !== op.args.dy || !handOver(op.args.dy, ops, plan))
+      return false;
+    prev.args.dx = op.args.dx;
+    prev.args.relu = op.args.y;
+    return true;
+  }
   if (op.kernel === 'reluBackward') {
     if (prev.kernel !== 'maxPoolBackward' || prev.args.relu) return false;
     if (prev.args.dx !== op.args.dy || !handOver(op.args.dy, ops, plan)) return false;
     prev.args.dx = op.args.dx;
     prev.args.relu = op.args.y;
+    return true;
+  }
+  if (op.kernel === 'biasGrad') return fuseBias(prev, op, ops);
+  if (op.kernel === 'transpose' && prev.kernel === 'gatherBatch') {
+    const a = prev.args;
+    const features = a.height * a.width * a.channels;
+    if (a.xT || a.x !== op.args.src || op.args.rows !== a.batch || op.args.cols !== features)
+      return false;
+    a.xT = op.args.dst;
     return true;
   }
   if (op.kernel === 'transpose') {
@@ -81,4 +103,27 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
     return true;
   }
   return false;
+}
+
+/**
+ * The bias gradient after the layer's weight gradient is summed by it (`db`), when that reads
+ * the same dy or its transpose (the CSR kernels on transposed activations): the same sums.
+ */
+function fuseBias(
+  prev: PlannedOp,
+  op: Extract<PlannedOp, { kernel: 'biasGrad' }>,
+  ops: readonly PlannedOp[],
+): boolean {
+  if (prev.kernel !== 'linearGradWeight' && prev.kernel !== 'sparseGradWeight') return false;
+  const a = prev.args;
+  if (a.db || a.batch !== op.args.batch || a.outF !== op.args.outF) return false;
+  const dy = op.args.dy;
+  const same =
+    a.dy === dy ||
+    (prev.kernel === 'sparseGradWeight' &&
+      prev.args.transposed === true &&
+      ops.some((o) => o.kernel === 'transpose' && o.args.src === dy && o.args.dst === a.dy));
+  if (!same) return false;
+  a.db = op.args.db;
+  return true;
 }

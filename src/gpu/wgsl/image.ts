@@ -13,7 +13,11 @@ const gatherBuffers = (x: string): Binding[] => [
   'aug: u32',
   `mut x: ${x}`,
   'mut y: u32',
+  'mut xt: f32',
 ];
+
+/** The override that also writes the batch transposed, xt[f][b] (the CSR kernels' layout). */
+const XT = 'XT: u32 = 0u' as const;
 
 /**
  * shaders/gather_batch.wgsl: One mini-batch gathered on the GPU from the resident dataset (augmentation optional).
@@ -26,10 +30,11 @@ export const gatherBatch = (): string =>
       per-channel normalised f32 inputs and labels. With HAS_AUG, each sample's word in
       \`aug\` shifts the crop (bits 0-3: x + 4, bits 4-7: y + 4) and flips it (bit 8); pixels
       from outside the image are 0 before normalisation (zero padding). Without augmentation
-      and with H*W*C % 4 == 0, gather_batch_packed.wgsl runs instead.`,
+      and with H*W*C % 4 == 0, gather_batch_packed.wgsl runs instead. With XT, the batch is
+      also written transposed, xt[f * batch + b] (what a transpose after it would give).`,
     layout: GATHER_PARAMS,
     buffers: gatherBuffers('f32'),
-    overrides: [WG, 'HAS_AUG: u32 = 0u'],
+    overrides: [WG, 'HAS_AUG: u32 = 0u', XT],
     shape: '1d',
     body: `
 let features = p.height * p.width * p.channels;
@@ -57,7 +62,11 @@ if (src_x >= 0 && src_x < i32(p.width) && src_y >= 0 && src_y < i32(p.height)) {
   let idx = sample * features + (u32(src_y) * p.width + u32(src_x)) * p.channels + c;
   byte = (data[idx >> 2u] >> ((idx & 3u) * 8u)) & 0xffu;
 }
-x[i] = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+let v = (f32(byte) / 255.0 - p.mean[c]) / p.std_dev[c];
+x[i] = v;
+if (XT != 0u) {
+  xt[f * p.batch + b] = v;
+}
 if (f == 0u) {
   y[b] = labels[sample];
 }`,
@@ -71,31 +80,49 @@ export const gatherBatchPacked = (): string =>
     template: 'image',
     doc: `gather_batch without augmentation when H*W*C % 4 == 0: each invocation unpacks one u32
       of the dataset (four pixels) and writes the four normalised values as one vec4 (see
-      gather_batch.wgsl for the layout).`,
+      gather_batch.wgsl for the layout). WORDS (H*W*C / 4) and CHANNELS are pipeline constants:
+      on SwiftShader a runtime divisor and per-lane dynamic indexing of the uniform's channel
+      vectors cost 3x the whole copy, so the channel pattern of a word is a swizzle instead.
+      With XT, the four values also go to xt[(4 * f4 + lane) * batch + b] (transposed).`,
     layout: GATHER_PARAMS,
     buffers: gatherBuffers('vec4f'),
-    overrides: [WG],
+    overrides: [WG, 'WORDS: u32 = 1u', 'CHANNELS: u32 = 1u', XT],
     shape: '1d',
     body: `
-let words = p.height * p.width * p.channels / 4u;
-if (i >= p.batch * words) {
+if (i >= p.batch * WORDS) {
   return;
 }
 // \`aug\` is bound like in gather_batch but unused here; keep it in the pipeline layout.
 _ = &aug;
-let b = i / words;
-let f4 = i - b * words;
+let b = i / WORDS;
+let f4 = i - b * WORDS;
 let sample = order[cursor[0] + b];
 // unpack4x8unorm gives byte / 255 for each of the four bytes, low byte first.
-let pixels = unpack4x8unorm(data[sample * words + f4]);
-var mean = vec4f(p.mean.x);
-var std_dev = vec4f(p.std_dev.x);
-if (p.channels > 1u) {
-  let c = (vec4u(f4 * 4u) + vec4u(0u, 1u, 2u, 3u)) % p.channels;
-  mean = vec4f(p.mean[c.x], p.mean[c.y], p.mean[c.z], p.mean[c.w]);
-  std_dev = vec4f(p.std_dev[c.x], p.std_dev[c.y], p.std_dev[c.z], p.std_dev[c.w]);
+let pixels = unpack4x8unorm(data[sample * WORDS + f4]);
+// The channels of the word's four lanes, (4 * f4 + lane) % CHANNELS, as a swizzle: one
+// pattern for 1, 2 or 4 channels; for 3, word f4 starts at channel f4 % 3.
+var mean = p.mean;
+var std_dev = p.std_dev;
+if (CHANNELS == 1u) {
+  mean = p.mean.xxxx;
+  std_dev = p.std_dev.xxxx;
+} else if (CHANNELS == 2u) {
+  mean = p.mean.xyxy;
+  std_dev = p.std_dev.xyxy;
+} else if (CHANNELS == 3u) {
+  let r = f4 % 3u;
+  mean = select(select(p.mean.xyzx, p.mean.yzxy, r == 1u), p.mean.zxyz, r == 2u);
+  std_dev = select(select(p.std_dev.xyzx, p.std_dev.yzxy, r == 1u), p.std_dev.zxyz, r == 2u);
 }
-x[i] = (pixels - mean) / std_dev;
+let v = (pixels - mean) / std_dev;
+x[i] = v;
+if (XT != 0u) {
+  let t = f4 * 4u * p.batch + b;
+  xt[t] = v.x;
+  xt[t + p.batch] = v.y;
+  xt[t + 2u * p.batch] = v.z;
+  xt[t + 3u * p.batch] = v.w;
+}
 if (f4 == 0u) {
   y[b] = labels[sample];
 }`,

@@ -10,12 +10,14 @@ import {
   type Binding,
   type Code,
   type Override,
+  when,
 } from './snippets';
 import {
   clampedRows,
   dotStep,
   forwardStore,
   laneStore,
+  RELU_GRAD_OVERRIDE,
   RELU_OVERRIDE,
   outerStep,
   vecCol,
@@ -24,6 +26,8 @@ import {
 } from './tiles';
 
 const TILE_WG = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'] as const;
+/** Switches on the bias gradient fused into a weight gradient (its `db` binding is written). */
+export const BIAS_OVERRIDE: Override = 'HAS_BIAS: u32 = 0u';
 
 function dense(
   doc: string,
@@ -107,8 +111,12 @@ function inputTile(k: {
   pre: readonly string[];
   s: (r: number) => string;
   skipZero?: boolean;
+  /** The ReLU-backward epilogue (the input gradient's HAS_RELU). */
+  reluGrad?: boolean;
+  /** Also sums the s_r over the loop into db (the weight gradient's HAS_BIAS, `biasSum`). */
+  bias?: boolean;
 }): Code[] {
-  const { vec, rows, cols, out, row0, rowEnd, loopVar: n } = k;
+  const { vec, rows, cols, out, row0, rowEnd, loopVar: n, reluGrad, bias } = k;
   const v = vec
     ? (c: number) => `${k.src}[${n} * k4 + ${vecCol(c)}]`
     : () => gather(k.src, (l) => `row + ic${l}`);
@@ -124,24 +132,49 @@ function inputTile(k: {
         ]),
     ...k.setup,
     ...accumulators(rows, cols),
+    ...(bias ? range(rows).map((r) => `var d${r} = 0.0;`) : []),
     ...loop(`var ${n} = 0u; ${n} < ${k.loopEnd}; ${n}++`, [
       ...(vec ? [] : [`let row = ${n} * p.in_f;`]),
       ...k.pre,
       ...outerStep({ rows, cols, s: k.s, v, skipZero: k.skipZero }),
+      ...(bias ? range(rows).map((r) => `d${r} += s${r};`) : []),
     ]),
+    ...(bias ? biasStore(rows, row0, vec ? 'i4' : 'i0') : []),
     ...(vec
-      ? vecStore({ out, rows, cols, row0, rowEnd })
-      : laneStore({ out, rows, cols, row0, rowEnd, col0: 'i0', colEnd: 'p.in_f', ld: 'p.in_f' })),
+      ? vecStore({ out, rows, cols, row0, rowEnd, reluGrad })
+      : laneStore({
+          out,
+          rows,
+          cols,
+          row0,
+          rowEnd,
+          col0: 'i0',
+          colEnd: 'p.in_f',
+          ld: 'p.in_f',
+          reluGrad,
+        })),
   ];
 }
+
+/**
+ * The bias gradient fused into a weight gradient (HAS_BIAS != 0): the invocations of the first
+ * input column store db[o0 + r] = d{r}, their running sum of dy[b, o0 + r] over the batch in
+ * order (bias_grad's very sum).
+ */
+const biasStore = (rows: number, o0: string, col: string): Code[] =>
+  when(
+    `HAS_BIAS != 0u && ${col} == 0u`,
+    range(rows).flatMap((r) => when(`${o0} + ${r}u < p.out_f`, `db[${o0} + ${r}u] = d${r};`)),
+  );
 
 /** dx[b,i] = sum_o dy[b,o] * w[o,i]; t x t outputs per invocation. */
 export function linearGradInput(mode: 'scalar' | 'vec4', t: 4 | 8): string {
   const vec = mode === 'vec4';
   const ty = vec ? 'vec4f' : 'f32';
   return dense(
-    `dx[b,i] = sum_o dy[b,o] * w[o,i]. Each invocation computes ${t} samples x ${t} inputs${vec ? ', reading w and writing dx as vec4 along i (in_f % 4 == 0)' : ''}.`,
-    ['dy: f32', `w: ${ty}`, `mut dx: ${ty}`],
+    `dx[b,i] = sum_o dy[b,o] * w[o,i] (then 0 where relu[b,i] is not > 0 when HAS_RELU != 0:
+     the backward of the ReLU below the layer fused into the store). Each invocation computes ${t} samples x ${t} inputs${vec ? ', reading w and writing dx as vec4 along i (in_f % 4 == 0)' : ''}.`,
+    ['dy: f32', `w: ${ty}`, `relu: ${ty}`, `mut dx: ${ty}`],
     inputTile({
       vec,
       rows: t,
@@ -155,7 +188,9 @@ export function linearGradInput(mode: 'scalar' | 'vec4', t: 4 | 8): string {
       loopEnd: 'p.out_f',
       pre: [],
       s: (r) => `dy[br${r} + o]`,
+      reluGrad: true,
     }),
+    [...TILE_WG, RELU_GRAD_OVERRIDE],
   );
 }
 
@@ -178,8 +213,9 @@ export function linearGradWeight(mode: 'scalar' | 'vec4' | 'skip', t: 4 | 8): st
        which is what sparse momentum's growth reads). Each invocation computes ${t} outputs x
        ${t} inputs${vec ? ', reading x and writing dw as vec4 along i (in_f % 4 == 0)' : ''}.`;
   return dense(
-    doc,
-    ['dy: f32', `x: ${ty}`, `mut dw: ${ty}`],
+    `${doc} With HAS_BIAS != 0 the bias gradient db[o] = sum_b dy[b,o] is summed on the way (in
+     batch order, as bias_grad) and stored by the invocations of the first input column.`,
+    ['dy: f32', `x: ${ty}`, `mut dw: ${ty}`, 'mut db: f32'],
     inputTile({
       vec,
       rows,
@@ -194,6 +230,8 @@ export function linearGradWeight(mode: 'scalar' | 'vec4' | 'skip', t: 4 | 8): st
       pre: skip ? [] : ['let drow = b * p.out_f;'],
       s: skip ? () => 'dy[b * p.out_f + o0]' : (r) => `dy[drow + oc${r}]`,
       skipZero: skip,
+      bias: true,
     }),
+    [...TILE_WG, BIAS_OVERRIDE],
   );
 }

@@ -21,14 +21,41 @@ import {
   dotStep,
   forwardStore,
   outerStep,
+  RELU_GRAD_OVERRIDE,
   RELU_OVERRIDE,
   reluEpilogue,
+  reluGradEpilogue,
   vecStore,
 } from './tiles';
 
 const WG_XY: Override[] = ['WG_X: u32 = 8u', 'WG_Y: u32 = 8u'];
 const BLOCK: Override = 'BLOCK: u32 = 16u';
 const SLOTS: Override = 'SLOTS: u32 = 8u';
+const HAS_BIAS: Override = 'HAS_BIAS: u32 = 0u';
+
+/**
+ * The bias gradient fused into a sparse weight gradient (HAS_BIAS != 0, when \`cond\` holds):
+ * db[o] = the running sum of dy[b,o] over the batch in order, bias_grad's very sum (`dyt`
+ * holds four samples per vec4, added lane by lane).
+ */
+const biasSum = (cond: string, o: string, transposed: boolean): Code[] =>
+  when(`HAS_BIAS != 0u && ${cond}`, [
+    'var d = 0.0;',
+    ...(transposed
+      ? [
+          `for (var g = 0u; g < p.batch / 4u; g++) {`,
+          [
+            `let v = dyt[${o} * (p.batch / 4u) + g];`,
+            'd += v.x;',
+            'd += v.y;',
+            'd += v.z;',
+            'd += v.w;',
+          ],
+          '}',
+        ]
+      : ['for (var b = 0u; b < p.batch; b++) {', [`d += dy[b * p.out_f + ${o}];`], '}']),
+    `db[${o}] = d;`,
+  ]);
 
 function sparse(
   doc: string,
@@ -110,9 +137,18 @@ export function bsrGradInput(t: 4 | 8): string {
     `bsr_grad_input: dx[b,i] = sum_o dy[b,o] * w[o,i] over the stored tiles of i's tile column
      only (block-CSR walked through its transposed index; no second copy of the values).
      BLOCK % ${t} == 0 and in_f % 4 == 0. Each invocation computes ${t} samples x ${t} inputs,
-     summing over o in ascending order like linear_grad_input_vec4.`,
-    ['dy: f32', 'vals: vec4f', 'row_ptr: u32', 'col_ptr: u32', 't_entry: u32', 'mut dx: vec4f'],
-    [...WG_XY, BLOCK],
+     summing over o in ascending order like linear_grad_input_vec4. With HAS_RELU != 0, dx is 0
+     where relu[b,i] is not > 0 (the backward of the ReLU below, fused into the store).`,
+    [
+      'dy: f32',
+      'vals: vec4f',
+      'row_ptr: u32',
+      'col_ptr: u32',
+      't_entry: u32',
+      'relu: vec4f',
+      'mut dx: vec4f',
+    ],
+    [...WG_XY, BLOCK, RELU_GRAD_OVERRIDE],
     [
       `let i4 = gid.x * ${cols}u;`,
       `let b0 = gid.y * ${t}u;`,
@@ -143,7 +179,7 @@ export function bsrGradInput(t: 4 | 8): string {
         '}',
       ],
       '}',
-      ...vecStore({ out: 'dx', rows: t, cols, row0: 'b0', rowEnd: 'p.batch' }),
+      ...vecStore({ out: 'dx', rows: t, cols, row0: 'b0', rowEnd: 'p.batch', reluGrad: true }),
     ],
   );
 }
@@ -155,9 +191,10 @@ export function bsrGradWeight(): string {
      x[b,i], written in the tiles' own layout (padding rows and columns get 0). BLOCK % 4 == 0
      and in_f % 4 == 0. Invocation (x, y) computes a 4 x 4 patch at column group x % (BLOCK/4)
      and rows 4y..4y+3 of every stored tile in that tile row, summing over b like
-     linear_grad_weight_vec4.`,
-    ['dy: f32', 'x: vec4f', 'row_ptr: u32', 'col_idx: u32', 'mut dw: vec4f'],
-    ['WG_X: u32 = 4u', 'WG_Y: u32 = 16u', BLOCK],
+     linear_grad_weight_vec4. With HAS_BIAS != 0, column group 0 also stores the bias gradient
+     db[o] = sum_b dy[b,o] of its rows.`,
+    ['dy: f32', 'x: vec4f', 'row_ptr: u32', 'col_idx: u32', 'mut dw: vec4f', 'mut db: f32'],
+    ['WG_X: u32 = 4u', 'WG_Y: u32 = 16u', BLOCK, HAS_BIAS],
     [
       'let b4 = BLOCK / 4u;',
       'let c4 = gid.x;',
@@ -193,6 +230,7 @@ export function bsrGradWeight(): string {
         ),
       ],
       '}',
+      ...range(4).flatMap((r) => biasSum(`c4 == 0u && o0 + ${r}u < p.out_f`, `o0 + ${r}u`, false)),
     ],
     TILE_COL,
   );
@@ -253,12 +291,14 @@ export function csrProduct(
           (g) => `let r${g} = min(vec4u(b0 + ${4 * g}u) + s, vec4u(last)) * ${ld};`,
         ),
       ];
-  const stores = range(samples).flatMap((n) =>
-    when(
+  const stores = range(samples).flatMap((n) => {
+    const at = `(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}`;
+    const v = `a${Math.floor(n / 4)}0.${LANES[n % 4]}`;
+    return when(
       `b0 + ${n}u < p.batch`,
-      `${out}[(b0 + ${n}u) * ${fwd ? 'p.out_f' : 'p.in_f'} + ${unit}] = ${fwd ? reluEpilogue(`a${Math.floor(n / 4)}0.${LANES[n % 4]} + bo`) : `a${Math.floor(n / 4)}0.${LANES[n % 4]}`};`,
-    ),
-  );
+      `${out}[${at}] = ${fwd ? reluEpilogue(`${v} + bo`) : reluGradEpilogue(v, at)};`,
+    );
+  });
   const fmt = nm ? 'nm' : ell ? 'ell' : 'csr';
   const store = nm
     ? 'N:M: row o holds fan_in = groups x N slots at o * fan_in, padding skipped'
@@ -273,7 +313,7 @@ export function csrProduct(
        the stored weights of column i of dy[b,o] * w[o,i] (${store}, walked through its
        transposed index).`;
   return sparse(
-    `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ''} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
+    `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ' With HAS_RELU != 0, dx is 0 where relu[b,i] is not > 0 (the ReLU below, fused).'} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
      loaded once per ${samples} samples.`,
     [
       transposed ? `${srcT}: vec4f` : `${src}: f32`,
@@ -281,10 +321,10 @@ export function csrProduct(
       ...(ell ? [] : (['row_ptr: u32'] as const)),
       ...(fwd
         ? (['col_idx: u32', 'bias: f32'] as const)
-        : (['col_ptr: u32', 't_entry: u32'] as const)),
+        : (['col_ptr: u32', 't_entry: u32', 'relu: f32'] as const)),
       `mut ${out}: f32`,
     ],
-    fwd ? [...WG_XY, RELU_OVERRIDE] : WG_XY,
+    [...WG_XY, fwd ? RELU_OVERRIDE : RELU_GRAD_OVERRIDE],
     [
       `let ${unit} = gid.x;`,
       `let b0 = gid.y * ${samples}u;`,
@@ -332,15 +372,17 @@ export function csrGradWeight(transposed: boolean, ell = false, nm = false): str
     `${nm ? 'nm' : ell ? 'ell' : 'csr'}_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
      gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
      k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${nm ? ' (N:M: row o is o * fan_in .., padding slots get 0)' : ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
-     weights s, s + SLOTS, ...; each sums over the batch.`,
+     weights s, s + SLOTS, ...; each sums over the batch. With HAS_BIAS != 0, slot 0 also stores
+     the bias gradient db[o] = sum_b dy[b,o].`,
     [
       `${dy}: ${ty}`,
       `${x}: ${ty}`,
       ...(ell ? [] : (['row_ptr: u32'] as const)),
       'col_idx: u32',
       'mut dw: f32',
+      'mut db: f32',
     ],
-    [...WG_XY, SLOTS],
+    [...WG_XY, SLOTS, HAS_BIAS],
     [
       'let o = gid.x;',
       'let s = gid.y;',
@@ -350,6 +392,7 @@ export function csrGradWeight(transposed: boolean, ell = false, nm = false): str
       `for (var k = ${ell ? 'o * p.fan_in' : 'row_ptr[o]'} + s; k < end; k += SLOTS) {`,
       sum,
       '}',
+      ...biasSum('s == 0u', 'o', transposed),
     ],
     TILE_COL,
   );

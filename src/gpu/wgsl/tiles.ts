@@ -78,6 +78,8 @@ export function laneStore(s: {
   bias?: boolean;
   /** Applies a fused ReLU when the kernel's RELU override is set (the forward epilogue). */
   relu?: boolean;
+  /** Applies the backward of the ReLU below when HAS_RELU is set (`reluGradEpilogue`). */
+  reluGrad?: boolean;
 }): Code[] {
   const biases = s.bias
     ? range(s.cols).flatMap((c) => [
@@ -92,9 +94,10 @@ export function laneStore(s: {
         const c = Math.floor(n / 4);
         const l = LANES[n % 4];
         const sum = `a${r}${c}.${l}${s.bias ? ` + bv${c}.${l}` : ''}`;
-        const value = s.relu ? reluEpilogue(sum) : sum;
+        const at = n === 0 ? 'row' : `row + ${n}u`;
+        const value = s.relu ? reluEpilogue(sum) : s.reluGrad ? reluGradEpilogue(sum, at) : sum;
         if (n === 0) return [`${s.out}[row] = ${value};`];
-        return when(`${s.col0} + ${n}u < ${s.colEnd}`, `${s.out}[row + ${n}u] = ${value};`);
+        return when(`${s.col0} + ${n}u < ${s.colEnd}`, `${s.out}[${at}] = ${value};`);
       }),
     ]),
   );
@@ -109,6 +112,19 @@ export const reluEpilogue = (v: string): string => `select(${v}, max(${v}, 0.0),
 
 /** The override that switches `reluEpilogue` on. */
 export const RELU_OVERRIDE = 'RELU: u32 = 0u' as const;
+
+/**
+ * An input-gradient kernel's stored value with the backward of the ReLU below the layer fused
+ * in when HAS_RELU != 0: 0 where the ReLU's output `relu[at]` is not > 0, the very select
+ * relu_backward would apply (`vec` for vec4 values).
+ */
+export const reluGradEpilogue = (v: string, at: string, vec = false): string => {
+  const zero = vec ? 'vec4f(0.0)' : '0.0';
+  return `select(${v}, select(${zero}, ${v}, relu[${at}] > ${zero}), HAS_RELU != 0u)`;
+};
+
+/** The override that switches `reluGradEpilogue` on (its `relu` binding is then read). */
+export const RELU_GRAD_OVERRIDE = 'HAS_RELU: u32 = 0u' as const;
 
 /** The forward kernels' store: y[b0 + r][o0 + l] = a + bias[o0 + l], t x t per invocation. */
 export const forwardStore = (t: number): Code[] =>
@@ -132,16 +148,18 @@ export function vecStore(s: {
   cols: number;
   row0: string;
   rowEnd: string;
+  /** Applies the backward of the ReLU below when HAS_RELU is set (`reluGradEpilogue`). */
+  reluGrad?: boolean;
 }): Code[] {
+  const store = (r: number, c: number) => {
+    const at = `(${s.row0} + ${r}u) * k4 + i4${c ? ` + ${c}u` : ''}`;
+    const v = `a${r}${c}`;
+    return `${s.out}[${at}] = ${s.reluGrad ? reluGradEpilogue(v, at, true) : v};`;
+  };
   return range(s.rows).flatMap((r) =>
     when(`${s.row0} + ${r}u < ${s.rowEnd}`, [
-      `${s.out}[(${s.row0} + ${r}u) * k4 + i4] = a${r}0;`,
-      ...range(s.cols - 1).flatMap((c) =>
-        when(
-          `i4 + ${c + 1}u < k4`,
-          `${s.out}[(${s.row0} + ${r}u) * k4 + i4 + ${c + 1}u] = a${r}${c + 1};`,
-        ),
-      ),
+      store(r, 0),
+      ...range(s.cols - 1).flatMap((c) => when(`i4 + ${c + 1}u < k4`, store(r, c + 1))),
     ]),
   );
 }
