@@ -2,8 +2,9 @@
 // Input gradient of a CSR convolution, gathered: dx[b,iy,ix,c] = sum over the kernel offsets
 // (ky,kx) that put input (iy,ix) under output (oy,ox) = ((iy+pad-ky)/stride, (ix+pad-kx)/stride)
 // of the stored weights of column (ky,kx,c), walked through the transposed index, times
-// dy[b,oy,ox,o]. One invocation per input element; a column without weights costs one pointer
-// read.
+// dy[b,oy,ox,o]. Invocation i is channel i % channels of 8 neighbouring input pixels of one image
+// row: each column's weights are read once for the 8, and a column without weights costs two
+// pointer reads.
 struct Params {
   batch: u32,
   height: u32,
@@ -30,15 +31,24 @@ override WG: u32 = 64u;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.batch * p.height * p.width * p.channels) {
+  let groups = (p.width + 7u) / 8u;
+  if (i >= p.batch * p.height * groups * p.channels) {
     return;
   }
   let c = i % p.channels;
-  let px = i / p.channels;
-  let ix = px % p.width;
-  let iy = (px / p.width) % p.height;
-  let b = px / (p.width * p.height);
-  var acc = 0.0;
+  let g = i / p.channels;
+  let img_line = g / groups;
+  let ix0 = (g % groups) * 8u;
+  let b = img_line / p.height;
+  let iy = img_line % p.height;
+  var a0 = 0.0;
+  var a1 = 0.0;
+  var a2 = 0.0;
+  var a3 = 0.0;
+  var a4 = 0.0;
+  var a5 = 0.0;
+  var a6 = 0.0;
+  var a7 = 0.0;
   for (var ky = 0u; ky < p.kernel; ky++) {
     let ny = i32(iy + p.pad) - i32(ky);
     if (ny < 0 || ny % i32(p.stride) != 0 || u32(ny) / p.stride >= p.out_h) {
@@ -46,19 +56,90 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
     }
     let line = (b * p.out_h + u32(ny) / p.stride) * p.out_w;
     for (var kx = 0u; kx < p.kernel; kx++) {
-      let nx = i32(ix + p.pad) - i32(kx);
-      if (nx < 0 || nx % i32(p.stride) != 0 || u32(nx) / p.stride >= p.out_w) {
-        continue;
-      }
-      let row = (line + u32(nx) / p.stride) * p.out_c;
       let col = (ky * p.kernel + kx) * p.channels + c;
       let end = col_ptr[col + 1u];
+      if (col_ptr[col] == end) {
+        continue;
+      }
+      let nx = i32(ix0 + p.pad) - i32(kx);
+      let n0 = nx + 0;
+      let ok0 = n0 >= 0 && n0 % i32(p.stride) == 0 && u32(n0) / p.stride < p.out_w;
+      let r0 = (line + u32(n0) / p.stride) * p.out_c;
+      let n1 = nx + 1;
+      let ok1 = n1 >= 0 && n1 % i32(p.stride) == 0 && u32(n1) / p.stride < p.out_w;
+      let r1 = (line + u32(n1) / p.stride) * p.out_c;
+      let n2 = nx + 2;
+      let ok2 = n2 >= 0 && n2 % i32(p.stride) == 0 && u32(n2) / p.stride < p.out_w;
+      let r2 = (line + u32(n2) / p.stride) * p.out_c;
+      let n3 = nx + 3;
+      let ok3 = n3 >= 0 && n3 % i32(p.stride) == 0 && u32(n3) / p.stride < p.out_w;
+      let r3 = (line + u32(n3) / p.stride) * p.out_c;
+      let n4 = nx + 4;
+      let ok4 = n4 >= 0 && n4 % i32(p.stride) == 0 && u32(n4) / p.stride < p.out_w;
+      let r4 = (line + u32(n4) / p.stride) * p.out_c;
+      let n5 = nx + 5;
+      let ok5 = n5 >= 0 && n5 % i32(p.stride) == 0 && u32(n5) / p.stride < p.out_w;
+      let r5 = (line + u32(n5) / p.stride) * p.out_c;
+      let n6 = nx + 6;
+      let ok6 = n6 >= 0 && n6 % i32(p.stride) == 0 && u32(n6) / p.stride < p.out_w;
+      let r6 = (line + u32(n6) / p.stride) * p.out_c;
+      let n7 = nx + 7;
+      let ok7 = n7 >= 0 && n7 % i32(p.stride) == 0 && u32(n7) / p.stride < p.out_w;
+      let r7 = (line + u32(n7) / p.stride) * p.out_c;
       for (var j = col_ptr[col]; j < end; j++) {
         let e = t_entry[j];
         let o = e & 0xffffu;
-        acc += dy[row + o] * vals[row_ptr[o] + (e >> 16u)];
+        let w = vals[row_ptr[o] + (e >> 16u)];
+        if (ok0) {
+          a0 += dy[r0 + o] * w;
+        }
+        if (ok1) {
+          a1 += dy[r1 + o] * w;
+        }
+        if (ok2) {
+          a2 += dy[r2 + o] * w;
+        }
+        if (ok3) {
+          a3 += dy[r3 + o] * w;
+        }
+        if (ok4) {
+          a4 += dy[r4 + o] * w;
+        }
+        if (ok5) {
+          a5 += dy[r5 + o] * w;
+        }
+        if (ok6) {
+          a6 += dy[r6 + o] * w;
+        }
+        if (ok7) {
+          a7 += dy[r7 + o] * w;
+        }
       }
     }
   }
-  dx[i] = acc;
+  let px0 = img_line * p.width + ix0;
+  if (ix0 + 0u < p.width) {
+    dx[(px0 + 0u) * p.channels + c] = a0;
+  }
+  if (ix0 + 1u < p.width) {
+    dx[(px0 + 1u) * p.channels + c] = a1;
+  }
+  if (ix0 + 2u < p.width) {
+    dx[(px0 + 2u) * p.channels + c] = a2;
+  }
+  if (ix0 + 3u < p.width) {
+    dx[(px0 + 3u) * p.channels + c] = a3;
+  }
+  if (ix0 + 4u < p.width) {
+    dx[(px0 + 4u) * p.channels + c] = a4;
+  }
+  if (ix0 + 5u < p.width) {
+    dx[(px0 + 5u) * p.channels + c] = a5;
+  }
+  if (ix0 + 6u < p.width) {
+    dx[(px0 + 6u) * p.channels + c] = a6;
+  }
+  if (ix0 + 7u < p.width) {
+    dx[(px0 + 7u) * p.channels + c] = a7;
+  }
 }

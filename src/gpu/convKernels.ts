@@ -62,6 +62,7 @@ export const CONV_KERNELS: { [K in ConvKernel]: KernelDescriptor<K> } = {
     constants: () => ({ WG }),
     ...convParams,
     buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
+    dispatch: (a, c) =>
+      dispatch1d(a.batch * a.height * Math.ceil(a.width / CONV_PIXELS) * a.channels, c.WG),
   },
 };

@@ -134,14 +134,35 @@ if (live && t == 0u) {
   });
 
 /** shaders/sparse_conv_grad_input.wgsl: dx gathered per input element (no patch gradient, no col2im). */
-export const sparseConvGradInput = (): string =>
-  kernel({
+export const sparseConvGradInput = (): string => {
+  const n = CONV_PIXELS;
+  const acc = range(n).map((j) => `var a${j} = 0.0;`);
+  const rows = range(n).map(
+    (j) => `
+    let n${j} = nx + ${j};
+    let ok${j} = n${j} >= 0 && n${j} % i32(p.stride) == 0 && u32(n${j}) / p.stride < p.out_w;
+    let r${j} = (line + u32(n${j}) / p.stride) * p.out_c;`,
+  );
+  const step = range(n).map(
+    (j) => `
+      if (ok${j}) {
+        a${j} += dy[r${j} + o] * w;
+      }`,
+  );
+  const store = range(n).map(
+    (j) => `
+if (ix0 + ${j}u < p.width) {
+  dx[(px0 + ${j}u) * p.channels + c] = a${j};
+}`,
+  );
+  return kernel({
     template: 'convSparse',
     doc: `Input gradient of a CSR convolution, gathered: dx[b,iy,ix,c] = sum over the kernel
       offsets (ky,kx) that put input (iy,ix) under output (oy,ox) = ((iy+pad-ky)/stride,
       (ix+pad-kx)/stride) of the stored weights of column (ky,kx,c), walked through the
-      transposed index, times dy[b,oy,ox,o]. One invocation per input element; a column without
-      weights costs one pointer read.`,
+      transposed index, times dy[b,oy,ox,o]. Invocation i is channel i % channels of ${n}
+      neighbouring input pixels of one image row: each column's weights are read once for the
+      ${n}, and a column without weights costs two pointer reads.`,
     layout: SPARSE_CONV_PARAMS,
     buffers: [
       'dy: f32',
@@ -154,15 +175,17 @@ export const sparseConvGradInput = (): string =>
     overrides: [WG],
     shape: '1d',
     body: `
-if (i >= p.batch * p.height * p.width * p.channels) {
+let groups = (p.width + ${n - 1}u) / ${n}u;
+if (i >= p.batch * p.height * groups * p.channels) {
   return;
 }
 let c = i % p.channels;
-let px = i / p.channels;
-let ix = px % p.width;
-let iy = (px / p.width) % p.height;
-let b = px / (p.width * p.height);
-var acc = 0.0;
+let g = i / p.channels;
+let img_line = g / groups;
+let ix0 = (g % groups) * ${n}u;
+let b = img_line / p.height;
+let iy = img_line % p.height;
+${acc.join('\n')}
 for (var ky = 0u; ky < p.kernel; ky++) {
   let ny = i32(iy + p.pad) - i32(ky);
   if (ny < 0 || ny % i32(p.stride) != 0 || u32(ny) / p.stride >= p.out_h) {
@@ -170,19 +193,19 @@ for (var ky = 0u; ky < p.kernel; ky++) {
   }
   let line = (b * p.out_h + u32(ny) / p.stride) * p.out_w;
   for (var kx = 0u; kx < p.kernel; kx++) {
-    let nx = i32(ix + p.pad) - i32(kx);
-    if (nx < 0 || nx % i32(p.stride) != 0 || u32(nx) / p.stride >= p.out_w) {
-      continue;
-    }
-    let row = (line + u32(nx) / p.stride) * p.out_c;
     let col = (ky * p.kernel + kx) * p.channels + c;
     let end = col_ptr[col + 1u];
+    if (col_ptr[col] == end) {
+      continue;
+    }
+    let nx = i32(ix0 + p.pad) - i32(kx);${rows.join('')}
     for (var j = col_ptr[col]; j < end; j++) {
       let e = t_entry[j];
       let o = e & 0xffffu;
-      acc += dy[row + o] * vals[row_ptr[o] + (e >> 16u)];
+      let w = vals[row_ptr[o] + (e >> 16u)];${step.join('')}
     }
   }
 }
-dx[i] = acc;`,
+let px0 = img_line * p.width + ix0;${store.join('')}`,
   });
+};
