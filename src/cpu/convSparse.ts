@@ -1,4 +1,4 @@
-import type { KernelArgs, SparseConvShape } from '../engine/backend';
+import type { KernelArgs, SparseConvShape, SparseTensors } from '../engine/backend';
 import { epilogue } from './dense';
 import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
@@ -20,7 +20,9 @@ interface Taps {
   c: Int32Array;
 }
 
-function taps(a: SparseConvShape, colIdx: Uint32Array, n: number): Taps {
+function taps(a: SparseConvShape & { w: SparseTensors }): Taps {
+  const colIdx = u32(a.w.colIdx);
+  const n = u32(a.w.rowPtr)[a.outChannels];
   const t = { ky: new Int32Array(n), kx: new Int32Array(n), c: new Int32Array(n) };
   for (let k = 0; k < n; k++) {
     const i = tileCol(colIdx, k);
@@ -38,8 +40,7 @@ export function sparseConvForward(a: KernelArgs['sparseConvForward']): void {
 }
 
 export const sparseConvForwardSlices = (a: KernelArgs['sparseConvForward']): Slices => {
-  const rowPtr = u32(a.w.rowPtr);
-  const t = taps(a, u32(a.w.colIdx), rowPtr[a.outChannels]);
+  const t = taps(a);
   return split(a, a.batch, (args, from, to) => forwardRows(args, t, from, to));
 };
 
@@ -75,8 +76,7 @@ export function sparseConvGradWeight(a: KernelArgs['sparseConvGradWeight']): voi
 }
 
 export const sparseConvGradWeightSlices = (a: KernelArgs['sparseConvGradWeight']): Slices => {
-  const rowPtr = u32(a.w.rowPtr);
-  const t = taps(a, u32(a.w.colIdx), rowPtr[a.outChannels]);
+  const t = taps(a);
   return split(a, a.outChannels, (args, from, to) => gradWeightRows(args, t, from, to));
 };
 

@@ -1,10 +1,9 @@
-import type { KernelArgs, SparseConvShape, SparseTensors } from '../engine/backend';
+import type { KernelArgs, SparseTensors } from '../engine/backend';
 import sparseConvForward from '../../shaders/sparse_conv_forward.wgsl?raw';
 import sparseConvGradInput from '../../shaders/sparse_conv_grad_input.wgsl?raw';
 import sparseConvGradWeight from '../../shaders/sparse_conv_grad_weight.wgsl?raw';
 import { CONV_PIXELS } from './wgsl/convSparse';
-import { SPARSE_CONV_PARAMS } from './wgsl/layouts';
-import { params } from './wgsl/params';
+import { sparseConvParams } from './wgsl/params';
 import { dispatch1d } from './dispatch';
 import type { KernelDescriptor } from './kernels';
 
@@ -14,19 +13,6 @@ import type { KernelDescriptor } from './kernels';
  */
 
 const WG = 64;
-
-const convParams = params(SPARSE_CONV_PARAMS, (a: SparseConvShape) => ({
-  batch: a.batch,
-  height: a.height,
-  width: a.width,
-  channels: a.channels,
-  kernel: a.kernel,
-  stride: a.stride,
-  pad: a.pad,
-  out_h: a.outHeight,
-  out_w: a.outWidth,
-  out_c: a.outChannels,
-}));
 
 /** The one variant, after checking the weights are CSR (block-CSR tiles have no conv kernel). */
 function csrOnly(a: { w: SparseTensors }): string {
@@ -42,7 +28,7 @@ export const CONV_KERNELS: { [K in ConvKernel]: KernelDescriptor<K> } = {
     sources: { main: sparseConvForward },
     variant: csrOnly,
     constants: (a) => ({ WG, RELU: a.relu ? 1 : 0 }),
-    ...convParams,
+    ...sparseConvParams,
     buffers: (a) => [a.x, a.w.values, a.w.rowPtr, a.w.colIdx, a.b, a.y],
     dispatch: (a: KernelArgs['sparseConvForward'], c) =>
       dispatch1d(a.batch * a.outHeight * Math.ceil(a.outWidth / CONV_PIXELS) * a.outChannels, c.WG),
@@ -51,7 +37,7 @@ export const CONV_KERNELS: { [K in ConvKernel]: KernelDescriptor<K> } = {
     sources: { main: sparseConvGradWeight },
     variant: csrOnly,
     constants: () => ({}),
-    ...convParams,
+    ...sparseConvParams,
     buffers: (a) => [a.dy, a.x, a.w.rowPtr, a.w.colIdx, a.dw],
     // A workgroup per stored weight (the values' length bounds how many are stored).
     dispatch: (a) => dispatch1d(a.w.values.length, 1),
@@ -60,7 +46,7 @@ export const CONV_KERNELS: { [K in ConvKernel]: KernelDescriptor<K> } = {
     sources: { main: sparseConvGradInput },
     variant: csrOnly,
     constants: () => ({ WG }),
-    ...convParams,
+    ...sparseConvParams,
     buffers: (a) => [a.dy, a.w.values, a.w.rowPtr, a.w.colPtr, a.w.tEntry, a.dx],
     dispatch: (a, c) =>
       dispatch1d(a.batch * a.height * Math.ceil(a.width / CONV_PIXELS) * a.channels, c.WG),
