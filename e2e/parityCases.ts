@@ -6,6 +6,7 @@ import { buildSparseFormat, compactValues } from '../src/sparse/format';
 import { buildNmFormat, drawNmMask } from '../src/sparse/nm';
 import { f, ints, rng, u, withZeros, zeros, type Case, type Host } from './parityData';
 import { imageCases } from './parityImageCases';
+import { convCases } from './parityConvCases';
 
 export type { Case } from './parityData';
 
@@ -250,6 +251,7 @@ function plainCases(): Case[] {
       bound: 1e-5,
     })),
     ...imageCases(),
+    ...convCases(),
     ...linearCases('scalar 13x37->19', 13, 37, 19, 1e-5),
     ...linearCases('vec4 edges 13x36->19', 13, 36, 19, 1e-5),
     ...linearCases('LeNet fc1 100x784->300', 100, 784, 300, 5e-5),

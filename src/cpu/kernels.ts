@@ -1,5 +1,6 @@
 import type { KernelArgs, KernelName } from '../engine/backend';
 import * as conv from './conv';
+import * as convSparse from './convSparse';
 import * as dense from './dense';
 import * as elementwise from './elementwise';
 import type { Slices } from './executor';
@@ -12,6 +13,7 @@ import * as sparse from './sparse';
  */
 
 export * from './conv';
+export * from './convSparse';
 export * from './dense';
 export * from './elementwise';
 export * from './sparse';
@@ -46,6 +48,9 @@ export const CPU_KERNELS: CpuKernels = {
   sparseSgdUpdate: sparse.sparseSgdUpdate,
   momentumUpdate: elementwise.momentumUpdate,
   transpose: dense.transpose,
+  sparseConvForward: convSparse.sparseConvForward,
+  sparseConvGradWeight: convSparse.sparseConvGradWeight,
+  sparseConvGradInput: convSparse.sparseConvGradInput,
 };
 
 /**
@@ -67,4 +72,7 @@ export const CPU_SLICES: CpuSlicers = {
   sparseGradInput: sparse.sparseGradInputSlices,
   sparseGradWeight: sparse.sparseGradWeightSlices,
   sparseSgdUpdate: sparse.sparseSgdUpdateSlices,
+  sparseConvForward: convSparse.sparseConvForwardSlices,
+  sparseConvGradWeight: convSparse.sparseConvGradWeightSlices,
+  sparseConvGradInput: convSparse.sparseConvGradInputSlices,
 };

@@ -183,6 +183,23 @@ export interface KernelArgs {
     /** As linearGradWeight's (dy transposed when `transposed`). */
     db?: Tensor | null;
   } & MatDims;
+  /**
+   * A convolution with a CSR kernel w[outChannels][(ky,kx,c)] as an implicit GEMM: each stored
+   * weight reads the NHWC input x directly (no im2col patches; 0 outside the image), y NHWC
+   * with bias (and the fused ReLU as linearForward's). An output channel without stored weights
+   * costs only its bias.
+   */
+  sparseConvForward: {
+    x: Tensor;
+    w: SparseTensors;
+    b: Tensor;
+    y: Tensor;
+    relu?: boolean;
+  } & SparseConvShape;
+  /** The weight gradient of the stored weights (laid out like `w.values`), from x and dy directly. */
+  sparseConvGradWeight: { dy: Tensor; x: Tensor; w: SparseTensors; dw: Tensor } & SparseConvShape;
+  /** The input gradient dx (NHWC), gathered per input element over the weights touching it (no col2im). */
+  sparseConvGradInput: { dy: Tensor; w: SparseTensors; dx: Tensor } & SparseConvShape;
   /** dst[c][r] = src[r][c] for rows % 4 == 0 (activations batch-contiguous for the CSR kernels). */
   transpose: { src: Tensor; dst: Tensor; rows: number; cols: number };
   /**
@@ -289,6 +306,11 @@ export interface ConvShape {
   outWidth: number;
 }
 
+/** A convolution's geometry with its number of output channels (the implicit-GEMM kernels). */
+export interface SparseConvShape extends ConvShape {
+  outChannels: number;
+}
+
 /** A max-pool's geometry over NHWC activations (no padding). */
 export interface PoolShape {
   batch: number;
@@ -328,6 +350,9 @@ export const KERNEL_NAMES: readonly KernelName[] = [
   'sparseSgdUpdate',
   'momentumUpdate',
   'transpose',
+  'sparseConvForward',
+  'sparseConvGradWeight',
+  'sparseConvGradInput',
 ];
 
 /** A kernel invocation prepared once and run many times. */

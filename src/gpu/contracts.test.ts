@@ -25,6 +25,7 @@ const w = (block: number, fanIn?: number) => ({
   tEntry: t,
 });
 const conv = { batch: 2, height: 7, width: 6, channels: 3, kernel: 3, stride: 1, outHeight: 7 };
+const convOut = { ...conv, pad: 1, outWidth: 6, outChannels: 5 };
 /** Sparse-kernel args for each block size, and transposed, ELL (fan-in 5) and N:M for block 1. */
 const sparse = <T>(blocks: number[], make: (w: SparseTensors, transposed: boolean) => T) =>
   blocks.flatMap((block) =>
@@ -107,6 +108,16 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
   ),
   batchMetrics: [{ logits: t, labels: t, loss: t, accum: t, batch: 130, classes: 10 }],
   confusionCount: [{ logits: t, labels: t, confusion: t, batch: 130, classes: 10 }],
+  sparseConvForward: [false, true].map((relu) => ({
+    x: t,
+    w: w(1),
+    b: t,
+    y: t,
+    relu,
+    ...convOut,
+  })),
+  sparseConvGradWeight: [{ dy: t, x: t, w: w(1), dw: t, ...convOut }],
+  sparseConvGradInput: [{ dy: t, w: w(1), dx: t, ...convOut }],
 };
 
 /** Size and alignment of the WGSL types a uniform struct may hold (WGSL layout rules). */

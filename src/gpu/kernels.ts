@@ -76,10 +76,12 @@ import {
   sparseParams,
 } from './wgsl/params';
 import type { UniformBlock, UniformLayout } from './wgsl/uniforms';
+import { CONV_KERNELS } from './convKernels';
+import { dispatch1d, type Workgroups } from './dispatch';
 
 export { packUniforms } from './wgsl/uniforms';
 
-export type Workgroups = [number, number, number];
+export type { Workgroups };
 
 /**
  * What the GPU backend needs to run one WGSL kernel: its source, the pipeline-overridable
@@ -100,15 +102,7 @@ export interface KernelDescriptor<K extends KernelName> {
   dispatch(args: KernelArgs[K], constants: Record<string, number>, variant: string): Workgroups;
 }
 
-const MAX_GROUPS = 65535;
-
-/** Workgroups for `threads` invocations of a 1-D kernel, folded into y past the x limit. */
-export function dispatch1d(threads: number, wg: number): Workgroups {
-  const groups = Math.max(1, Math.ceil(threads / wg));
-  if (groups <= MAX_GROUPS) return [groups, 1, 1];
-  const y = Math.ceil(groups / MAX_GROUPS);
-  return [Math.ceil(groups / y), y, 1];
-}
+export { dispatch1d };
 
 /** Workgroups for a 2-D grid where each invocation computes a tile x tile patch. */
 export function dispatchTiles(
@@ -546,4 +540,5 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     buffers: (a) => [a.logits, a.labels, a.confusion],
     dispatch: (a, c) => dispatch1d(a.classes * a.classes, c.WG),
   },
+  ...CONV_KERNELS,
 };

@@ -1,6 +1,7 @@
 import type { BlockGrid } from '../../sparse/blocks';
 import type { ConvShape, DType, KernelName, PoolShape } from '../backend';
 import { size, type ConvSpec, type LayerSpec, type MaxPoolSpec, type WeightSpec } from '../model';
+import { implicitConv, sparseConvBackward, sparseConvForward } from './sparseConv';
 import { paramName, sparseRef, type LayerStorage } from './state';
 import { planOp, type PlanArgs, type PlannedOp, type TensorRole, type TensorSpecs } from './types';
 
@@ -168,6 +169,11 @@ export const LAYER_BUILDERS: {
     forward(b, l, x) {
       const rows = b.batch * l.outShape.height * l.outShape.width;
       const width = size(l.outShape);
+      if (implicitConv(b, b.weight(l.name))) {
+        const y = b.tensor(`${l.name}.y`, 'f32', b.batch * width, 'activation');
+        sparseConvForward(b, l, convShape(l, b.batch), x, y);
+        return { y, width };
+      }
       const cols = b.tensor(`${l.name}.cols`, 'f32', rows * l.inFeatures, 'scratch');
       const y = b.tensor(`${l.name}.y`, 'f32', b.batch * width, 'activation');
       b.op('im2col', { x, cols, ...convShape(l, b.batch) });
@@ -175,6 +181,8 @@ export const LAYER_BUILDERS: {
       return { y, width };
     },
     backward(b, l, io) {
+      if (implicitConv(b, b.weight(l.name)))
+        return sparseConvBackward(b, l, convShape(l, b.batch), io);
       const cols = `${l.name}.cols`;
       const rows = b.batch * l.outShape.height * l.outShape.width;
       // The patches are no longer needed after the weight gradient: their buffer takes the

@@ -18,6 +18,7 @@ import {
   transpose,
   transposeTile,
 } from './misc';
+import { sparseConvForward, sparseConvGradInput, sparseConvGradWeight } from './convSparse';
 import { bnForward, bnGradInput, bnGradParams, bnStats } from './norm';
 import { sparseSgdUpdate } from './optim';
 import { linearForward, linearGradInput, linearGradWeight } from './matmul';
@@ -82,6 +83,9 @@ export function generatedShaders(): Record<string, string> {
     'confusion_count.wgsl': confusionCount(),
     'transpose.wgsl': transpose(),
     'transpose_tile.wgsl': transposeTile(),
+    'sparse_conv_forward.wgsl': sparseConvForward(),
+    'sparse_conv_grad_weight.wgsl': sparseConvGradWeight(),
+    'sparse_conv_grad_input.wgsl': sparseConvGradInput(),
   };
   for (const [name, file] of ELEMENTWISE) {
     files[`${file}.wgsl`] = elementwise(name, false);

@@ -17,6 +17,11 @@ export const CONV_PARAMS = [
   ...IMAGE,
   ...u32('pad', 'out_h', 'out_w'),
 ] as const satisfies UniformLayout;
+/** The implicit-GEMM sparse convolutions add the number of output channels. */
+export const SPARSE_CONV_PARAMS = [
+  ...CONV_PARAMS,
+  ...u32('out_c'),
+] as const satisfies UniformLayout;
 export const POOL_PARAMS = [...IMAGE, ...u32('out_h', 'out_w')] as const satisfies UniformLayout;
 
 export const BN_STATS_PARAMS = [

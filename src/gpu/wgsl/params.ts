@@ -1,6 +1,12 @@
 // The uniform values of the kernel descriptors, by field name: each helper pairs a layout from
 // layouts.ts with the function that fills it from a kernel's arguments.
-import type { ConvShape, MatDims, PoolShape, SparseTensors } from '../../engine/backend';
+import type {
+  ConvShape,
+  MatDims,
+  PoolShape,
+  SparseConvShape,
+  SparseTensors,
+} from '../../engine/backend';
 import {
   BN_PARAMS,
   CLASSES_PARAMS,
@@ -8,6 +14,7 @@ import {
   COUNT_PARAMS,
   DENSE_PARAMS,
   POOL_PARAMS,
+  SPARSE_CONV_PARAMS,
   SPARSE_PARAMS,
 } from './layouts';
 import { uniformBlock, type UniformLayout, type UniformValues } from './uniforms';
@@ -32,6 +39,11 @@ const image = (a: PoolShape) => ({
 });
 export const convParams = params(CONV_PARAMS, (a: ConvShape) => ({ ...image(a), pad: a.pad }));
 export const poolParams = params(POOL_PARAMS, image);
+export const sparseConvParams = params(SPARSE_CONV_PARAMS, (a: SparseConvShape) => ({
+  ...image(a),
+  pad: a.pad,
+  out_c: a.outChannels,
+}));
 const dims = (a: MatDims) => ({ batch: a.batch, in_f: a.inF, out_f: a.outF });
 export const denseParams = params(DENSE_PARAMS, dims);
 export const bnParams = params(BN_PARAMS, (a: { rows: number; channels: number }) => ({
