@@ -1,4 +1,5 @@
 import type { KernelArgs } from '../engine/backend';
+import { epilogue } from './dense';
 import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -161,7 +162,7 @@ export function bnForward(a: KernelArgs['bnForward']): void {
   const y = f32(a.y);
   for (let i = 0; i < rows * channels; i++) {
     const c = i % channels;
-    y[i] = gb[c] * (x[i] - stats[c]) * stats[channels + c] + gb[channels + c];
+    y[i] = epilogue(gb[c] * (x[i] - stats[c]) * stats[channels + c] + gb[channels + c], a.relu);
   }
 }
 

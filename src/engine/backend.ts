@@ -82,8 +82,19 @@ export interface KernelArgs {
     momentum: number;
     training: boolean;
   };
-  /** y = gamma[c] (x - mean[c]) invStd[c] + beta[c]; gb = [gamma(C), beta(C)]. */
-  bnForward: { x: Tensor; stats: Tensor; gb: Tensor; y: Tensor; rows: number; channels: number };
+  /**
+   * y = gamma[c] (x - mean[c]) invStd[c] + beta[c]; gb = [gamma(C), beta(C)]. With `relu`,
+   * max(0, that): the ReLU after the BatchNorm (the same values `reluForward` would write).
+   */
+  bnForward: {
+    x: Tensor;
+    stats: Tensor;
+    gb: Tensor;
+    y: Tensor;
+    rows: number;
+    channels: number;
+    relu?: boolean;
+  };
   /** dgb = [sum dy*xhat, sum dy] per channel (the gradients of gamma and beta). */
   bnGradParams: {
     x: Tensor;

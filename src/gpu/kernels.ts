@@ -17,12 +17,6 @@ import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import confusionCount from '../../shaders/confusion_count.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
 import col2im from '../../shaders/col2im.wgsl?raw';
-import maxPoolForward from '../../shaders/max_pool_forward.wgsl?raw';
-import maxPoolBackward from '../../shaders/max_pool_backward.wgsl?raw';
-import bnStats from '../../shaders/bn_stats.wgsl?raw';
-import bnForward from '../../shaders/bn_forward.wgsl?raw';
-import bnGradParams from '../../shaders/bn_grad_params.wgsl?raw';
-import bnGradInput from '../../shaders/bn_grad_input.wgsl?raw';
 import bsrForward from '../../shaders/bsr_forward.wgsl?raw';
 import bsrGradInput from '../../shaders/bsr_grad_input.wgsl?raw';
 import bsrGradWeight from '../../shaders/bsr_grad_weight.wgsl?raw';
@@ -52,9 +46,10 @@ import ellGradInput from '../../shaders/ell_grad_input.wgsl?raw';
 import ellGradInputT from '../../shaders/ell_grad_input_t.wgsl?raw';
 import ellGradWeight from '../../shaders/ell_grad_weight.wgsl?raw';
 import ellGradWeightT from '../../shaders/ell_grad_weight_t.wgsl?raw';
+import { dispatch1d, type Workgroups } from './dispatch';
+import { POOL_NORM_KERNELS } from './poolNormKernels';
 import {
   BIAS_GRAD_PARAMS,
-  BN_STATS_PARAMS,
   GATHER_PARAMS,
   MOMENTUM_PARAMS,
   SGD_PARAMS,
@@ -62,20 +57,17 @@ import {
   TRANSPOSE_PARAMS,
 } from './wgsl/layouts';
 import {
-  bnParams,
   classesParams,
   convParams,
   countParams,
   denseParams,
   params,
-  poolParams,
   sparseParams,
 } from './wgsl/params';
 import type { UniformBlock, UniformLayout } from './wgsl/uniforms';
 
 export { packUniforms } from './wgsl/uniforms';
-
-export type Workgroups = [number, number, number];
+export { dispatch1d, type Workgroups } from './dispatch';
 
 /**
  * What the GPU backend needs to run one WGSL kernel: its source, the pipeline-overridable
@@ -94,16 +86,6 @@ export interface KernelDescriptor<K extends KernelName> {
   /** Storage tensors for bindings 1..n (binding 0 is the uniform block). */
   buffers(args: KernelArgs[K]): (Tensor | null)[];
   dispatch(args: KernelArgs[K], constants: Record<string, number>, variant: string): Workgroups;
-}
-
-const MAX_GROUPS = 65535;
-
-/** Workgroups for `threads` invocations of a 1-D kernel, folded into y past the x limit. */
-export function dispatch1d(threads: number, wg: number): Workgroups {
-  const groups = Math.max(1, Math.ceil(threads / wg));
-  if (groups <= MAX_GROUPS) return [groups, 1, 1];
-  const y = Math.ceil(groups / MAX_GROUPS);
-  return [Math.ceil(groups / y), y, 1];
 }
 
 /** Workgroups for a 2-D grid where each invocation computes a tile x tile patch. */
@@ -275,54 +257,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     buffers: (a) => [a.dcols, a.dx],
     dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
   },
-  maxPoolForward: {
-    ...single(maxPoolForward),
-    constants: () => ({ WG }),
-    ...poolParams,
-    buffers: (a) => [a.x, a.y, a.idx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.outHeight * a.outWidth * a.channels, c.WG),
-  },
-  maxPoolBackward: {
-    ...single(maxPoolBackward),
-    constants: (a) => ({ WG, HAS_RELU: a.relu ? 1 : 0 }),
-    ...poolParams,
-    buffers: (a) => [a.dy, a.idx, a.relu ?? null, a.dx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
-  },
-  bnStats: {
-    ...single(bnStats),
-    constants: (a) => ({ TRAINING: a.training ? 1 : 0 }),
-    ...params(BN_STATS_PARAMS, (a: KernelArgs['bnStats']) => ({
-      rows: a.rows,
-      channels: a.channels,
-      eps: a.eps,
-      momentum: a.momentum,
-    })),
-    buffers: (a) => [a.x, a.stats, a.running],
-    // One workgroup per channel.
-    dispatch: (a) => [a.channels, 1, 1],
-  },
-  bnForward: {
-    ...single(bnForward),
-    constants: () => ({ WG }),
-    ...bnParams,
-    buffers: (a) => [a.x, a.stats, a.gb, a.y],
-    dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
-  },
-  bnGradParams: {
-    ...single(bnGradParams),
-    constants: () => ({}),
-    ...bnParams,
-    buffers: (a) => [a.x, a.dy, a.stats, a.dgb],
-    dispatch: (a) => [a.channels, 1, 1],
-  },
-  bnGradInput: {
-    ...single(bnGradInput),
-    constants: () => ({ WG }),
-    ...bnParams,
-    buffers: (a) => [a.x, a.dy, a.stats, a.gb, a.dgb, a.dx],
-    dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
-  },
+  ...POOL_NORM_KERNELS,
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
     variant: (a) => vectorVariant(a.inF),

@@ -5,8 +5,9 @@ import type { PlannedOp, StepPlan } from './types';
  * pays fewer dispatches and fewer passes over its activations (on SwiftShader each dispatch
  * costs ~0.05 ms, and these passes cost the same at any density):
  *
- * - a ReLU after a dense or sparse linear forward (conv or fc) is applied as the result is
- *   stored (`relu` on the forward op): the pre-activation is never written;
+ * - a ReLU after a dense or sparse linear forward (conv or fc), or after a BatchNorm, is
+ *   applied as the result is stored (`relu` on the forward op): the pre-activation is never
+ *   written;
  * - a ReLU's backward after a max-pool's backward (conv → ReLU → pool) is applied as the
  *   pool's input gradient is stored (`relu` on maxPoolBackward);
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
@@ -58,7 +59,8 @@ function handOver(t: string, ops: readonly PlannedOp[], plan: StepPlan): boolean
 /** Makes `prev` also do `op`'s work when it can (then `op` is dropped); returns whether it did. */
 function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], plan: StepPlan) {
   if (op.kernel === 'reluForward') {
-    if (prev.kernel !== 'linearForward' && prev.kernel !== 'sparseForward') return false;
+    const k = prev.kernel;
+    if (k !== 'linearForward' && k !== 'sparseForward' && k !== 'bnForward') return false;
     if (prev.args.y !== op.args.x || !handOver(op.args.x, ops, plan)) return false;
     prev.args.y = op.args.y;
     prev.args.relu = true;
