@@ -138,13 +138,14 @@ export function imageCases(): Case[] {
         bound: 1e-6,
       },
       {
-        // The ReLU before the pool fused in: about half its outputs are not > 0.
+        // The ReLU before the pool fused in (`relu` is the pool's output): over half of the
+        // window maxima are not > 0.
         name: `maxPoolBackward ${tag} with the ReLU's backward`,
         kernel: 'maxPoolBackward',
         tensors: {
           dy: f(outLen),
           idx: { dtype: 'u32', data: idx },
-          relu: withZeros(f(B * H * W * channels), 5),
+          relu: withZeros(f(outLen), 5),
           dx: f(B * H * W * channels),
         },
         params: shape,

@@ -2,7 +2,8 @@
 // Routes each output gradient to its window's argmax, as a gather: an input element sums dy over
 // the windows that contain it and chose it. For overlapping windows (stride < kernel);
 // max_pool_backward_tiled.wgsl runs otherwise. With HAS_RELU the pool's input is a ReLU's output
-// (`relu`) and dx is 0 where it is not > 0: the ReLU's backward, fused.
+// and `relu` is the pool's output: a window's dy counts only where its maximum (the ReLU's output
+// at the argmax) is > 0, the ReLU's backward fused.
 struct Params {
   batch: u32,
   height: u32,
@@ -44,13 +45,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var oy = oy_lo; oy <= oy_hi; oy++) {
     for (var ox = ox_lo; ox <= ox_hi; ox++) {
       let o = ((b * p.out_h + oy) * p.out_w + ox) * p.channels + c;
-      if (idx[o] == local) {
+      if (idx[o] == local && (HAS_RELU == 0u || relu[o] > 0.0)) {
         s += dy[o];
       }
     }
-  }
-  if (HAS_RELU != 0u) {
-    s = select(0.0, s, relu[i] > 0.0);
   }
   dx[i] = s;
 }

@@ -2,8 +2,9 @@
 // Routes each output gradient to its window's argmax when windows do not overlap (stride >=
 // kernel): the invocation of a pooled output writes every dx element of its tile, dy at the argmax
 // and 0 elsewhere; the tiles of the last row and column reach the image's edge, so every element
-// is written once. With HAS_RELU the pool's input is a ReLU's output (`relu`) and dx is 0 where it
-// is not > 0: the ReLU's backward, fused. Four channels an invocation (channels % 4 == 0).
+// is written once. With HAS_RELU the pool's input is a ReLU's output and `relu` is the pool's
+// output: dy passes only where the window's maximum (the ReLU's output at the argmax) is > 0, the
+// ReLU's backward fused. Four channels an invocation (channels % 4 == 0).
 struct Params {
   batch: u32,
   height: u32,
@@ -38,7 +39,10 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   let b = row / p.out_h;
   let oy = row - b * p.out_h;
   let base = b * p.height * p.width * p.channels;
-  let g = dy[o];
+  var g = dy[o];
+  if (HAS_RELU != 0u) {
+    g = select(vec4f(0.0), g, relu[o] > vec4f(0.0));
+  }
   let arg = idx[o];
   let y_lo = oy * p.stride;
   let x_lo = ox * p.stride;
@@ -47,12 +51,7 @@ fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg:
   for (var iy = y_lo; iy < y_hi; iy++) {
     for (var ix = x_lo; ix < x_hi; ix++) {
       let local = (iy * p.width + ix) * p.channels + c;
-      let e = (base + local) / 4u;
-      var s = select(vec4f(0.0), g, vec4u(local) + vec4u(0u, 1u, 2u, 3u) == arg);
-      if (HAS_RELU != 0u) {
-        s = select(vec4f(0.0), s, relu[e] > vec4f(0.0));
-      }
-      dx[e] = s;
+      dx[(base + local) / 4u] = select(vec4f(0.0), g, vec4u(local) + vec4u(0u, 1u, 2u, 3u) == arg);
     }
   }
 }

@@ -62,8 +62,9 @@ export interface KernelArgs {
     idx: Tensor;
     dx: Tensor;
     /**
-     * The pool's input when it is a ReLU's output: dx = 0 where it is not > 0, the ReLU's
-     * backward done in the same pass (exactly what `reluBackward` after it would give).
+     * The pool's output y when its input is a ReLU's output: a window's gradient is dropped
+     * where its maximum is not > 0 (the ReLU's output there is not), the ReLU's backward done
+     * in the same pass (exactly what `reluBackward` after it would give).
      */
     relu?: Tensor | null;
   } & PoolShape;

@@ -9,7 +9,8 @@ import type { PlannedOp, StepPlan } from './types';
  *   applied as the result is stored (`relu` on the forward op): the pre-activation is never
  *   written;
  * - a ReLU's backward after a max-pool's backward (conv → ReLU → pool) is applied as the
- *   pool's input gradient is stored (`relu` on maxPoolBackward);
+ *   pool's input gradient is stored (`relu` on maxPoolBackward: the pool's output, since a
+ *   window's maximum is the ReLU's output at its argmax);
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
  *   activations) writes the transposed patches itself, and only those where no op reads the
  *   row-major ones.
@@ -69,8 +70,12 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
   if (op.kernel === 'reluBackward') {
     if (prev.kernel !== 'maxPoolBackward' || prev.args.relu) return false;
     if (prev.args.dx !== op.args.dy || !handOver(op.args.dy, ops, plan)) return false;
+    // The pool masks by its own (smaller) output: the ReLU's output at each window's argmax.
+    const idx = prev.args.idx;
+    const pool = ops.find((o) => o.kernel === 'maxPoolForward' && o.args.idx === idx);
+    if (pool?.kernel !== 'maxPoolForward' || pool.args.x !== op.args.y) return false;
     prev.args.dx = op.args.dx;
-    prev.args.relu = op.args.y;
+    prev.args.relu = pool.args.y;
     return true;
   }
   if (op.kernel === 'transpose') {

@@ -85,15 +85,19 @@ export const maxPoolBackwardTiled = (vec4: boolean): string => {
     doc: `Routes each output gradient to its window's argmax when windows do not overlap (stride
       >= kernel): the invocation of a pooled output writes every dx element of its tile, dy at
       the argmax and 0 elsewhere; the tiles of the last row and column reach the image's edge,
-      so every element is written once. With HAS_RELU the pool's input is a ReLU's output
-      (\`relu\`) and dx is 0 where it is not > 0: the ReLU's backward, fused.${t.four}`,
+      so every element is written once. With HAS_RELU the pool's input is a ReLU's output and
+      \`relu\` is the pool's output: dy passes only where the window's maximum (the ReLU's
+      output at the argmax) is > 0, the ReLU's backward fused.${t.four}`,
     layout: POOL_PARAMS,
     buffers: [`dy: ${t.v}`, `idx: ${t.u}`, `relu: ${t.v}`, `mut dx: ${t.v}`],
     overrides: [WG, 'HAS_RELU: u32 = 0u'],
     shape,
     body: `
 let o = gid.x + gid.y * nwg.x * WG;${OUTPUT(t)}
-let g = dy[o];
+var g = dy[o];
+if (HAS_RELU != 0u) {
+  g = select(${t.zero}, g, relu[o] > ${t.zero});
+}
 let arg = idx[o];
 let y_lo = oy * p.stride;
 let x_lo = ox * p.stride;
@@ -102,12 +106,7 @@ let x_hi = select(x_lo + p.stride, p.width, ox + 1u == p.out_w);
 for (var iy = y_lo; iy < y_hi; iy++) {
   for (var ix = x_lo; ix < x_hi; ix++) {
     let local = (iy * p.width + ix) * p.channels + c;
-    let e = (base + local)${t.n};
-    var s = select(${t.zero}, g, ${t.u}(local)${t.lane} == arg);
-    if (HAS_RELU != 0u) {
-      s = select(${t.zero}, s, relu[e] > ${t.zero});
-    }
-    dx[e] = s;
+    dx[(base + local)${t.n}] = select(${t.zero}, g, ${t.u}(local)${t.lane} == arg);
   }
 }`,
   });
@@ -120,7 +119,8 @@ export const maxPoolBackward = (): string =>
     doc: `Routes each output gradient to its window's argmax, as a gather: an input element sums
       dy over the windows that contain it and chose it. For overlapping windows (stride <
       kernel); max_pool_backward_tiled.wgsl runs otherwise. With HAS_RELU the pool's input is
-      a ReLU's output (\`relu\`) and dx is 0 where it is not > 0: the ReLU's backward, fused.`,
+      a ReLU's output and \`relu\` is the pool's output: a window's dy counts only where its
+      maximum (the ReLU's output at the argmax) is > 0, the ReLU's backward fused.`,
     layout: POOL_PARAMS,
     buffers: ['dy: f32', 'idx: u32', 'relu: f32', 'mut dx: f32'],
     overrides: [WG, 'HAS_RELU: u32 = 0u'],
@@ -144,13 +144,10 @@ var s = 0.0;
 for (var oy = oy_lo; oy <= oy_hi; oy++) {
   for (var ox = ox_lo; ox <= ox_hi; ox++) {
     let o = ((b * p.out_h + oy) * p.out_w + ox) * p.channels + c;
-    if (idx[o] == local) {
+    if (idx[o] == local && (HAS_RELU == 0u || relu[o] > 0.0)) {
       s += dy[o];
     }
   }
-}
-if (HAS_RELU != 0u) {
-  s = select(0.0, s, relu[i] > 0.0);
 }
 dx[i] = s;`,
   });
