@@ -93,11 +93,15 @@ export function imageCases(): Case[] {
       },
     );
   }
-  const pools: [string, number, number][] = [
-    ['2/2 odd edge', 2, 2],
-    ['3/2 overlapping', 3, 2],
+  // Four channels an invocation when channels % 4 == 0 (8 here); stride >= kernel writes tiles.
+  const pools: [string, number, number, number][] = [
+    ['2/2 odd edge', 2, 2, C],
+    ['2/2 odd edge, 8 channels', 2, 2, 8],
+    ['2/3 gaps between windows', 2, 3, C],
+    ['3/2 overlapping', 3, 2, C],
+    ['3/2 overlapping, 8 channels', 3, 2, 8],
   ];
-  for (const [tag, kernel, stride] of pools) {
+  for (const [tag, kernel, stride, channels] of pools) {
     const B = 4;
     const outHeight = Math.floor((H - kernel) / stride) + 1;
     const outWidth = Math.floor((W - kernel) / stride) + 1;
@@ -105,14 +109,14 @@ export function imageCases(): Case[] {
       batch: B,
       height: H,
       width: W,
-      channels: C,
+      channels,
       kernel,
       stride,
       outHeight,
       outWidth,
     };
-    const x = f(B * H * W * C);
-    const outLen = B * outHeight * outWidth * C;
+    const x = f(B * H * W * channels);
+    const outLen = B * outHeight * outWidth * channels;
     const idx = new Uint32Array(outLen);
     const y = new Float32Array(outLen);
     maxPoolForward({ x: cpuTensor(x.data), y: cpuTensor(y), idx: cpuTensor(idx), ...shape });
@@ -128,20 +132,21 @@ export function imageCases(): Case[] {
       {
         name: `maxPoolBackward ${tag}`,
         kernel: 'maxPoolBackward',
-        tensors: { dy: f(outLen), idx: { dtype: 'u32', data: idx }, dx: f(B * H * W * C) },
+        tensors: { dy: f(outLen), idx: { dtype: 'u32', data: idx }, dx: f(B * H * W * channels) },
         params: shape,
         outputs: ['dx'],
         bound: 1e-6,
       },
       {
-        // The ReLU before the pool fused in: about half its outputs are not > 0.
+        // The ReLU before the pool fused in (`relu` is the pool's output): over half of the
+        // window maxima are not > 0.
         name: `maxPoolBackward ${tag} with the ReLU's backward`,
         kernel: 'maxPoolBackward',
         tensors: {
           dy: f(outLen),
           idx: { dtype: 'u32', data: idx },
-          relu: withZeros(f(B * H * W * C), 5),
-          dx: f(B * H * W * C),
+          relu: withZeros(f(outLen), 5),
+          dx: f(B * H * W * channels),
         },
         params: shape,
         outputs: ['dx'],
@@ -150,7 +155,13 @@ export function imageCases(): Case[] {
     );
   }
   const rows = 300;
-  const ch = 7;
+  // 7 channels: one an invocation; 8: four.
+  for (const ch of [7, 8]) out.push(...bnCases(rows, ch));
+  return out;
+}
+
+function bnCases(rows: number, ch: number): Case[] {
+  const out: Case[] = [];
   const gb = () => ({
     dtype: 'f32' as const,
     data: Float32Array.from(
@@ -167,7 +178,7 @@ export function imageCases(): Case[] {
   const bnShape = { rows, channels: ch };
   for (const training of [true, false]) {
     out.push({
-      name: `bnStats ${training ? 'training' : 'evaluation'}`,
+      name: `bnStats ${training ? 'training' : 'evaluation'} ${ch} channels`,
       kernel: 'bnStats',
       tensors: { x: f(rows * ch, 3), stats: zeros(2 * ch), running: stats() },
       params: { ...bnShape, eps: 1e-5, momentum: 0.1, training },
@@ -177,7 +188,7 @@ export function imageCases(): Case[] {
   }
   out.push(
     {
-      name: 'bnForward',
+      name: `bnForward ${ch} channels`,
       kernel: 'bnForward',
       tensors: { x: f(rows * ch, 3), stats: stats(), gb: gb(), y: zeros(rows * ch) },
       params: bnShape,
@@ -185,7 +196,15 @@ export function imageCases(): Case[] {
       bound: 1e-5,
     },
     {
-      name: 'bnGradParams',
+      name: `bnForward ${ch} channels with the ReLU after it`,
+      kernel: 'bnForward',
+      tensors: { x: f(rows * ch, 3), stats: stats(), gb: gb(), y: zeros(rows * ch) },
+      params: { ...bnShape, relu: true },
+      outputs: ['y'],
+      bound: 1e-5,
+    },
+    {
+      name: `bnGradParams ${ch} channels`,
       kernel: 'bnGradParams',
       tensors: { x: f(rows * ch, 3), dy: f(rows * ch), stats: stats(), dgb: zeros(2 * ch) },
       params: bnShape,
@@ -193,7 +212,7 @@ export function imageCases(): Case[] {
       bound: 1e-3,
     },
     {
-      name: 'bnGradInput',
+      name: `bnGradInput ${ch} channels`,
       kernel: 'bnGradInput',
       tensors: {
         x: f(rows * ch, 3),

@@ -19,12 +19,13 @@ override WG: u32 = 64u;
 @compute @workgroup_size(WG)
 fn main(@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u) {
   let i = gid.x + gid.y * nwg.x * WG;
-  if (i >= p.rows * p.channels) {
+  let groups = p.channels;
+  if (i >= p.rows * groups) {
     return;
   }
-  let c = i % p.channels;
-  let inv = stats[p.channels + c];
+  let c = i % groups;
+  let inv = stats[groups + c];
   let xhat = (x[i] - stats[c]) * inv;
   let m = f32(p.rows);
-  dx[i] = gb[c] * inv / m * (m * dy[i] - dgb[p.channels + c] - xhat * dgb[c]);
+  dx[i] = gb[c] * inv / m * (m * dy[i] - dgb[groups + c] - xhat * dgb[c]);
 }

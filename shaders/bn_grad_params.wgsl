@@ -20,12 +20,13 @@ var<workgroup> part_b: array<f32, WG>;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let c = wid.x;
   let t = lid.x;
+  let groups = p.channels;
   let mean = stats[c];
-  let inv = stats[p.channels + c];
+  let inv = stats[groups + c];
   var g = 0.0;
   var b = 0.0;
   for (var r = t; r < p.rows; r += WG) {
-    let i = r * p.channels + c;
+    let i = r * groups + c;
     g += dy[i] * (x[i] - mean) * inv;
     b += dy[i];
   }
@@ -41,6 +42,6 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   }
   if (t == 0u) {
     dgb[c] = part_g[0];
-    dgb[p.channels + c] = part_b[0];
+    dgb[groups + c] = part_b[0];
   }
 }

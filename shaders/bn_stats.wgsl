@@ -37,22 +37,23 @@ fn reduce(t: u32) -> f32 {
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let c = wid.x;
   let t = lid.x;
+  let groups = p.channels;
   if (TRAINING == 0u) {
     if (t == 0u) {
       stats[c] = running[c];
-      stats[p.channels + c] = 1.0 / sqrt(running[p.channels + c] + p.eps);
+      stats[groups + c] = 1.0 / sqrt(running[groups + c] + p.eps);
     }
     return;
   }
   var s = 0.0;
   for (var r = t; r < p.rows; r += WG) {
-    s += x[r * p.channels + c];
+    s += x[r * groups + c];
   }
   part[t] = s;
   let mean = reduce(t) / f32(p.rows);
   var q = 0.0;
   for (var r = t; r < p.rows; r += WG) {
-    let d = x[r * p.channels + c] - mean;
+    let d = x[r * groups + c] - mean;
     q += d * d;
   }
   part[t] = q;
@@ -60,9 +61,9 @@ fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: ve
   if (t == 0u) {
     let variance = sq / f32(p.rows);
     stats[c] = mean;
-    stats[p.channels + c] = 1.0 / sqrt(variance + p.eps);
+    stats[groups + c] = 1.0 / sqrt(variance + p.eps);
     let unbiased = select(variance, sq / f32(p.rows - 1u), p.rows > 1u);
     running[c] = (1.0 - p.momentum) * running[c] + p.momentum * mean;
-    running[p.channels + c] = (1.0 - p.momentum) * running[p.channels + c] + p.momentum * unbiased;
+    running[groups + c] = (1.0 - p.momentum) * running[groups + c] + p.momentum * unbiased;
   }
 }

@@ -1,4 +1,5 @@
 import type { KernelArgs } from '../engine/backend';
+import { epilogue } from './dense';
 import { split, type Slices } from './executor';
 import { f32, u32 } from './tensor';
 
@@ -115,14 +116,16 @@ export function maxPoolBackward(a: KernelArgs['maxPoolBackward']): void {
   const dx = f32(a.dx);
   const inSize = height * width * channels;
   const outSize = outHeight * outWidth * channels;
+  // With the ReLU before the pool, a window's gradient passes only where the ReLU's output at
+  // its argmax (the pooled maximum itself) is > 0: what reluBackward would leave of dx.
+  const y = a.relu ? f32(a.relu) : null;
   dx.fill(0, 0, batch * inSize);
   for (let b = 0; b < batch; b++) {
-    for (let o = 0; o < outSize; o++) dx[b * inSize + idx[b * outSize + o]] += dy[b * outSize + o];
+    for (let o = 0; o < outSize; o++) {
+      const j = b * outSize + o;
+      if (!y || y[j] > 0) dx[b * inSize + idx[j]] += dy[j];
+    }
   }
-  if (!a.relu) return;
-  // The ReLU before the pool: its backward, as reluBackward would run it on dx.
-  const y = f32(a.relu);
-  for (let i = 0; i < batch * inSize; i++) if (!(y[i] > 0)) dx[i] = 0;
 }
 
 export function bnStats(a: KernelArgs['bnStats']): void {
@@ -161,7 +164,7 @@ export function bnForward(a: KernelArgs['bnForward']): void {
   const y = f32(a.y);
   for (let i = 0; i < rows * channels; i++) {
     const c = i % channels;
-    y[i] = gb[c] * (x[i] - stats[c]) * stats[channels + c] + gb[channels + c];
+    y[i] = epilogue(gb[c] * (x[i] - stats[c]) * stats[channels + c] + gb[channels + c], a.relu);
   }
 }
 

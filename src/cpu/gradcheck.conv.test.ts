@@ -267,7 +267,7 @@ describe('fused conv -> ReLU -> pool gradients (CPU kernels)', () => {
     const dpooled = new Float32Array(pooled.length);
     k.linearGradInput({ dy: t(dz), w: t(p.fw), dx: t(dpooled), ...fc });
     const dc = new Float32Array(r.length);
-    k.maxPoolBackward({ dy: t(dpooled), idx: t(idx), relu: t(r), dx: t(dc), ...pool });
+    k.maxPoolBackward({ dy: t(dpooled), idx: t(idx), relu: t(pooled), dx: t(dc), ...pool });
     k.linearGradWeight({ dy: t(dc), x: t(cols), dw: t(grads.w), ...convDims });
     const dcols = new Float32Array(cols.length);
     k.sparseGradInput({ dy: t(dc), w, dx: t(dcols), ...convDims });

@@ -67,8 +67,9 @@ export interface KernelArgs {
     idx: Tensor;
     dx: Tensor;
     /**
-     * The pool's input when it is a ReLU's output: dx = 0 where it is not > 0, the ReLU's
-     * backward done in the same pass (exactly what `reluBackward` after it would give).
+     * The pool's output y when its input is a ReLU's output: a window's gradient is dropped
+     * where its maximum is not > 0 (the ReLU's output there is not), the ReLU's backward done
+     * in the same pass (exactly what `reluBackward` after it would give).
      */
     relu?: Tensor | null;
   } & PoolShape;
@@ -87,8 +88,19 @@ export interface KernelArgs {
     momentum: number;
     training: boolean;
   };
-  /** y = gamma[c] (x - mean[c]) invStd[c] + beta[c]; gb = [gamma(C), beta(C)]. */
-  bnForward: { x: Tensor; stats: Tensor; gb: Tensor; y: Tensor; rows: number; channels: number };
+  /**
+   * y = gamma[c] (x - mean[c]) invStd[c] + beta[c]; gb = [gamma(C), beta(C)]. With `relu`,
+   * max(0, that): the ReLU after the BatchNorm (the same values `reluForward` would write).
+   */
+  bnForward: {
+    x: Tensor;
+    stats: Tensor;
+    gb: Tensor;
+    y: Tensor;
+    rows: number;
+    channels: number;
+    relu?: boolean;
+  };
   /** dgb = [sum dy*xhat, sum dy] per channel (the gradients of gamma and beta). */
   bnGradParams: {
     x: Tensor;

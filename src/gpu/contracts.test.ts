@@ -26,6 +26,7 @@ const w = (block: number, fanIn?: number) => ({
 });
 const conv = { batch: 2, height: 7, width: 6, channels: 3, kernel: 3, stride: 1, outHeight: 7 };
 const convOut = { ...conv, pad: 1, outWidth: 6, outChannels: 5 };
+const pool = { ...conv, kernel: 2, stride: 2, outHeight: 3, outWidth: 3 };
 /** Sparse-kernel args for each block size, and transposed, ELL (fan-in 5) and N:M for block 1. */
 const sparse = <T>(blocks: number[], make: (w: SparseTensors, transposed: boolean) => T) =>
   blocks.flatMap((block) =>
@@ -53,24 +54,39 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
     { x: t, cols: t, colsT: t, ...conv, pad: 1, outWidth: 6 },
   ],
   col2im: [{ dcols: t, dx: t, ...conv, pad: 1, outWidth: 6 }],
-  maxPoolForward: [{ x: t, y: t, idx: t, ...conv, outWidth: 3 }],
-  maxPoolBackward: [
-    { dy: t, idx: t, dx: t, ...conv, outWidth: 3 },
-    { dy: t, idx: t, relu: t, dx: t, ...conv, outWidth: 3 },
-  ],
-  bnStats: [true, false].map((training) => ({
+  // Overlapping windows (kernel 3, stride 1) and tiles (2/2); one channel an invocation or four.
+  maxPoolForward: [3, 8].map((channels) => ({ x: t, y: t, idx: t, ...pool, channels })),
+  maxPoolBackward: [pool, { ...pool, kernel: 3, stride: 1 }].flatMap((shape) =>
+    [3, 8].flatMap((channels) =>
+      [null, t].map((relu) => ({ dy: t, idx: t, relu, dx: t, ...shape, channels })),
+    ),
+  ),
+  bnStats: [7, 8].flatMap((channels) =>
+    [true, false].map((training) => ({
+      x: t,
+      stats: t,
+      running: t,
+      rows: 30,
+      channels,
+      eps: 1e-5,
+      momentum: 0.1,
+      training,
+    })),
+  ),
+  bnForward: [7, 8].flatMap((channels) =>
+    [false, true].map((relu) => ({ x: t, stats: t, gb: t, y: t, rows: 30, channels, relu })),
+  ),
+  bnGradParams: [7, 8].map((channels) => ({ x: t, dy: t, stats: t, dgb: t, rows: 30, channels })),
+  bnGradInput: [7, 8].map((channels) => ({
     x: t,
+    dy: t,
     stats: t,
-    running: t,
+    gb: t,
+    dgb: t,
+    dx: t,
     rows: 30,
-    channels: 7,
-    eps: 1e-5,
-    momentum: 0.1,
-    training,
+    channels,
   })),
-  bnForward: [{ x: t, stats: t, gb: t, y: t, rows: 30, channels: 7 }],
-  bnGradParams: [{ x: t, dy: t, stats: t, dgb: t, rows: 30, channels: 7 }],
-  bnGradInput: [{ x: t, dy: t, stats: t, gb: t, dgb: t, dx: t, rows: 30, channels: 7 }],
   linearForward: [37, 784].flatMap((inF) =>
     [false, true].map((relu) => ({ x: t, w: t, b: t, y: t, relu, ...mat(inF) })),
   ),

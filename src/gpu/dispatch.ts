@@ -1,4 +1,4 @@
-/** Workgroup counts of a dispatch, x by y by z. */
+/** Workgroup counts of one dispatch, x by y by z. */
 export type Workgroups = [number, number, number];
 
 const MAX_GROUPS = 65535;

@@ -17,12 +17,6 @@ import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import confusionCount from '../../shaders/confusion_count.wgsl?raw';
 import im2col from '../../shaders/im2col.wgsl?raw';
 import col2im from '../../shaders/col2im.wgsl?raw';
-import maxPoolForward from '../../shaders/max_pool_forward.wgsl?raw';
-import maxPoolBackward from '../../shaders/max_pool_backward.wgsl?raw';
-import bnStats from '../../shaders/bn_stats.wgsl?raw';
-import bnForward from '../../shaders/bn_forward.wgsl?raw';
-import bnGradParams from '../../shaders/bn_grad_params.wgsl?raw';
-import bnGradInput from '../../shaders/bn_grad_input.wgsl?raw';
 import bsrForward from '../../shaders/bsr_forward.wgsl?raw';
 import bsrGradInput from '../../shaders/bsr_grad_input.wgsl?raw';
 import bsrGradWeight from '../../shaders/bsr_grad_weight.wgsl?raw';
@@ -56,9 +50,9 @@ import nmForward from '../../shaders/nm_forward.wgsl?raw';
 import nmForwardT from '../../shaders/nm_forward_t.wgsl?raw';
 import nmGradWeight from '../../shaders/nm_grad_weight.wgsl?raw';
 import nmGradWeightT from '../../shaders/nm_grad_weight_t.wgsl?raw';
+import { POOL_NORM_KERNELS } from './poolNormKernels';
 import {
   BIAS_GRAD_PARAMS,
-  BN_STATS_PARAMS,
   GATHER_PARAMS,
   MOMENTUM_PARAMS,
   SGD_PARAMS,
@@ -66,13 +60,11 @@ import {
   TRANSPOSE_PARAMS,
 } from './wgsl/layouts';
 import {
-  bnParams,
   classesParams,
   convParams,
   countParams,
   denseParams,
   params,
-  poolParams,
   sparseParams,
 } from './wgsl/params';
 import type { UniformBlock, UniformLayout } from './wgsl/uniforms';
@@ -81,7 +73,7 @@ import { dispatch1d, type Workgroups } from './dispatch';
 
 export { packUniforms } from './wgsl/uniforms';
 
-export type { Workgroups };
+export { dispatch1d, type Workgroups } from './dispatch';
 
 /**
  * What the GPU backend needs to run one WGSL kernel: its source, the pipeline-overridable
@@ -101,8 +93,6 @@ export interface KernelDescriptor<K extends KernelName> {
   buffers(args: KernelArgs[K]): (Tensor | null)[];
   dispatch(args: KernelArgs[K], constants: Record<string, number>, variant: string): Workgroups;
 }
-
-export { dispatch1d };
 
 /** Workgroups for a 2-D grid where each invocation computes a tile x tile patch. */
 export function dispatchTiles(
@@ -281,54 +271,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     buffers: (a) => [a.dcols, a.dx],
     dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
   },
-  maxPoolForward: {
-    ...single(maxPoolForward),
-    constants: () => ({ WG }),
-    ...poolParams,
-    buffers: (a) => [a.x, a.y, a.idx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.outHeight * a.outWidth * a.channels, c.WG),
-  },
-  maxPoolBackward: {
-    ...single(maxPoolBackward),
-    constants: (a) => ({ WG, HAS_RELU: a.relu ? 1 : 0 }),
-    ...poolParams,
-    buffers: (a) => [a.dy, a.idx, a.relu ?? null, a.dx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
-  },
-  bnStats: {
-    ...single(bnStats),
-    constants: (a) => ({ TRAINING: a.training ? 1 : 0 }),
-    ...params(BN_STATS_PARAMS, (a: KernelArgs['bnStats']) => ({
-      rows: a.rows,
-      channels: a.channels,
-      eps: a.eps,
-      momentum: a.momentum,
-    })),
-    buffers: (a) => [a.x, a.stats, a.running],
-    // One workgroup per channel.
-    dispatch: (a) => [a.channels, 1, 1],
-  },
-  bnForward: {
-    ...single(bnForward),
-    constants: () => ({ WG }),
-    ...bnParams,
-    buffers: (a) => [a.x, a.stats, a.gb, a.y],
-    dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
-  },
-  bnGradParams: {
-    ...single(bnGradParams),
-    constants: () => ({}),
-    ...bnParams,
-    buffers: (a) => [a.x, a.dy, a.stats, a.dgb],
-    dispatch: (a) => [a.channels, 1, 1],
-  },
-  bnGradInput: {
-    ...single(bnGradInput),
-    constants: () => ({ WG }),
-    ...bnParams,
-    buffers: (a) => [a.x, a.dy, a.stats, a.gb, a.dgb, a.dx],
-    dispatch: (a, c) => dispatch1d(a.rows * a.channels, c.WG),
-  },
+  ...POOL_NORM_KERNELS,
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
     variant: (a) => vectorVariant(a.inF),

@@ -80,4 +80,18 @@ describe('fusePlan', () => {
     expect(count(plain.ops, 'transpose') - count(fused.ops, 'transpose')).toBe(1);
     expect(fused.ops.length).toBe(plain.ops.length - 8);
   });
+
+  it('fuses the ReLU after each BatchNorm into bnForward, training exactly as before', async () => {
+    const query = 'model=vgg&method=snfs&density=0.3&epochs=1&batch=20';
+    const plain = await train(query, false);
+    const fused = await train(query, true);
+    expect(fused.epochs).toEqual(plain.epochs);
+    for (const [i, w] of fused.weights.entries())
+      expect(w.weights, w.name).toEqual(plain.weights[i].weights);
+    // conv → BatchNorm → ReLU → pool three times, then fc1's ReLU: no ReLU forward is left,
+    // and the three before a pool have their backward done by the pool's.
+    expect(plain.ops.filter((o) => o === 'reluForward')).toHaveLength(4);
+    expect(fused.ops.filter((o) => o === 'reluForward')).toEqual([]);
+    expect(fused.ops.length).toBeLessThanOrEqual(plain.ops.length - 7);
+  });
 });

@@ -5,11 +5,13 @@ import type { PlannedOp, StepPlan } from './types';
  * pays fewer dispatches and fewer passes over its activations (on SwiftShader each dispatch
  * costs ~0.05 ms, and these passes cost the same at any density):
  *
- * - a ReLU after a dense or sparse linear forward (conv or fc, implicit sparse conv) is applied as the result is
- *   stored (`relu` on the forward op): the pre-activation is never written;
+ * - a ReLU after a dense or sparse linear forward (conv or fc, implicit sparse conv), or after a
+ *   BatchNorm, is applied as the result is stored (`relu` on the forward op): the
+ *   pre-activation is never written;
  * - a ReLU's backward after a max-pool's backward (conv → ReLU → pool) is applied as the
- *   pool's input gradient is stored (`relu` on maxPoolBackward), and after a dense or sparse
- *   linear input gradient (fc → ReLU → fc) as that is stored (`relu` on the gradInput op);
+ *   pool's input gradient is stored (`relu` on maxPoolBackward: the pool's output, since a
+ *   window's maximum is the ReLU's output at its argmax), and after a dense or sparse linear
+ *   input gradient (fc → ReLU → fc) as that is stored (`relu` on the gradInput op);
  * - a bias gradient after the layer's weight gradient (dense or sparse) is summed by it;
  * - the batch gather followed by the transpose of its batch writes the transposed batch too;
  * - im2col followed by the transpose of its patches (the CSR kernels on transposed
@@ -61,10 +63,12 @@ function handOver(t: string, ops: readonly PlannedOp[], plan: StepPlan): boolean
 /** Makes `prev` also do `op`'s work when it can (then `op` is dropped); returns whether it did. */
 function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], plan: StepPlan) {
   if (op.kernel === 'reluForward') {
+    const k = prev.kernel;
     if (
-      prev.kernel !== 'linearForward' &&
-      prev.kernel !== 'sparseForward' &&
-      prev.kernel !== 'sparseConvForward'
+      k !== 'linearForward' &&
+      k !== 'sparseForward' &&
+      k !== 'sparseConvForward' &&
+      k !== 'bnForward'
     )
       return false;
     if (prev.args.y !== op.args.x || !handOver(op.args.x, ops, plan)) return false;
@@ -85,8 +89,12 @@ function fuseInto(prev: PlannedOp, op: PlannedOp, ops: readonly PlannedOp[], pla
   if (op.kernel === 'reluBackward') {
     if (prev.kernel !== 'maxPoolBackward' || prev.args.relu) return false;
     if (prev.args.dx !== op.args.dy || !handOver(op.args.dy, ops, plan)) return false;
+    // The pool masks by its own (smaller) output: the ReLU's output at each window's argmax.
+    const idx = prev.args.idx;
+    const pool = ops.find((o) => o.kernel === 'maxPoolForward' && o.args.idx === idx);
+    if (pool?.kernel !== 'maxPoolForward' || pool.args.x !== op.args.y) return false;
     prev.args.dx = op.args.dx;
-    prev.args.relu = op.args.y;
+    prev.args.relu = pool.args.y;
     return true;
   }
   if (op.kernel === 'biasGrad') return fuseBias(prev, op, ops);

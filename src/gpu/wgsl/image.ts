@@ -1,7 +1,7 @@
-// Templates of the image kernels: the batch gather from the resident dataset, convolution
-// patches (im2col and its adjoint) and max pooling. Bodies are WGSL text; the struct, bindings
+// Templates of the image kernels: the batch gather from the resident dataset and convolution
+// patches (im2col and its adjoint); max pooling is in pool.ts. Bodies are WGSL text; the struct, bindings
 // and overrides around them come from the layouts and lists here.
-import { CONV_PARAMS, GATHER_PARAMS, POOL_PARAMS } from './layouts';
+import { CONV_PARAMS, GATHER_PARAMS } from './layouts';
 import { type Binding, kernel, WG } from './snippets';
 
 /** Both gathers bind the same buffers (`aug` unused by the packed one); x is f32 or vec4f. */
@@ -217,88 +217,6 @@ for (var ky = 0u; ky < p.kernel; ky++) {
     let row = (b * p.out_h + oy) * p.out_w + ox;
     s += dcols[row * kk + (ky * p.kernel + kx) * p.channels + c];
   }
-}
-dx[i] = s;`,
-  });
-
-/**
- * shaders/max_pool_forward.wgsl: Max pooling, keeping the argmax the backward pass routes through.
- */
-export const maxPoolForward = (): string =>
-  kernel({
-    template: 'image',
-    doc: `Max over k x k windows of NHWC activations (no padding). idx keeps each output's argmax
-      as an index within the sample (first maximum wins), for the backward pass.`,
-    layout: POOL_PARAMS,
-    buffers: ['x: f32', 'mut y: f32', 'mut idx: u32'],
-    overrides: [WG],
-    shape: {
-      size: 'WG',
-      args: '@builtin(global_invocation_id) gid: vec3u, @builtin(num_workgroups) nwg: vec3u',
-    },
-    body: `
-let o = gid.x + gid.y * nwg.x * WG;
-if (o >= p.batch * p.out_h * p.out_w * p.channels) {
-  return;
-}
-let c = o % p.channels;
-let ox = (o / p.channels) % p.out_w;
-let oy = (o / (p.channels * p.out_w)) % p.out_h;
-let b = o / (p.channels * p.out_w * p.out_h);
-let base = b * p.height * p.width * p.channels;
-var best = -3.4e38;
-var arg = 0u;
-for (var ky = 0u; ky < p.kernel; ky++) {
-  for (var kx = 0u; kx < p.kernel; kx++) {
-    let i = ((oy * p.stride + ky) * p.width + ox * p.stride + kx) * p.channels + c;
-    let v = x[base + i];
-    if (v > best) {
-      best = v;
-      arg = i;
-    }
-  }
-}
-y[o] = best;
-idx[o] = arg;`,
-  });
-
-/** shaders/max_pool_backward.wgsl: Max pooling's gradient, gathered per input element. */
-export const maxPoolBackward = (): string =>
-  kernel({
-    template: 'image',
-    doc: `Routes each output gradient to its window's argmax, as a gather: an input element sums
-      dy over the windows that contain it and chose it. With HAS_RELU the pool's input is a
-      ReLU's output (\`relu\`) and dx is 0 where it is not > 0: the ReLU's backward, fused.`,
-    layout: POOL_PARAMS,
-    buffers: ['dy: f32', 'idx: u32', 'relu: f32', 'mut dx: f32'],
-    overrides: [WG, 'HAS_RELU: u32 = 0u'],
-    shape: '1d',
-    body: `
-let in_size = p.height * p.width * p.channels;
-if (i >= p.batch * in_size) {
-  return;
-}
-let b = i / in_size;
-let local = i % in_size;
-let c = local % p.channels;
-let ix = (local / p.channels) % p.width;
-let iy = local / (p.channels * p.width);
-// Windows oy with oy*stride <= iy < oy*stride + kernel.
-let oy_lo = select(0u, (iy - p.kernel + p.stride) / p.stride, iy + 1u > p.kernel);
-let ox_lo = select(0u, (ix - p.kernel + p.stride) / p.stride, ix + 1u > p.kernel);
-let oy_hi = min(iy / p.stride, p.out_h - 1u);
-let ox_hi = min(ix / p.stride, p.out_w - 1u);
-var s = 0.0;
-for (var oy = oy_lo; oy <= oy_hi; oy++) {
-  for (var ox = ox_lo; ox <= ox_hi; ox++) {
-    let o = ((b * p.out_h + oy) * p.out_w + ox) * p.channels + c;
-    if (idx[o] == local) {
-      s += dy[o];
-    }
-  }
-}
-if (HAS_RELU != 0u) {
-  s = select(0.0, s, relu[i] > 0.0);
 }
 dx[i] = s;`,
   });

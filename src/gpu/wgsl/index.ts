@@ -1,14 +1,8 @@
 // Every generated kernel file under shaders/, by file name: `npm run gen:wgsl` writes them and
 // `npm run gen:wgsl -- --check` (and src/gpu/wgsl/generated.test.ts) fails when one drifts.
 import { elementwise, type ElementwiseName } from './elementwise';
-import {
-  col2im,
-  gatherBatch,
-  gatherBatchPacked,
-  im2col,
-  maxPoolBackward,
-  maxPoolForward,
-} from './image';
+import { col2im, gatherBatch, gatherBatchPacked, im2col } from './image';
+import { maxPoolBackward, maxPoolBackwardTiled, maxPoolForward } from './pool';
 import {
   batchMetrics,
   biasGrad,
@@ -70,12 +64,19 @@ export function generatedShaders(): Record<string, string> {
     'gather_batch_packed.wgsl': gatherBatchPacked(),
     'im2col.wgsl': im2col(),
     'col2im.wgsl': col2im(),
-    'max_pool_forward.wgsl': maxPoolForward(),
+    'max_pool_forward.wgsl': maxPoolForward(false),
+    'max_pool_forward_vec4.wgsl': maxPoolForward(true),
     'max_pool_backward.wgsl': maxPoolBackward(),
-    'bn_stats.wgsl': bnStats(),
-    'bn_forward.wgsl': bnForward(),
-    'bn_grad_params.wgsl': bnGradParams(),
-    'bn_grad_input.wgsl': bnGradInput(),
+    'max_pool_backward_tiled.wgsl': maxPoolBackwardTiled(false),
+    'max_pool_backward_tiled_vec4.wgsl': maxPoolBackwardTiled(true),
+    'bn_stats.wgsl': bnStats(false),
+    'bn_stats_vec4.wgsl': bnStats(true),
+    'bn_forward.wgsl': bnForward(false),
+    'bn_forward_vec4.wgsl': bnForward(true),
+    'bn_grad_params.wgsl': bnGradParams(false),
+    'bn_grad_params_vec4.wgsl': bnGradParams(true),
+    'bn_grad_input.wgsl': bnGradInput(false),
+    'bn_grad_input_vec4.wgsl': bnGradInput(true),
     'bias_grad.wgsl': biasGrad(),
     'bias_grad_rows.wgsl': biasGradRows(),
     'softmax_xent.wgsl': softmaxXent(),
