@@ -33,6 +33,8 @@ export class StepBuilder {
     /** Adds the dense weight gradient of sparse layers (gradient growth, at its updates). */
     readonly denseGrad: boolean,
     private readonly weights: Map<string, WeightLayer>,
+    /** The model's first layer: it computes no input gradient. */
+    readonly firstLayer: string,
   ) {}
 
   /** Declares a tensor the step owns; returns its name. */
@@ -169,7 +171,7 @@ export const LAYER_BUILDERS: {
     forward(b, l, x) {
       const rows = b.batch * l.outShape.height * l.outShape.width;
       const width = size(l.outShape);
-      if (implicitConv(b, b.weight(l.name))) {
+      if (implicitConv(b, l)) {
         const y = b.tensor(`${l.name}.y`, 'f32', b.batch * width, 'activation');
         sparseConvForward(b, l, convShape(l, b.batch), x, y);
         return { y, width };
@@ -181,8 +183,7 @@ export const LAYER_BUILDERS: {
       return { y, width };
     },
     backward(b, l, io) {
-      if (implicitConv(b, b.weight(l.name)))
-        return sparseConvBackward(b, l, convShape(l, b.batch), io);
+      if (implicitConv(b, l)) return sparseConvBackward(b, l, convShape(l, b.batch), io);
       const cols = `${l.name}.cols`;
       const rows = b.batch * l.outShape.height * l.outShape.width;
       // The patches are no longer needed after the weight gradient: their buffer takes the

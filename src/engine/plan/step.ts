@@ -90,6 +90,7 @@ function builderFor(m: StepModel, batch: number, training: boolean, denseGrad: b
     training,
     denseGrad,
     new Map(m.weights.map((w) => [w.spec.name, w])),
+    m.layers[0].name,
   );
 }
 
