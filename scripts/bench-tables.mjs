@@ -113,8 +113,9 @@ function epochTable(r) {
   const e0 = r.epochs[0];
   return markdownTable(
     [
-      `whole epoch at d=${r.epochDensity} (${e0.trainCount} training, ${e0.testCount} test images)`,
+      `whole epoch at d=${r.epochDensity} (${e0.testCount} test images)`,
       'method',
+      'training images',
       'epoch ms',
       'vs dense',
       'training vs dense',
@@ -123,6 +124,7 @@ function epochTable(r) {
     r.epochs.map((e) => [
       e.model,
       `\`${e.method}\``,
+      e.trainCount,
       int(e.epochMs),
       fx(e.speedup),
       fx(e.trainSpeedup),
