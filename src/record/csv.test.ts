@@ -80,8 +80,8 @@ describe("the record's CSV", () => {
   it("parses with Python's csv module into the record's per-epoch rows", () => {
     const { rows, columns } = python(record);
     expect(rows).toBe(2);
-    // 9 epoch figures, 3 layers x 6, 2 input-zeros figures, the backend, 27 parameters.
-    expect(columns).toBe(9 + 18 + 2 + 1 + 27);
+    // 9 epoch figures, 3 layers x 6, 2 input-zeros figures, the backend, 28 parameters.
+    expect(columns).toBe(9 + 18 + 2 + 1 + 28);
     const [header, first] = recordCsv(record).split('\n');
     expect(header.split(',').slice(0, 4)).toEqual(['epoch', 'testAcc', 'testLoss', 'trainAcc']);
     expect(header).toContain('layers.fc1.density,layers.fc1.meanMomentum,layers.fc1.momentumShare');

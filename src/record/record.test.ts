@@ -64,7 +64,7 @@ describe('the run record', () => {
       prune_rate: 0.5,
       wd: 0.0005,
     });
-    expect(Object.keys(record.config)).toHaveLength(27);
+    expect(Object.keys(record.config)).toHaveLength(28);
     expect(record.sparsity).toMatchObject({
       prune: 'magnitude',
       growth: 'momentum',
