@@ -3,7 +3,7 @@ import { CpuBackend } from '../cpu/backend';
 import { countActive } from '../sparse/momentum';
 import { maxGroup, nmBound } from '../sparse/nm';
 import { decode } from '../url/params';
-import { toyData } from './toyData';
+import { toyData, toyImages } from './toyData';
 import type { WeightSpec } from './model';
 import { Trainer, type EpochMetrics, type MaskUpdateEvent } from './trainer';
 
@@ -45,4 +45,27 @@ describe('Trainer with structure=nm (CPU backend)', () => {
         expect(l.weights.filter((w, j) => w !== 0 && !l.mask![j]).length).toBe(0);
       expect(epochs[epochs.length - 1].testAcc).toBeGreaterThan(0.5);
     });
+});
+
+describe('Trainer with structure=nm on LeNet-5 (CPU backend)', () => {
+  it('the convolutions on N:M storage train with finite losses and no weight outside the mask', async () => {
+    const { config } = decode(
+      'model=lenet5&method=set&density=0.1&epochs=1&batch=20&lr=0.05&structure=nm&nm_group=4&kernels=sparse',
+    );
+    const trainer = new Trainer(
+      new CpuBackend(),
+      config,
+      toyImages(60, 1, 28, 1),
+      toyImages(40, 2, 28, 1),
+    );
+    while (!trainer.finished) await trainer.step();
+    const test = await trainer.evaluate();
+    expect(Number.isFinite(test.loss)).toBe(true);
+    expect(trainer.layerKernels()[0].kernel).toBe('nm');
+    for (const l of await trainer.snapshot())
+      expect(
+        l.weights.filter((w, j) => !Number.isFinite(w) || (w !== 0 && !l.mask![j])).length,
+      ).toBe(0);
+    trainer.release();
+  });
 });
