@@ -88,11 +88,21 @@ async function onnxAccuracy(file: string, data: TestSet): Promise<number> {
 const cases: {
   name: string;
   query: string;
+  /** More flags for the runner. */
+  args?: string[];
   data: () => TestSet;
   minAcc: number;
   skip?: string;
 }[] = [
   { name: 'MLP', query: 'density=0.1&epochs=2&train=12000&seed=17', data: mnistTest, minAcc: 0.3 },
+  {
+    // The Node runtime builds the file with the page's exporter, in its engine process.
+    name: 'MLP on the Node runtime',
+    query: 'density=0.1&epochs=1&train=6000&seed=17',
+    args: ['--runtime=node'],
+    data: mnistTest,
+    minAcc: 0.3,
+  },
   // LeNet-5 trains at ~100 images/s on SwiftShader: 1,000 images, one epoch (50 steps of 20,
   // at density 0.5, which learns that fast: 0.1 is still at chance after 50 steps).
   {
@@ -120,7 +130,7 @@ for (const c of cases) {
     test.setTimeout(1_500_000);
     const dir = mkdtempSync(join(tmpdir(), 'onnx-export-'));
     try {
-      const r = await experiment(`--export=${dir}`, c.query);
+      const r = await experiment(...(c.args ?? []), `--export=${dir}`, c.query);
       expect(r.code, r.stderr.slice(-2000)).toBe(0);
       const epochs = r.stdout
         .trim()
@@ -141,7 +151,10 @@ for (const c of cases) {
       expect(meta.link).toContain(c.query.split('&')[0]);
       expect(meta.appVersion).toMatch(/^\d+\.\d+\.\d+/);
       const masks = Object.keys(meta).filter((k) => k.startsWith(META.maskPrefix));
-      expect(masks.length).toBe(c.name === 'MLP' ? 3 : 4 + (c.name.startsWith('VGG') ? 1 : 0));
+      expect(masks.length).toBe(
+        c.name.startsWith('MLP') ? 3 : 4 + (c.name.startsWith('VGG') ? 1 : 0),
+      );
+      if (c.args?.includes('--runtime=node')) expect(meta.backend).toBe('webgpu');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -20,7 +20,7 @@ import { build, preview, runnerImport } from 'vite';
 import { chromium } from '@playwright/test';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from './chromium.mjs';
 import { clip, errorExit, EXIT, parseArgs, USAGE } from './experiment/args.mjs';
-import { writeModel } from './experiment/exportModel.mjs';
+import { writeModel, writeNodeModel } from './experiment/exportModel.mjs';
 import { canWatch, watchMemory } from './experiment/memory.mjs';
 import { refusalLines } from './experiment/report.mjs';
 import { expectLines, readExpected, readsOtherwise } from './experiment/record.mjs';
@@ -181,17 +181,21 @@ function prepareData() {
 }
 
 /**
- * On `done`: the trained network as DIR/model.onnx (--export; from the page, the same code as
- * its download button), then the record files and --expect's verdict. Returns the exit code.
+ * On `done`: the trained network as DIR/model.onnx (--export; from the page or the Node
+ * engine, the same code as the page's download button), then the record files and --expect's
+ * verdict. Returns the exit code.
  */
 async function finish(state) {
-  if (args.exportDir && !state.page)
-    log(
-      'experiment: --export with --runtime=node writes run.json and metrics.csv only; model.onnx is made by the page (run without --runtime=node for it).',
-    );
-  else if (args.exportDir) {
+  if (args.exportDir) {
     try {
-      const { file, bytes } = await writeModel(state.page, args.exportDir);
+      const { file, bytes } = state.page
+        ? await writeModel(state.page, args.exportDir)
+        : await writeNodeModel(
+            held.node,
+            new Promise((resolve) => (state.modelBytes = resolve)),
+            { link: canonical ? `${state.base}?${canonical}` : state.base, stamp: appStamp(root) },
+            args.exportDir,
+          );
       log(`experiment: wrote ${file} (${bytes} bytes)`);
     } catch (err) {
       log(`experiment: error: the model was not exported: ${clip(err.message, 600)}`);
@@ -349,7 +353,8 @@ async function run() {
       script: ENGINES.experiment,
       message: { query: canonical },
       log: (s) => log(`experiment: ${s}`),
-      onEvent: (e) => onPageEvent(e, state),
+      // The answer to --export's request goes to finish(), not into the run's log.
+      onEvent: (e) => (e.type === 'modelBytes' ? state.modelBytes?.(e) : onPageEvent(e, state)),
       onExit: (why) => stop(EXIT.failed, `experiment: error: the Node runtime ${why}.`),
     });
     return;

@@ -18,8 +18,9 @@ export const ENGINES = {
 /**
  * Starts `script` with the Vulkan environment and sends it `message`. `onEvent` hears what it
  * posts back (structured clone, as postMessage), in order; `onExit(why)` hears that it ended
- * (after `close()` as well: the caller tells the two apart). Returns `close()`, which ends it
- * (SIGTERM, then SIGKILL after `graceMs`) and resolves once it is gone.
+ * (after `close()` as well: the caller tells the two apart). Returns `send(message)`, for
+ * later requests, and `close()`, which ends it (SIGTERM, then SIGKILL after `graceMs`) and
+ * resolves once it is gone.
  */
 export function startEngine({ script, message, onEvent, onExit, log, graceMs = 5000 }) {
   const { env, note } = vulkanEnv();
@@ -47,6 +48,9 @@ export function startEngine({ script, message, onEvent, onExit, log, graceMs = 5
   child.on('message', onEvent);
   child.send(message);
   return {
+    send(m) {
+      if (!closed) child.send(m);
+    },
     close() {
       if (closed) return Promise.resolve();
       child.kill('SIGTERM');

@@ -15,4 +15,12 @@ const { module } = await runnerImport(join(root, 'src/node/experiment.ts'), {
   configFile: false,
   logLevel: 'error',
 });
-module.runExperiment((await message).query, dawn, join(root, 'public'), post);
+const run = module.runExperiment((await message).query, dawn, join(root, 'public'), post);
+// Later requests of the driver: `exportModel` (--export) is answered by one `modelBytes`.
+process.on('message', (m) => {
+  if (m?.type !== 'exportModel') return;
+  run.modelBytes(m.link, m.stamp).then(
+    (bytes) => post({ type: 'modelBytes', bytes }),
+    (e) => post({ type: 'modelBytes', error: e instanceof Error ? e.message : String(e) }),
+  );
+});

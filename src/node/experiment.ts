@@ -2,6 +2,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { trainingPart } from '../config';
+import type { EpochMetrics } from '../engine/events';
+import type { TrainedNetwork } from '../engine/trained';
+import type { AppStamp } from '../record';
 import { CpuBackend } from '../cpu/backend';
 import { GpuBackend, GpuUnavailableError, liveGpuBuffers } from '../gpu/backend';
 import { decode } from '../url/params';
@@ -10,6 +13,7 @@ import { loadCifar } from '../worker/loadCifar';
 import { loadMnist } from '../worker/loadMnist';
 import type { WorkerPost } from '../worker/protocol';
 import { TrainingSession, type DataLoader } from '../worker/session';
+import { exportOnnx, runSummary } from '../onnx';
 import { fileFetch } from './fileFetch';
 
 /** Dawn's `navigator.gpu` equivalent, or why there is none (the `webgpu` package failed to load). */
@@ -58,25 +62,45 @@ function diskLoader(publicDir: string): DataLoader {
   };
 }
 
+/** A running Node experiment: what its driver may still ask of it. */
+export interface NodeExperiment {
+  /**
+   * The paused or finished network as ONNX model bytes (`--export`), built by the same code as
+   * the page's "Download model (ONNX)", its summary from the events this run posted.
+   */
+  modelBytes(link: string, stamp: AppStamp): Promise<Uint8Array>;
+}
+
 /**
  * Runs the experiment `query` describes (a canonical query, as the page is handed) in this
  * Node process: the page's `TrainingSession` with Dawn's WebGPU (or the CPU, as `backend=`
  * says) and the assets from disk. `post` hears the very events the page forwards to a
  * headless driver (src/state/runner.ts): first `config`, then every message of the run, with
- * its `run` number, except the checkpoints the page keeps to itself.
+ * its `run` number, except the checkpoints the page keeps to itself and the model answers.
  */
 export function runExperiment(
   query: string,
   dawn: Dawn,
   publicDir: string,
   post: (event: object) => void,
-): void {
+): NodeExperiment {
   const { config, rejected } = decode(query);
   post({ type: 'config', config, rejected });
-  if (rejected.length > 0) return;
+  const refused = (why: string) => ({ modelBytes: () => Promise.reject(new Error(why)) });
+  if (rejected.length > 0) return refused('the query was refused');
+  const epochs: EpochMetrics[] = [];
+  let where: { backend: string; adapter: string } | null = null;
+  const waiting = new Map<
+    number,
+    (network: TrainedNetwork | null, refused: string | null) => void
+  >();
   const session = new TrainingSession({
     post: (m: WorkerPost & { run: number }) => {
-      if (m.type !== 'checkpoint') post(m);
+      if (m.type === 'checkpoint') return;
+      if (m.type === 'model') return waiting.get(m.id)?.(m.network, m.refused);
+      if (m.type === 'epoch') epochs.push(m.metrics);
+      if (m.type === 'ready') where = { backend: m.backend, adapter: m.adapter };
+      post(m);
     },
     makeBackend: fallbackFactory(
       () => dawnBackend(dawn),
@@ -93,4 +117,24 @@ export function runExperiment(
     run: 1,
     stopAt: null,
   });
+  let requests = 0;
+  return {
+    modelBytes(link, stamp) {
+      const id = ++requests;
+      return new Promise((resolve, reject) => {
+        waiting.set(id, (network, why) => {
+          waiting.delete(id);
+          if (!network) return reject(new Error(why ?? 'the session sent no model'));
+          const view = {
+            config,
+            epochs,
+            backend: where?.backend ?? null,
+            adapter: where?.adapter ?? null,
+          };
+          resolve(exportOnnx(network, runSummary(view, link, stamp)));
+        });
+        session.handle({ type: 'exportModel', id });
+      });
+    },
+  };
 }

@@ -2,3 +2,4 @@
 export { exportOnnx, convToOihw, INPUT, OUTPUT, META, OPSET } from './export';
 export { base64, maskBits, maskFromBits } from './masks';
 export { nchwPixels } from './input';
+export { runSummary, type RunSummaryView } from './summary';

@@ -1,4 +1,5 @@
 import type { ExperimentConfig } from '../config';
+import { runSummary } from '../onnx/summary';
 import { APP_STAMP } from './appStamp';
 import type { AppState } from './store';
 
@@ -18,32 +19,13 @@ export const emptyModelExport = (): ModelExportSlice => ({
 export const runFileName = (config: ExperimentConfig, ext: string): string =>
   `sparse-playground-${config.model}-${config.method}-d${config.density}-seed${config.seed}.${ext}`;
 
-/**
- * What the model file says about the run it came from (its metadata): the link that trains it
- * again, the last epoch's figures, where it ran, and the app's version and commit (as the run
- * record has them).
- */
-export function modelSummary(s: AppState, link: string): Record<string, string> {
-  const config = s.runConfig ?? s.config;
-  const last = s.epochs[s.epochs.length - 1];
-  const out: Record<string, string> = {
+/** The page's summary of the shown run for its model file (see `runSummary`). */
+export const modelSummary = (s: AppState, link: string): Record<string, string> =>
+  runSummary(
+    { config: s.runConfig ?? s.config, epochs: s.epochs, backend: s.backend, adapter: s.adapter },
     link,
-    appVersion: APP_STAMP.version,
-    appCommit: APP_STAMP.commit,
-    dataset: config.dataset,
-    model: config.model,
-    method: config.method,
-    density: String(last?.density ?? config.density),
-    epochs: String(s.epochs.length),
-  };
-  if (last) {
-    out.testAcc = String(last.testAcc);
-    out.testLoss = String(last.testLoss);
-  }
-  if (s.backend) out.backend = s.backend;
-  if (s.adapter) out.adapter = s.adapter;
-  return out;
-}
+    APP_STAMP,
+  );
 
 /** The export in flight and the last failure (one object in the store: a stable selection). */
 export const selectModelExport = (s: AppState) => s.modelExport;
