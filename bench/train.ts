@@ -105,6 +105,8 @@ export const BENCH_METHODS: [string, string][] = [
   ['snfs', 'method=snfs'],
   ['snfs window=all', 'method=snfs&momentum_window=all'],
   ['set', 'method=set'],
+  // SET's own Erdős–Rényi init keeps LeNet-5's convolutions dense; this row spreads the density evenly.
+  ['set init=uniform', 'method=set&init=uniform'],
   ['rigl', 'method=rigl'],
   ['snfs block 16', 'method=snfs&block=16'],
   ['set block 16', 'method=set&block=16'],
