@@ -51,7 +51,7 @@ describe('N:M bounds and masks', () => {
     }
   });
 
-  it('stores N slots per group with padding past the inputs; values round-trip', () => {
+  it('stores N slots per group, real weights first, padding past the inputs; values round-trip', () => {
     // 2 rows of 6 inputs in groups of 4 (the last one of 2): 5 weights need N = 2; row 0
     // holds 2 + 1, row 1 holds 1 + 1.
     const grid = blockGrid(2, 6, 1);
@@ -60,14 +60,14 @@ describe('N:M bounds and masks', () => {
     expect(f.nm).toEqual({ group: 4, n: 2 });
     expect(f.fanIn).toBe(4);
     const col = (k: number) => (f.colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map(col)).toEqual([0, 2, 5, NM_PAD, 1, NM_PAD, 4, NM_PAD]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(col)).toEqual([0, 2, 5, NM_PAD, 1, 4, NM_PAD, NM_PAD]);
     expect(Array.from(f.rowPtr)).toEqual([0, 4, 8]);
     // The transposed index holds only real weights, at their slots.
     expect(f.colPtr[6]).toBe(5);
-    expect(Array.from(f.tEntry)).toEqual([0, 1, 0 | (1 << 16), 1 | (2 << 16), 0 | (2 << 16)]);
+    expect(Array.from(f.tEntry)).toEqual([0, 1, 0 | (1 << 16), 1 | (1 << 16), 0 | (2 << 16)]);
     const dense = Float32Array.from({ length: 12 }, (_, j) => (mask[j] ? j + 1 : 0));
     const values = compactValues(dense, f, grid);
-    expect(Array.from(values)).toEqual([1, 3, 6, 0, 8, 0, 11, 0]);
+    expect(Array.from(values)).toEqual([1, 3, 6, 0, 8, 11, 0, 0]);
     expect(expandValues(values, f, grid)).toEqual(dense);
     // Two in a group where the count allows only one is not N:M.
     expect(() =>

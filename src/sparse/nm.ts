@@ -88,11 +88,12 @@ export function nmSlots(rows: number, cols: number, m: number, n: number): numbe
 export const NM_PAD = 0xffff;
 
 /**
- * The stored form of an N:M mask: ELL with N slots per group, row o's slots at
- * [o·S, (o+1)·S) with S = groups × N, slot g·N + j holding group g's j-th weight (ascending
- * column) or padding (column `NM_PAD`, value 0, never in the transposed index). So every row
- * has one trip count and the kernels need no row pointers; rowPtr is kept (o·S) for the shared
- * sparse SGD update, which skips padding.
+ * The stored form of an N:M mask: ELL with N slots per group, row o's S = groups × N slots at
+ * [o·S, (o+1)·S): its weights first in ascending column (group by group, so the sums run in
+ * CSR's order), then its padding (column `NM_PAD`, value 0, never in the transposed index). So
+ * every row has one trip count and the kernels need no row pointers, and a walk along a row may
+ * stop at its first padding slot (the row's real count, as CSR's row pointers would give it);
+ * rowPtr is kept (o·S) for the shared sparse SGD update, which skips padding.
  */
 export function buildNmFormat(unitMask: Uint8Array, grid: BlockGrid, m: number): SparseFormat {
   const { rows, cols } = grid;
@@ -101,8 +102,7 @@ export function buildNmFormat(unitMask: Uint8Array, grid: BlockGrid, m: number):
   const n = nmBound(countActive(unitMask), rows, cols, m);
   if (maxGroup(unitMask, rows, cols, m) > n)
     throw new Error(`a group holds more than N = ${n} of ${m} inputs: not an N:M mask`);
-  const g = Math.ceil(cols / m);
-  const s = g * n;
+  const s = Math.ceil(cols / m) * n;
   const slots = rows * s;
   const rowPtr = Uint32Array.from({ length: rows + 1 }, (_, r) => r * s);
   const colIdx = new Uint32Array(Math.max(1, Math.ceil(slots / 2)));
@@ -113,19 +113,16 @@ export function buildNmFormat(unitMask: Uint8Array, grid: BlockGrid, m: number):
   const tEntry = new Uint32Array(Math.max(1, colPtr[cols]));
   const fill = colPtr.slice(0, cols);
   for (let r = 0; r < rows; r++) {
-    for (let gi = 0; gi < g; gi++) {
-      let j = 0;
-      for (let c = gi * m; c < Math.min(cols, (gi + 1) * m); c++) {
-        if (!unitMask[r * cols + c]) continue;
-        const pos = gi * n + j++;
-        const k = r * s + pos;
-        colIdx[k >> 1] |= c << ((k & 1) * 16);
-        tEntry[fill[c]++] = r | (pos << 16);
-      }
-      for (; j < n; j++) {
-        const k = r * s + gi * n + j;
-        colIdx[k >> 1] |= NM_PAD << ((k & 1) * 16);
-      }
+    let pos = 0;
+    for (let c = 0; c < cols; c++) {
+      if (!unitMask[r * cols + c]) continue;
+      const k = r * s + pos;
+      colIdx[k >> 1] |= c << ((k & 1) * 16);
+      tEntry[fill[c]++] = r | (pos++ << 16);
+    }
+    for (; pos < s; pos++) {
+      const k = r * s + pos;
+      colIdx[k >> 1] |= NM_PAD << ((k & 1) * 16);
     }
   }
   return {
