@@ -164,4 +164,27 @@ describe('N:M mask updates', { timeout: 60_000 }, () => {
     expect(Math.max(...g)).toBeLessThanOrEqual(bound(layers[0], 16));
     expect(bound(layers[0], 16)).toBe(1);
   });
+
+  it('what a layer can only place at zero-score positions goes to a layer that can place it', () => {
+    // Two 2x8 layers in groups of 4 (N = 1). Layer 0's missing weights all have momentum 0
+    // (inputs that are always 0): its two pruned weights regrow in layer 1 instead.
+    const grid = blockGrid(2, 8, 1);
+    const layer = (mask: number[], momentum: (j: number) => number): UpdateLayer => ({
+      name: 'l',
+      grid,
+      unitMask: Uint8Array.from(mask),
+      weights: Float32Array.from(mask, (on, j) => on * (j + 1)),
+      momentum: Float32Array.from(mask, (_, j) => momentum(j)),
+      gradient: null,
+    });
+    const dead = layer([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0], () => 0);
+    const live = layer([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], (j) => j + 1);
+    const opts = { rate: 0.5, prune: 'magnitude', growth: 'momentum', redist: 'none' } as const;
+    const r = maskUpdate([dead, live], { ...opts, rng: new Rng(1), structure: 'nm', nmGroup: 4 });
+    expect(r.unitMasks.map(countActive)).toEqual([2, 4]);
+    // Layer 0 keeps its two largest weights and grows nothing; layer 1 fills its four groups.
+    expect(Array.from(r.unitMasks[0])).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(Array.from(groupCounts(r.unitMasks[1], 2, 8, 4))).toEqual([1, 1, 1, 1]);
+    expect(r.layers.map((l) => l.activeAfter)).toEqual([2, 4]);
+  });
 });
