@@ -290,6 +290,20 @@ function plainCases(): Case[] {
     ...sparseCases('N:M transposed 4 20x37->19 d=0.3', 20, 37, 19, 1, 0.3, 1e-5, undefined, 4)
       .slice(0, 3)
       .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
+    // fc1's shape transposed (a full batch): rows of 49 slots, weights first, padding last.
+    ...sparseCases(
+      'N:M 16 transposed fc1 100x784->300 d=0.05',
+      100,
+      784,
+      300,
+      1,
+      0.05,
+      2e-5,
+      undefined,
+      16,
+    )
+      .slice(0, 3)
+      .map((c) => ({ ...c, params: { ...c.params, transposed: true } })),
     {
       name: 'transpose 4x4 tiles 20x36',
       kernel: 'transpose',

@@ -178,6 +178,15 @@ const rowPtrOf = (w: SparseTensors): Tensor[] => (w.fanIn === undefined ? [w.row
 /** Samples per invocation of the CSR and ELL row kernels: 32 on transposed inputs, else 16. */
 const rowSamples = (v: string) => (v.endsWith('T') ? 32 : 16);
 
+/**
+ * The N:M forward's workgroup: x over the batch's sample slices (4 or 8 lanes, so the lanes
+ * that run together share one row), y over outputs; 64 invocations.
+ */
+function nmRowWg(batch: number, samples: number): { WG_X: number; WG_Y: number } {
+  const x = Math.ceil(batch / samples) <= 4 ? 4 : 8;
+  return { WG_X: x, WG_Y: 64 / x };
+}
+
 /** Invocations of the CSR row kernels: one per row and slot (SLOTS weights of a row at once). */
 const SLOTS = 8;
 
@@ -317,16 +326,18 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     },
     variant: sparseKind,
     constants: (a) => ({
-      ...TILE_WG,
+      ...(a.w.padded ? nmRowWg(a.batch, rowSamples(sparseKind(a))) : TILE_WG),
       ...(a.w.block === 1 ? {} : { BLOCK: a.w.block }),
       RELU: a.relu ? 1 : 0,
     }),
     ...sparseParams,
     buffers: (a) => [a.x, a.w.values, ...rowPtrOf(a.w), a.w.colIdx, a.b, a.y],
     dispatch: (a, c, v) =>
-      a.w.block === 1
-        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / rowSamples(v) / c.WG_Y), 1]
-        : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
+      v.startsWith('nm')
+        ? [Math.ceil(a.batch / rowSamples(v) / c.WG_X), Math.ceil(a.outF / c.WG_Y), 1]
+        : a.w.block === 1
+          ? [Math.ceil(a.outF / c.WG_X), Math.ceil(a.batch / rowSamples(v) / c.WG_Y), 1]
+          : dispatchTiles(a.outF, a.batch, c.WG_X, c.WG_Y, tileOf(v)),
   },
   sparseGradInput: {
     sources: {
@@ -378,14 +389,16 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     }),
     ...sparseParams,
     buffers: (a) => [a.dy, a.x, ...rowPtrOf(a.w), a.w.colIdx, a.dw, a.db ?? null],
-    dispatch: (a, c) =>
-      a.w.block === 1
-        ? [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1]
-        : [
-            Math.ceil(a.w.block / 4 / c.WG_X),
-            Math.ceil((a.w.blockRows * a.w.block) / 4 / c.WG_Y),
-            1,
-          ],
+    dispatch: (a, c, v) =>
+      v.startsWith('nm')
+        ? [Math.ceil(SLOTS / c.WG_X), Math.ceil(a.outF / c.WG_Y), 1]
+        : a.w.block === 1
+          ? [Math.ceil(a.outF / c.WG_X), Math.ceil(SLOTS / c.WG_Y), 1]
+          : [
+              Math.ceil(a.w.block / 4 / c.WG_X),
+              Math.ceil((a.w.blockRows * a.w.block) / 4 / c.WG_Y),
+              1,
+            ],
   },
   sparseSgdUpdate: {
     ...single(sparseSgdUpdate),

@@ -51,7 +51,7 @@ describe('N:M bounds and masks', () => {
     }
   });
 
-  it('stores N slots per group with padding past the inputs; values round-trip', () => {
+  it('stores N slots per group, real weights first, padding past the inputs; values round-trip', () => {
     // 2 rows of 6 inputs in groups of 4 (the last one of 2): 5 weights need N = 2; row 0
     // holds 2 + 1, row 1 holds 1 + 1.
     const grid = blockGrid(2, 6, 1);
@@ -60,14 +60,14 @@ describe('N:M bounds and masks', () => {
     expect(f.nm).toEqual({ group: 4, n: 2 });
     expect(f.fanIn).toBe(4);
     const col = (k: number) => (f.colIdx[k >> 1] >>> ((k & 1) * 16)) & 0xffff;
-    expect([0, 1, 2, 3, 4, 5, 6, 7].map(col)).toEqual([0, 2, 5, NM_PAD, 1, NM_PAD, 4, NM_PAD]);
+    expect([0, 1, 2, 3, 4, 5, 6, 7].map(col)).toEqual([0, 2, 5, NM_PAD, 1, 4, NM_PAD, NM_PAD]);
     expect(Array.from(f.rowPtr)).toEqual([0, 4, 8]);
     // The transposed index holds only real weights, at their slots.
     expect(f.colPtr[6]).toBe(5);
-    expect(Array.from(f.tEntry)).toEqual([0, 1, 0 | (1 << 16), 1 | (2 << 16), 0 | (2 << 16)]);
+    expect(Array.from(f.tEntry)).toEqual([0, 1, 0 | (1 << 16), 1 | (1 << 16), 0 | (2 << 16)]);
     const dense = Float32Array.from({ length: 12 }, (_, j) => (mask[j] ? j + 1 : 0));
     const values = compactValues(dense, f, grid);
-    expect(Array.from(values)).toEqual([1, 3, 6, 0, 8, 0, 11, 0]);
+    expect(Array.from(values)).toEqual([1, 3, 6, 0, 8, 11, 0, 0]);
     expect(expandValues(values, f, grid)).toEqual(dense);
     // Two in a group where the count allows only one is not N:M.
     expect(() =>
@@ -163,5 +163,28 @@ describe('N:M mask updates', { timeout: 60_000 }, () => {
     const g = groupCounts(layers[0].unitMask, 300, 784, 16);
     expect(Math.max(...g)).toBeLessThanOrEqual(bound(layers[0], 16));
     expect(bound(layers[0], 16)).toBe(1);
+  });
+
+  it('what a layer can only place at zero-score positions goes to a layer that can place it', () => {
+    // Two 2x8 layers in groups of 4 (N = 1). Layer 0's missing weights all have momentum 0
+    // (inputs that are always 0): its two pruned weights regrow in layer 1 instead.
+    const grid = blockGrid(2, 8, 1);
+    const layer = (mask: number[], momentum: (j: number) => number): UpdateLayer => ({
+      name: 'l',
+      grid,
+      unitMask: Uint8Array.from(mask),
+      weights: Float32Array.from(mask, (on, j) => on * (j + 1)),
+      momentum: Float32Array.from(mask, (_, j) => momentum(j)),
+      gradient: null,
+    });
+    const dead = layer([1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0], () => 0);
+    const live = layer([1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0], (j) => j + 1);
+    const opts = { rate: 0.5, prune: 'magnitude', growth: 'momentum', redist: 'none' } as const;
+    const r = maskUpdate([dead, live], { ...opts, rng: new Rng(1), structure: 'nm', nmGroup: 4 });
+    expect(r.unitMasks.map(countActive)).toEqual([2, 4]);
+    // Layer 0 keeps its two largest weights and grows nothing; layer 1 fills its four groups.
+    expect(Array.from(r.unitMasks[0])).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0]);
+    expect(Array.from(groupCounts(r.unitMasks[1], 2, 8, 4))).toEqual([1, 1, 1, 1]);
+    expect(r.layers.map((l) => l.activeAfter)).toEqual([2, 4]);
   });
 });

@@ -24,8 +24,7 @@ export function nmBound(count: number, rows: number, cols: number, m: number): n
   if (count > rows * cols) throw new Error(`${count} weights do not fit ${rows}x${cols}`);
   const lens = groupLengths(cols, m);
   let n = Math.max(0, Math.ceil(count / (rows * lens.length)));
-  const fits = (k: number) => rows * lens.reduce((s, l) => s + Math.min(k, l), 0) >= count;
-  while (!fits(n)) n++;
+  while (nmCapacity(rows, cols, m, n) < count) n++;
   return n;
 }
 
@@ -36,6 +35,11 @@ export function groupCounts(mask: Uint8Array, rows: number, cols: number, m: num
   for (let r = 0; r < rows; r++)
     for (let c = 0; c < cols; c++) out[r * g + Math.floor(c / m)] += mask[r * cols + c];
   return out;
+}
+
+/** Weights `rows` rows of groups of M hold with at most N a group (min(N, length) each). */
+export function nmCapacity(rows: number, cols: number, m: number, n: number): number {
+  return rows * groupLengths(cols, m).reduce((s, l) => s + Math.min(n, l), 0);
 }
 
 /** The fullest group of a mask (at most its N). */
@@ -88,11 +92,12 @@ export function nmSlots(rows: number, cols: number, m: number, n: number): numbe
 export const NM_PAD = 0xffff;
 
 /**
- * The stored form of an N:M mask: ELL with N slots per group, row o's slots at
- * [o·S, (o+1)·S) with S = groups × N, slot g·N + j holding group g's j-th weight (ascending
- * column) or padding (column `NM_PAD`, value 0, never in the transposed index). So every row
- * has one trip count and the kernels need no row pointers; rowPtr is kept (o·S) for the shared
- * sparse SGD update, which skips padding.
+ * The stored form of an N:M mask: ELL with N slots per group, row o's S = groups × N slots at
+ * [o·S, (o+1)·S): its weights first in ascending column (group by group, so the sums run in
+ * CSR's order), then its padding (column `NM_PAD`, value 0, never in the transposed index). So
+ * every row has one trip count and the kernels need no row pointers, and a walk along a row may
+ * stop at its first padding slot (the row's real count, as CSR's row pointers would give it);
+ * rowPtr is kept (o·S) for the shared sparse SGD update, which skips padding.
  */
 export function buildNmFormat(unitMask: Uint8Array, grid: BlockGrid, m: number): SparseFormat {
   const { rows, cols } = grid;
@@ -101,8 +106,7 @@ export function buildNmFormat(unitMask: Uint8Array, grid: BlockGrid, m: number):
   const n = nmBound(countActive(unitMask), rows, cols, m);
   if (maxGroup(unitMask, rows, cols, m) > n)
     throw new Error(`a group holds more than N = ${n} of ${m} inputs: not an N:M mask`);
-  const g = Math.ceil(cols / m);
-  const s = g * n;
+  const s = Math.ceil(cols / m) * n;
   const slots = rows * s;
   const rowPtr = Uint32Array.from({ length: rows + 1 }, (_, r) => r * s);
   const colIdx = new Uint32Array(Math.max(1, Math.ceil(slots / 2)));
@@ -113,19 +117,16 @@ export function buildNmFormat(unitMask: Uint8Array, grid: BlockGrid, m: number):
   const tEntry = new Uint32Array(Math.max(1, colPtr[cols]));
   const fill = colPtr.slice(0, cols);
   for (let r = 0; r < rows; r++) {
-    for (let gi = 0; gi < g; gi++) {
-      let j = 0;
-      for (let c = gi * m; c < Math.min(cols, (gi + 1) * m); c++) {
-        if (!unitMask[r * cols + c]) continue;
-        const pos = gi * n + j++;
-        const k = r * s + pos;
-        colIdx[k >> 1] |= c << ((k & 1) * 16);
-        tEntry[fill[c]++] = r | (pos << 16);
-      }
-      for (; j < n; j++) {
-        const k = r * s + gi * n + j;
-        colIdx[k >> 1] |= NM_PAD << ((k & 1) * 16);
-      }
+    let pos = 0;
+    for (let c = 0; c < cols; c++) {
+      if (!unitMask[r * cols + c]) continue;
+      const k = r * s + pos;
+      colIdx[k >> 1] |= c << ((k & 1) * 16);
+      tEntry[fill[c]++] = r | (pos++ << 16);
+    }
+    for (; pos < s; pos++) {
+      const k = r * s + pos;
+      colIdx[k >> 1] |= NM_PAD << ((k & 1) * 16);
     }
   }
   return {
@@ -151,9 +152,13 @@ function byScore(free: number[], score: Float32Array): number[] {
  * One N:M mask update: the unstructured update's prune and exact redistribution (`base`, the
  * counts after it), then per layer N' = the bound of its new count; groups above N' (a layer
  * whose count fell) lose their smallest |w| as well, and regrowth takes the best missing
- * positions (largest |momentum| or |gradient|, or a random order) only in groups below N',
- * until the layer holds its new count. Capacity N' × groups holds that count by definition,
- * so every layer ends exactly at its count and the total is unchanged.
+ * positions (largest |momentum| or |gradient|, or a random order) only in groups below N'.
+ * Where a layer's open groups hold fewer candidates with a non-zero score than it regrows
+ * (the structure, not the score, would pick the rest: e.g. inputs that are always 0), the rest
+ * goes to the layers whose open groups still have such candidates, largest share first, as the
+ * unstructured update spreads what edge tiles leave; only what no layer can place that way is
+ * placed at zero-score positions (its own layers first). Capacity N' × groups holds each
+ * layer's count by definition, so the total is unchanged and every group stays within N'.
  */
 export function nmUpdate(
   layers: UpdateLayer[],
@@ -162,7 +167,7 @@ export function nmUpdate(
   base: UpdateResult,
 ): UpdateResult {
   const afterPrune: Uint8Array[] = [];
-  const unitMasks = layers.map((l, i) => {
+  const plans = layers.map((l, i) => {
     const { rows, cols } = l.grid;
     if (l.grid.block !== 1) throw new Error(`${l.name}: N:M needs single weights`);
     const count = base.layers[i].activeAfter;
@@ -185,19 +190,44 @@ export function nmUpdate(
     const need = count - countActive(mask);
     const free: number[] = [];
     for (let j = 0; j < mask.length; j++) if (!mask[j]) free.push(j);
-    let order: ArrayLike<number>;
     if (opts.growth === 'random') {
       const perm = opts.rng.sample(free.length, free.length);
-      order = Array.from(perm, (j) => free[j]);
-    } else {
-      const source = opts.growth === 'gradient' ? l.gradient : l.momentum;
-      if (!source) throw new Error(`${l.name}: gradient growth needs the dense gradient`);
-      order = byScore(free, source);
+      const order = Array.from(perm, (j) => free[j]);
+      return { mask, n, need, order, scored: order.length };
     }
-    const added = fillGroups(mask, l.grid, m, n, order, need);
-    if (added !== need) throw new Error(`${l.name}: N:M regrowth placed ${added} of ${need}`);
-    return mask;
+    const source = opts.growth === 'gradient' ? l.gradient : l.momentum;
+    if (!source) throw new Error(`${l.name}: gradient growth needs the dense gradient`);
+    const order = byScore(free, source);
+    let scored = order.length;
+    while (scored > 0 && source[order[scored - 1]] === 0) scored--;
+    return { mask, n, need, order, scored };
   });
+  const fill = (i: number, count: number, any: boolean) => {
+    const p = plans[i];
+    const order = any ? p.order : p.order.slice(0, p.scored);
+    return fillGroups(p.mask, layers[i].grid, m, p.n, order, count);
+  };
+  // Each layer its own count at scored positions; a layer keeps at least the smallest count
+  // whose bound is its N' (so N' stays its N), at any score if need be; the rest is `given`.
+  const given = plans.map((p, i) => {
+    const short = p.need - fill(i, p.need, false);
+    const { rows, cols } = layers[i].grid;
+    const floor = p.n > 0 ? nmCapacity(rows, cols, m, p.n - 1) + 1 : 0;
+    const forced = Math.max(0, Math.min(short, floor - countActive(p.mask)));
+    return short - fill(i, forced, true);
+  });
+  let left = given.reduce((a, b) => a + b, 0);
+  const byShare = plans
+    .map((_, i) => i)
+    .sort((a, b) => base.layers[b].momentumShare - base.layers[a].momentumShare || a - b);
+  for (const i of byShare) if (left > 0) left -= fill(i, left, false);
+  // What no layer places at a scored position goes back to its own layers, at any score.
+  given.forEach((g, i) => {
+    if (left > 0) left -= fill(i, Math.min(left, g), true);
+  });
+  for (const i of byShare) if (left > 0) left -= fill(i, left, true);
+  if (left !== 0) throw new Error(`N:M regrowth left ${left} weights unplaced`);
+  const unitMasks = plans.map((p) => p.mask);
   const weights = layers.map((l, i) => {
     const w = l.weights.slice();
     for (let j = 0; j < w.length; j++) if (!unitMasks[i][j] || !l.unitMask[j]) w[j] = 0;
@@ -205,7 +235,13 @@ export function nmUpdate(
   });
   const report = base.layers.map((r, i) => {
     const survivors = countActive(afterPrune[i]);
-    return { ...r, pruned: r.activeBefore - survivors, regrown: r.activeAfter - survivors };
+    const after = countActive(unitMasks[i]);
+    return {
+      ...r,
+      activeAfter: after,
+      pruned: r.activeBefore - survivors,
+      regrown: after - survivors,
+    };
   });
   return { unitMasks, afterPrune, masks: unitMasks.map((u) => u.slice()), weights, layers: report };
 }

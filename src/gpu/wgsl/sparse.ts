@@ -236,8 +236,11 @@ export function bsrGradWeight(): string {
   );
 }
 
-/** The walk over a row's slots skips N:M padding (column 0xffff, past every layer's inputs). */
-const SKIP_PADDING: Code[] = ['if (i >= p.in_f) {', ['continue;'], '}'];
+/**
+ * The walk over a row's slots ends at its first N:M padding slot (column 0xffff, past every
+ * layer's inputs): a row stores its weights first, so it runs its real count as CSR would.
+ */
+const END_AT_PADDING: Code[] = ['if (i >= p.in_f) {', ['break;'], '}'];
 
 /**
  * Rows (or columns) of 16 or 32 samples per invocation through CSR, either direction; with
@@ -263,7 +266,7 @@ export function csrProduct(
     ? [
         `let end = ${ell ? 'o * p.fan_in + p.fan_in' : 'row_ptr[o + 1u]'};`,
         `for (var k = ${rowStart('o')}; k < end; k++) {`,
-        ['let i = tile_col(k);', ...(nm ? SKIP_PADDING : []), 'let w = vals[k];'],
+        ['let i = tile_col(k);', ...(nm ? END_AT_PADDING : []), 'let w = vals[k];'],
       ]
     : byColumn('i', 'o', `let w = vals[${rowStart('o')} + (e >> 16u)];`);
   const srcT = `${src}t`;
@@ -301,7 +304,7 @@ export function csrProduct(
   });
   const fmt = nm ? 'nm' : ell ? 'ell' : 'csr';
   const store = nm
-    ? 'N:M: row o holds fan_in = groups x N slots at o * fan_in, padding skipped'
+    ? 'N:M: row o holds fan_in = groups x N slots at o * fan_in, its weights first, the walk ending at its padding'
     : ell
       ? 'constant fan-in ELL: every row holds fan_in weights at o * fan_in'
       : 'unstructured CSR';
@@ -314,7 +317,7 @@ export function csrProduct(
        transposed index).`;
   return sparse(
     `${what}${fwd ? ' With RELU != 0, max(y, 0) is stored (the ReLU after the layer, fused).' : ' With HAS_RELU != 0, dx is 0 where relu[b,i] is not > 0 (the ReLU below, fused).'} Each invocation computes one ${fwd ? 'output' : 'input'} for ${samples} samples, so each stored weight is
-     loaded once per ${samples} samples.`,
+     loaded once per ${samples} samples.${nm ? ' Invocation (x, y) is sample slice x of output y.' : ''}`,
     [
       transposed ? `${srcT}: vec4f` : `${src}: f32`,
       'vals: f32',
@@ -326,8 +329,10 @@ export function csrProduct(
     ],
     [...WG_XY, fwd ? RELU_OVERRIDE : RELU_GRAD_OVERRIDE],
     [
-      `let ${unit} = gid.x;`,
-      `let b0 = gid.y * ${samples}u;`,
+      // N:M: x runs over sample slices and y over outputs, so neighbouring lanes share a row:
+      // one trip count (its real count) and the same weight loads across them.
+      `let ${unit} = gid.${nm ? 'y' : 'x'};`,
+      `let b0 = gid.${nm ? 'x' : 'y'} * ${samples}u;`,
       ...guard(`${unit} >= ${unitEnd} || b0 >= p.batch`),
       ...setup,
       ...accumulators(groups, 1),
@@ -371,7 +376,7 @@ export function csrGradWeight(transposed: boolean, ell = false, nm = false): str
   return sparse(
     `${nm ? 'nm' : ell ? 'ell' : 'csr'}_grad_weight${transposed ? ' on transposed activations and output gradients (batch % 4 == 0)' : ''}: the weight
      gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight
-     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${nm ? ' (N:M: row o is o * fan_in .., padding slots get 0)' : ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
+     k = (o, i), in the values' order${transposed ? ', four samples per load' : ''}${nm ? ' (N:M: row o is o * fan_in .., padding slots get 0; invocation (s, o))' : ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation (o, s) takes the row's
      weights s, s + SLOTS, ...; each sums over the batch. With HAS_BIAS != 0, slot 0 also stores
      the bias gradient db[o] = sum_b dy[b,o].`,
     [
@@ -384,8 +389,10 @@ export function csrGradWeight(transposed: boolean, ell = false, nm = false): str
     ],
     [...WG_XY, SLOTS, HAS_BIAS],
     [
-      'let o = gid.x;',
-      'let s = gid.y;',
+      // N:M: x runs over slots and y over rows, so neighbouring lanes take neighbouring slots
+      // of one row (every row has fan_in of them: one trip count).
+      `let o = gid.${nm ? 'y' : 'x'};`,
+      `let s = gid.${nm ? 'x' : 'y'};`,
       ...guard('o >= p.out_f || s >= SLOTS'),
       ...(transposed ? ['let b4 = p.batch / 4u;', 'let drow = o * b4;'] : []),
       ell ? 'let end = o * p.fan_in + p.fan_in;' : 'let end = row_ptr[o + 1u];',
