@@ -16,7 +16,14 @@ import { sparseConvForward, sparseConvGradInput, sparseConvGradWeight } from './
 import { bnForward, bnGradInput, bnGradParams, bnStats } from './norm';
 import { sparseSgdUpdate } from './optim';
 import { linearForward, linearGradInput, linearGradWeight } from './matmul';
-import { bsrForward, bsrGradInput, bsrGradWeight, csrGradWeight, csrProduct } from './sparse';
+import {
+  bsrForward,
+  bsrGradInput,
+  bsrGradWeight,
+  csrGradWeight,
+  csrGradWeightRun,
+  csrProduct,
+} from './sparse';
 
 const ELEMENTWISE: [ElementwiseName, string][] = [
   ['reluForward', 'relu_forward'],
@@ -48,13 +55,13 @@ export function generatedShaders(): Record<string, string> {
     'csr_grad_input.wgsl': csrProduct('gradInput', false),
     'csr_grad_input_t.wgsl': csrProduct('gradInput', true),
     'csr_grad_weight.wgsl': csrGradWeight(false),
-    'csr_grad_weight_t.wgsl': csrGradWeight(true),
+    'csr_grad_weight_t.wgsl': csrGradWeightRun(),
     'ell_forward.wgsl': csrProduct('forward', false, true),
     'ell_forward_t.wgsl': csrProduct('forward', true, true),
     'ell_grad_input.wgsl': csrProduct('gradInput', false, true),
     'ell_grad_input_t.wgsl': csrProduct('gradInput', true, true),
     'ell_grad_weight.wgsl': csrGradWeight(false, true),
-    'ell_grad_weight_t.wgsl': csrGradWeight(true, true),
+    'ell_grad_weight_t.wgsl': csrGradWeightRun(true),
     'nm_forward.wgsl': csrProduct('forward', false, true, true),
     'nm_forward_t.wgsl': csrProduct('forward', true, true, true),
     'nm_grad_weight.wgsl': csrGradWeight(false, true, true),
