@@ -12,6 +12,7 @@ import biasGradRows from '../../shaders/bias_grad_rows.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
+import softmaxXentMetrics from '../../shaders/softmax_xent_metrics.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import confusionCount from '../../shaders/confusion_count.wgsl?raw';
@@ -450,11 +451,13 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   softmaxXent: {
-    ...single(softmaxXent),
-    constants: () => ({ WG }),
+    // With accum, batch_metrics' work too, in its one workgroup.
+    sources: { main: softmaxXent, metrics: softmaxXentMetrics },
+    variant: (a) => (a.accum ? 'metrics' : 'main'),
+    constants: (a): Record<string, number> => (a.accum ? {} : { WG }),
     ...classesParams,
-    buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits],
-    dispatch: (a, c) => dispatch1d(a.batch, c.WG),
+    buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits, ...(a.accum ? [a.accum] : [])],
+    dispatch: (a, c) => (a.accum ? [1, 1, 1] : dispatch1d(a.batch, c.WG)),
   },
   sgdUpdate: {
     ...elementwise(sgdUpdate, sgdUpdateVec4),

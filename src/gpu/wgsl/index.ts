@@ -9,6 +9,7 @@ import {
   biasGradRows,
   confusionCount,
   softmaxXent,
+  softmaxXentMetrics,
   transpose,
   transposeTile,
 } from './misc';
@@ -88,6 +89,7 @@ export function generatedShaders(): Record<string, string> {
     'bias_grad_rows.wgsl': biasGradRows(),
     'softmax_xent.wgsl': softmaxXent(),
     'batch_metrics.wgsl': batchMetrics(),
+    'softmax_xent_metrics.wgsl': softmaxXentMetrics(),
     'confusion_count.wgsl': confusionCount(),
     'transpose.wgsl': transpose(),
     'transpose_tile.wgsl': transposeTile(),
