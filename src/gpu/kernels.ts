@@ -374,7 +374,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     },
     variant: sparseKind,
     constants: (a): Record<string, number> => ({
-      ...(a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block }),
+      // Block-CSR: 4 x 4 invocations, so a small layer's few tile rows still make workgroups
+      // enough for every thread (4 x 16 left fc1 of the MLP five).
+      ...(a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 4, BLOCK: a.w.block }),
       HAS_BIAS: a.db ? 1 : 0,
     }),
     ...sparseParams,
