@@ -122,6 +122,14 @@ if (t == 0u) {
 
 const METRICS_DOC = `accum = [epochLoss, epochCorrect, epochCount, windowLoss, windowCount]`;
 
+/** What the metrics kernels share: one workgroup, its partial sums in workgroup memory. */
+const METRICS_KERNEL = {
+  layout: CLASSES_PARAMS,
+  overrides: [],
+  shape: { size: 'WG', args: '@builtin(local_invocation_id) lid: vec3u' },
+  helpers: METRICS_PARTS,
+} as const;
+
 /**
  * shaders/batch_metrics.wgsl: Loss and accuracy accumulated on the GPU, so no read-back per step.
  */
@@ -130,11 +138,8 @@ export const batchMetrics = (): string =>
     template: 'misc',
     doc: `Adds a batch's loss sum and correct-prediction count (argmax, first maximum wins) into
       ${METRICS_DOC}. One workgroup.`,
-    layout: CLASSES_PARAMS,
+    ...METRICS_KERNEL,
     buffers: ['logits: f32', 'labels: u32', 'loss: f32', 'mut accum: f32'],
-    overrides: [],
-    shape: { size: 'WG', args: '@builtin(local_invocation_id) lid: vec3u' },
-    helpers: METRICS_PARTS,
     body: `
 let t = lid.x;
 var l = 0.0;
@@ -158,11 +163,8 @@ export const softmaxXentMetrics = (): string =>
       onehot) / batch), and the batch's loss sum and correct-prediction count (argmax, first
       maximum wins) added into ${METRICS_DOC}: softmax_xent then batch_metrics in one
       workgroup, the same values and sums.`,
-    layout: CLASSES_PARAMS,
+    ...METRICS_KERNEL,
     buffers: ['logits: f32', 'labels: u32', 'mut loss: f32', 'mut dlogits: f32', 'mut accum: f32'],
-    overrides: [],
-    shape: { size: 'WG', args: '@builtin(local_invocation_id) lid: vec3u' },
-    helpers: METRICS_PARTS,
     body: `
 let t = lid.x;
 var l = 0.0;
