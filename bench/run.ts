@@ -36,6 +36,8 @@ export interface BenchOptions {
   sections: Set<string>;
   /** Queries of the steps to profile op by op. */
   profile: string[];
+  /** The train section's models, by name prefix (`models=mlp`); every model when empty. */
+  models: string[];
 }
 
 export function benchOptions(params: URLSearchParams): BenchOptions {
@@ -43,6 +45,7 @@ export function benchOptions(params: URLSearchParams): BenchOptions {
     quick: params.has('quick'),
     sections: new Set((params.get('sections') ?? 'kernels,train,epoch,peer').split(',')),
     profile: (params.get('profile') ?? '').split('|').filter(Boolean),
+    models: (params.get('models') ?? '').split(',').filter(Boolean),
   };
 }
 
@@ -59,7 +62,7 @@ const EPOCH_DENSITY = 0.05;
 export async function runBench(
   gpu: GPU,
   userAgent: string,
-  { quick, sections, profile: queries }: BenchOptions,
+  { quick, sections, profile: queries, models }: BenchOptions,
   log: (s: string) => void,
   peer?: PeerBench,
 ): Promise<BenchReport> {
@@ -74,7 +77,9 @@ export async function runBench(
   const doubleSparsity = sections.has('kernels')
     ? await doubleSparsityBench(be, kernelShape, log)
     : [];
-  const train = sections.has('train') ? await trainBench(be, trainDensities, quick, log) : [];
+  const train = sections.has('train')
+    ? await trainBench(be, trainDensities, quick, log, models)
+    : [];
   const epochs = sections.has('epoch') ? await epochBench(be, EPOCH_DENSITY, quick, log) : [];
   const profile: ProfileRow[] = [];
   if (sections.has('profile')) for (const q of queries) profile.push(await profileStep(be, q));

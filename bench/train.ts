@@ -125,14 +125,18 @@ export const BENCH_MODELS: [string, string, number][] = [
   ['vgg (cifar10 shape)', 'dataset=cifar10&model=vgg&batch=128', 6000],
 ];
 
+/** Step rates of the benchmarked models (those whose name starts with one of `only`, if any). */
 export async function trainBench(
   be: Backend,
   densities: number[],
   quick: boolean,
   log: (s: string) => void,
+  only: string[] = [],
 ): Promise<TrainRow[]> {
   // The quick run times the VGG net in less time per configuration.
-  const models = BENCH_MODELS.map(([m, q, budget]): [string, string, number] => [
+  const models = BENCH_MODELS.filter(
+    ([m]) => only.length === 0 || only.some((p) => m.startsWith(p)),
+  ).map(([m, q, budget]): [string, string, number] => [
     m,
     q,
     quick && m.startsWith('vgg') ? 4000 : budget,

@@ -410,6 +410,21 @@ function plainCases(): Case[] {
       bound: 1e-5,
     },
     {
+      // With batchMetrics' sums too (more samples than the one workgroup's invocations).
+      name: 'softmaxXent + metrics',
+      kernel: 'softmaxXent',
+      tensors: {
+        logits: f(130 * 10, 5),
+        labels: u(ints(130, 10)),
+        loss: zeros(130),
+        dlogits: zeros(1300),
+        accum: { dtype: 'f32', data: Float32Array.of(10, 3, 100, 1, 2) },
+      },
+      params: { batch: 130, classes: 10 },
+      outputs: ['loss', 'dlogits', 'accum'],
+      bound: 1e-3,
+    },
+    {
       name: 'sgdUpdate masked Nesterov',
       kernel: 'sgdUpdate',
       tensors: { w: f(777), g: f(777), v: f(777, 0.1), mask: mask(777) },

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [-- --sections=kernels,train,peer] [-- --json=FILE] [-- --runtime=node]
+// npm run bench [-- --quick] [-- --sections=kernels,train,peer] [-- --models=mlp,lenet5]
+//   [-- --json=FILE] [-- --runtime=node]
 // Serves the benchmark page on loopback, runs it in headless Chromium with WebGPU, prints a
 // table of ratios (sparse vs dense, ours vs TensorFlow.js) and the whole report as JSON.
 // --runtime=node runs the same bench/run.ts in Node on Dawn instead (scripts/node-runtime).
@@ -21,6 +22,7 @@ const value = (name) => flag(name)?.split('=')[1];
 const query = new URLSearchParams();
 if (flag('quick')) query.set('quick', '1');
 if (value('sections')) query.set('sections', value('sections'));
+if (value('models')) query.set('models', value('models'));
 if (value('profile')) query.set('profile', args.find((a) => a.startsWith('--profile=')).slice(10));
 
 const log = (s) => process.stderr.write(`${s}\n`);

@@ -2,8 +2,9 @@
 // ell_grad_weight on transposed activations and output gradients (batch % 4 == 0): the weight
 // gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for stored weight k = (o, i),
 // in the values' order, four samples per load (constant fan-in ELL: row o is o * fan_in ..).
-// Invocation (o, s) takes the row's weights s, s + SLOTS, ...; each sums over the batch. With
-// HAS_BIAS != 0, slot 0 also stores the bias gradient db[o] = sum_b dy[b,o].
+// Invocation (o, s) takes the row's runs of 4 weights from s * 4, every SLOTS * 4; each load of
+// dy^T serves the whole run. With HAS_BIAS != 0, slot 0 also stores the bias gradient db[o] =
+// sum_b dy[b,o].
 struct Params {
   batch: u32,
   in_f: u32,
@@ -38,13 +39,33 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   let b4 = p.batch / 4u;
   let drow = o * b4;
   let end = o * p.fan_in + p.fan_in;
-  for (var k = o * p.fan_in + s; k < end; k += SLOTS) {
-    let xrow = tile_col(k) * b4;
-    var acc = vec4f(0.0);
+  for (var k = o * p.fan_in + s * 4u; k < end; k += SLOTS * 4u) {
+    // Weights past the row's end read its last weight again and are never stored.
+    let x0 = tile_col(k) * b4;
+    let x1 = tile_col(min(k + 1u, end - 1u)) * b4;
+    let x2 = tile_col(min(k + 2u, end - 1u)) * b4;
+    let x3 = tile_col(min(k + 3u, end - 1u)) * b4;
+    var a00 = vec4f(0.0);
+    var a10 = vec4f(0.0);
+    var a20 = vec4f(0.0);
+    var a30 = vec4f(0.0);
     for (var g = 0u; g < b4; g++) {
-      acc += dyt[drow + g] * xt[xrow + g];
+      let d = dyt[drow + g];
+      a00 += d * xt[x0 + g];
+      a10 += d * xt[x1 + g];
+      a20 += d * xt[x2 + g];
+      a30 += d * xt[x3 + g];
     }
-    dw[k] = acc.x + acc.y + acc.z + acc.w;
+    dw[k] = a00.x + a00.y + a00.z + a00.w;
+    if (k + 1u < end) {
+      dw[k + 1u] = a10.x + a10.y + a10.z + a10.w;
+    }
+    if (k + 2u < end) {
+      dw[k + 2u] = a20.x + a20.y + a20.z + a20.w;
+    }
+    if (k + 3u < end) {
+      dw[k + 3u] = a30.x + a30.y + a30.z + a30.w;
+    }
   }
   if (HAS_BIAS != 0u && s == 0u) {
     var d = 0.0;

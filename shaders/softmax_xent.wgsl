@@ -30,7 +30,8 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
     s += exp(logits[base + c] - m);
   }
   let label = labels[b];
-  loss[b] = log(s) - (logits[base + label] - m);
+  let lb = log(s) - (logits[base + label] - m);
+  loss[b] = lb;
   let inv_batch = 1.0 / f32(p.batch);
   for (var c = 0u; c < p.classes; c++) {
     let prob = exp(logits[base + c] - m) / s;

@@ -90,6 +90,7 @@ export function softmaxXent(a: KernelArgs['softmaxXent']): void {
       dlogits[base + c] = (p - (c === label ? 1 : 0)) / batch;
     }
   }
+  if (a.accum) batchMetrics({ ...a, accum: a.accum });
 }
 
 /** Index of the first maximum, the tie rule the WGSL kernel uses too. */

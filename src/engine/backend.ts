@@ -243,6 +243,8 @@ export interface KernelArgs {
     labels: Tensor;
     loss: Tensor;
     dlogits: Tensor;
+    /** When given, batchMetrics' sums are added into it too (one dispatch for both). */
+    accum?: Tensor | null;
     batch: number;
     classes: number;
   };

@@ -118,7 +118,10 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
   biasGrad: [13, 4608].map((batch) => ({ dy: t, db: t, batch, outF: 19 })),
   reluForward: [1001, 1000].map((n) => ({ x: t, y: t, n })),
   reluBackward: [1001, 1000].map((n) => ({ y: t, dy: t, dx: t, n })),
-  softmaxXent: [{ logits: t, labels: t, loss: t, dlogits: t, batch: 13, classes: 10 }],
+  softmaxXent: [
+    { logits: t, labels: t, loss: t, dlogits: t, batch: 13, classes: 10 },
+    { logits: t, labels: t, loss: t, dlogits: t, accum: t, batch: 130, classes: 10 },
+  ],
   sgdUpdate: [t, null].flatMap((mask) =>
     [777, 776].map((n) => ({ w: t, g: t, v: t, mask, n, ...sgd })),
   ),

@@ -12,6 +12,7 @@ import biasGradRows from '../../shaders/bias_grad_rows.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
+import softmaxXentMetrics from '../../shaders/softmax_xent_metrics.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import confusionCount from '../../shaders/confusion_count.wgsl?raw';
@@ -384,7 +385,9 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     },
     variant: sparseKind,
     constants: (a): Record<string, number> => ({
-      ...(a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 16, BLOCK: a.w.block }),
+      // Block-CSR: 4 x 4 invocations, so a small layer's few tile rows still make workgroups
+      // enough for every thread (4 x 16 left fc1 of the MLP five).
+      ...(a.w.block === 1 ? { ...TILE_WG, SLOTS } : { WG_X: 4, WG_Y: 4, BLOCK: a.w.block }),
       HAS_BIAS: a.db ? 1 : 0,
     }),
     ...sparseParams,
@@ -463,11 +466,13 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   softmaxXent: {
-    ...single(softmaxXent),
-    constants: () => ({ WG }),
+    // With accum, batch_metrics' work too, in its one workgroup.
+    sources: { main: softmaxXent, metrics: softmaxXentMetrics },
+    variant: (a) => (a.accum ? 'metrics' : 'main'),
+    constants: (a): Record<string, number> => (a.accum ? {} : { WG }),
     ...classesParams,
-    buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits],
-    dispatch: (a, c) => dispatch1d(a.batch, c.WG),
+    buffers: (a) => [a.logits, a.labels, a.loss, a.dlogits, ...(a.accum ? [a.accum] : [])],
+    dispatch: (a, c) => (a.accum ? [1, 1, 1] : dispatch1d(a.batch, c.WG)),
   },
   sgdUpdate: {
     ...elementwise(sgdUpdate, sgdUpdateVec4),

@@ -57,9 +57,10 @@ export function planStep(
     else grads[i] = acts[0];
   }
   const classes = ds.classes;
-  b.op('softmaxXent', { logits: acts[last], labels, loss, dlogits: grads[last], batch, classes });
   const accum = accumName(training);
-  b.op('batchMetrics', { logits: acts[last], labels, loss, accum, batch, classes });
+  // The loss kernel also adds the batch's metrics into accum (batchMetrics in the same pass).
+  const logits = acts[last];
+  b.op('softmaxXent', { logits, labels, loss, dlogits: grads[last], accum, batch, classes });
   if (!training)
     b.op('confusionCount', { logits: acts[last], labels, confusion: CONFUSION, batch, classes });
   if (training) {

@@ -9,6 +9,7 @@ import {
   biasGradRows,
   confusionCount,
   softmaxXent,
+  softmaxXentMetrics,
   transpose,
   transposeTile,
 } from './misc';
@@ -16,7 +17,14 @@ import { sparseConvForward, sparseConvGradInput, sparseConvGradWeight } from './
 import { bnForward, bnGradInput, bnGradParams, bnStats } from './norm';
 import { sparseSgdUpdate } from './optim';
 import { linearForward, linearGradInput, linearGradWeight } from './matmul';
-import { bsrForward, bsrGradInput, bsrGradWeight, csrGradWeight, csrProduct } from './sparse';
+import {
+  bsrForward,
+  bsrGradInput,
+  bsrGradWeight,
+  csrGradWeight,
+  csrGradWeightRun,
+  csrProduct,
+} from './sparse';
 
 const ELEMENTWISE: [ElementwiseName, string][] = [
   ['reluForward', 'relu_forward'],
@@ -48,13 +56,13 @@ export function generatedShaders(): Record<string, string> {
     'csr_grad_input.wgsl': csrProduct('gradInput', false),
     'csr_grad_input_t.wgsl': csrProduct('gradInput', true),
     'csr_grad_weight.wgsl': csrGradWeight(false),
-    'csr_grad_weight_t.wgsl': csrGradWeight(true),
+    'csr_grad_weight_t.wgsl': csrGradWeightRun(),
     'ell_forward.wgsl': csrProduct('forward', false, true),
     'ell_forward_t.wgsl': csrProduct('forward', true, true),
     'ell_grad_input.wgsl': csrProduct('gradInput', false, true),
     'ell_grad_input_t.wgsl': csrProduct('gradInput', true, true),
     'ell_grad_weight.wgsl': csrGradWeight(false, true),
-    'ell_grad_weight_t.wgsl': csrGradWeight(true, true),
+    'ell_grad_weight_t.wgsl': csrGradWeightRun(true),
     'nm_forward.wgsl': csrProduct('forward', false, true, true),
     'nm_forward_t.wgsl': csrProduct('forward', true, true, true),
     'nm_grad_weight.wgsl': csrGradWeight(false, true, true),
@@ -81,6 +89,7 @@ export function generatedShaders(): Record<string, string> {
     'bias_grad_rows.wgsl': biasGradRows(),
     'softmax_xent.wgsl': softmaxXent(),
     'batch_metrics.wgsl': batchMetrics(),
+    'softmax_xent_metrics.wgsl': softmaxXentMetrics(),
     'confusion_count.wgsl': confusionCount(),
     'transpose.wgsl': transpose(),
     'transpose_tile.wgsl': transposeTile(),

@@ -56,6 +56,25 @@ if (t == 0u) {
 }`,
   });
 
+/** One sample's softmax cross-entropy (sample b): stores loss[b] and its dlogits row. */
+const SOFTMAX_SAMPLE = `let base = b * p.classes;
+var m = logits[base];
+for (var c = 1u; c < p.classes; c++) {
+  m = max(m, logits[base + c]);
+}
+var s = 0.0;
+for (var c = 0u; c < p.classes; c++) {
+  s += exp(logits[base + c] - m);
+}
+let label = labels[b];
+let lb = log(s) - (logits[base + label] - m);
+loss[b] = lb;
+let inv_batch = 1.0 / f32(p.batch);
+for (var c = 0u; c < p.classes; c++) {
+  let prob = exp(logits[base + c] - m) / s;
+  dlogits[base + c] = (prob - select(0.0, 1.0, c == label)) * inv_batch;
+}`;
+
 /** shaders/softmax_xent.wgsl: Loss and its gradient in one pass, so the logits are read once. */
 export const softmaxXent = (): string =>
   kernel({
@@ -71,56 +90,25 @@ let b = gid.x;
 if (b >= p.batch) {
   return;
 }
-let base = b * p.classes;
-var m = logits[base];
-for (var c = 1u; c < p.classes; c++) {
-  m = max(m, logits[base + c]);
-}
-var s = 0.0;
-for (var c = 0u; c < p.classes; c++) {
-  s += exp(logits[base + c] - m);
-}
-let label = labels[b];
-loss[b] = log(s) - (logits[base + label] - m);
-let inv_batch = 1.0 / f32(p.batch);
-for (var c = 0u; c < p.classes; c++) {
-  let prob = exp(logits[base + c] - m) / s;
-  dlogits[base + c] = (prob - select(0.0, 1.0, c == label)) * inv_batch;
-}`,
+${SOFTMAX_SAMPLE}`,
   });
 
-/**
- * shaders/batch_metrics.wgsl: Loss and accuracy accumulated on the GPU, so no read-back per step.
- */
-export const batchMetrics = (): string =>
-  kernel({
-    template: 'misc',
-    doc: `Adds a batch's loss sum and correct-prediction count (argmax, first maximum wins) into
-      accum = [epochLoss, epochCorrect, epochCount, windowLoss, windowCount]. One workgroup.`,
-    layout: CLASSES_PARAMS,
-    buffers: ['logits: f32', 'labels: u32', 'loss: f32', 'mut accum: f32'],
-    overrides: [],
-    shape: { size: 'WG', args: '@builtin(local_invocation_id) lid: vec3u' },
-    helpers: `
+const METRICS_PARTS = `
 ${WG_CONST}
 var<workgroup> loss_part: array<f32, WG>;
-var<workgroup> correct_part: array<f32, WG>;`,
-    body: `
-let t = lid.x;
-var l = 0.0;
-var c = 0.0;
-for (var b = t; b < p.batch; b += WG) {
-  l += loss[b];
-  let base = b * p.classes;
-  var best = 0u;
-  for (var k = 1u; k < p.classes; k++) {
-    if (logits[base + k] > logits[base + best]) {
-      best = k;
-    }
+var<workgroup> correct_part: array<f32, WG>;`;
+
+/** Whether sample b's prediction (argmax, first maximum wins) is its label, added into c. */
+const CORRECT = `var best = 0u;
+for (var k = 1u; k < p.classes; k++) {
+  if (logits[base + k] > logits[base + best]) {
+    best = k;
   }
-  c += select(0.0, 1.0, best == labels[b]);
 }
-loss_part[t] = l;
+c += select(0.0, 1.0, best == labels[b]);`;
+
+/** The workgroup's sums of l and c, added into accum (batchMetrics' tail). */
+const METRICS_SUM = `loss_part[t] = l;
 correct_part[t] = c;
 ${treeReduce(['loss_part', 'correct_part'])}
 if (t == 0u) {
@@ -130,7 +118,63 @@ if (t == 0u) {
   accum[2] += n;
   accum[3] += loss_part[0];
   accum[4] += n;
-}`,
+}`;
+
+const METRICS_DOC = `accum = [epochLoss, epochCorrect, epochCount, windowLoss, windowCount]`;
+
+/** What the metrics kernels share: one workgroup, its partial sums in workgroup memory. */
+const METRICS_KERNEL = {
+  layout: CLASSES_PARAMS,
+  overrides: [],
+  shape: { size: 'WG', args: '@builtin(local_invocation_id) lid: vec3u' },
+  helpers: METRICS_PARTS,
+} as const;
+
+/**
+ * shaders/batch_metrics.wgsl: Loss and accuracy accumulated on the GPU, so no read-back per step.
+ */
+export const batchMetrics = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `Adds a batch's loss sum and correct-prediction count (argmax, first maximum wins) into
+      ${METRICS_DOC}. One workgroup.`,
+    ...METRICS_KERNEL,
+    buffers: ['logits: f32', 'labels: u32', 'loss: f32', 'mut accum: f32'],
+    body: `
+let t = lid.x;
+var l = 0.0;
+var c = 0.0;
+for (var b = t; b < p.batch; b += WG) {
+  l += loss[b];
+  let base = b * p.classes;
+  ${CORRECT.split('\n').join('\n  ')}
+}
+${METRICS_SUM}`,
+  });
+
+/**
+ * shaders/softmax_xent_metrics.wgsl: softmax_xent and batch_metrics in one dispatch (one
+ * dispatch fewer per step, the logits read once): the same losses, gradients and sums.
+ */
+export const softmaxXentMetrics = (): string =>
+  kernel({
+    template: 'misc',
+    doc: `Softmax cross-entropy, forward and backward (per-sample loss, dlogits = (softmax -
+      onehot) / batch), and the batch's loss sum and correct-prediction count (argmax, first
+      maximum wins) added into ${METRICS_DOC}: softmax_xent then batch_metrics in one
+      workgroup, the same values and sums.`,
+    ...METRICS_KERNEL,
+    buffers: ['logits: f32', 'labels: u32', 'mut loss: f32', 'mut dlogits: f32', 'mut accum: f32'],
+    body: `
+let t = lid.x;
+var l = 0.0;
+var c = 0.0;
+for (var b = t; b < p.batch; b += WG) {
+  ${SOFTMAX_SAMPLE.split('\n').join('\n  ')}
+  l += lb;
+  ${CORRECT.split('\n').join('\n  ')}
+}
+${METRICS_SUM}`,
   });
 
 /**

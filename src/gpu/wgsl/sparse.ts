@@ -346,6 +346,61 @@ export function csrProduct(
   );
 }
 
+/** Stored weights one invocation of csr_grad_weight_t sums at once, sharing each dy load. */
+export const GRAD_WEIGHT_RUN = 4;
+
+/**
+ * csr_grad_weight_t (ell_grad_weight_t with `ell`): the stored-weight gradient on transposed
+ * inputs, GRAD_WEIGHT_RUN consecutive weights of a row per invocation, so each load of dy^T's
+ * row serves that many weights (1.25 loads per multiply-add instead of 2). Each weight's sum
+ * is the one csrGradWeight(true) makes, in the same order: the same values.
+ */
+export function csrGradWeightRun(ell = false): string {
+  const n = GRAD_WEIGHT_RUN;
+  const run = range(n);
+  return sparse(
+    `${ell ? 'ell' : 'csr'}_grad_weight on transposed activations and output gradients (batch % 4
+     == 0): the weight gradient of the stored weights only, dw[k] = sum_b dy[b,o] x[b,i] for
+     stored weight k = (o, i), in the values' order, four samples per load${ell ? ' (constant fan-in ELL: row o is o * fan_in ..)' : ''}. Invocation
+     (o, s) takes the row's runs of ${n} weights from s * ${n}, every SLOTS * ${n}; each load of
+     dy^T serves the whole run. With HAS_BIAS != 0, slot 0 also stores the bias gradient
+     db[o] = sum_b dy[b,o].`,
+    [
+      'dyt: vec4f',
+      'xt: vec4f',
+      ...(ell ? [] : (['row_ptr: u32'] as const)),
+      'col_idx: u32',
+      'mut dw: f32',
+      'mut db: f32',
+    ],
+    [...WG_XY, SLOTS, HAS_BIAS],
+    [
+      'let o = gid.x;',
+      'let s = gid.y;',
+      ...guard('o >= p.out_f || s >= SLOTS'),
+      'let b4 = p.batch / 4u;',
+      'let drow = o * b4;',
+      ell ? 'let end = o * p.fan_in + p.fan_in;' : 'let end = row_ptr[o + 1u];',
+      `for (var k = ${ell ? 'o * p.fan_in' : 'row_ptr[o]'} + s * ${n}u; k < end; k += SLOTS * ${n}u) {`,
+      [
+        "// Weights past the row's end read its last weight again and are never stored.",
+        ...run.map((j) => `let x${j} = tile_col(${j ? `min(k + ${j}u, end - 1u)` : 'k'}) * b4;`),
+        ...accumulators(n, 1),
+        'for (var g = 0u; g < b4; g++) {',
+        ['let d = dyt[drow + g];', ...run.map((j) => `a${j}0 += d * xt[x${j} + g];`)],
+        '}',
+        ...run.flatMap((j) => {
+          const store = `dw[k${j ? ` + ${j}u` : ''}] = a${j}0.x + a${j}0.y + a${j}0.z + a${j}0.w;`;
+          return j ? when(`k + ${j}u < end`, store) : [store];
+        }),
+      ],
+      '}',
+      ...biasSum('s == 0u', 'o', true),
+    ],
+    TILE_COL,
+  );
+}
+
 /**
  * csr_grad_weight (ell_grad_weight with `ell`, nm_grad_weight with `nm`: padding slots get 0):
  * the gradient of the stored weights only, in the values' order.
