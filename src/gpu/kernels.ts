@@ -15,8 +15,6 @@ import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import confusionCount from '../../shaders/confusion_count.wgsl?raw';
-import im2col from '../../shaders/im2col.wgsl?raw';
-import col2im from '../../shaders/col2im.wgsl?raw';
 import bsrForward from '../../shaders/bsr_forward.wgsl?raw';
 import bsrGradInput from '../../shaders/bsr_grad_input.wgsl?raw';
 import bsrGradWeight from '../../shaders/bsr_grad_weight.wgsl?raw';
@@ -59,16 +57,10 @@ import {
   SPARSE_SGD_PARAMS,
   TRANSPOSE_PARAMS,
 } from './wgsl/layouts';
-import {
-  classesParams,
-  convParams,
-  countParams,
-  denseParams,
-  params,
-  sparseParams,
-} from './wgsl/params';
+import { classesParams, countParams, denseParams, params, sparseParams } from './wgsl/params';
 import type { UniformBlock, UniformLayout } from './wgsl/uniforms';
 import { CONV_KERNELS } from './convKernels';
+import { PATCH_KERNELS } from './patchKernels';
 import { dispatch1d, type Workgroups } from './dispatch';
 
 export { packUniforms } from './wgsl/uniforms';
@@ -255,22 +247,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) =>
       dispatch1d((a.batch * a.height * a.width * a.channels) / (v === 'packed' ? 4 : 1), c.WG),
   },
-  im2col: {
-    ...single(im2col),
-    constants: (a) => ({ WG, LAYOUT: (a.cols ? 1 : 0) | (a.colsT ? 2 : 0) }),
-    ...convParams,
-    // Unwritten layouts bind the placeholder (LAYOUT keeps the shader from writing it).
-    buffers: (a) => [a.x, a.cols, a.colsT ?? null],
-    dispatch: (a, c) =>
-      dispatch1d(a.batch * a.outHeight * a.outWidth * a.kernel * a.kernel * a.channels, c.WG),
-  },
-  col2im: {
-    ...single(col2im),
-    constants: () => ({ WG }),
-    ...convParams,
-    buffers: (a) => [a.dcols, a.dx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
-  },
+  ...PATCH_KERNELS,
   ...POOL_NORM_KERNELS,
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },

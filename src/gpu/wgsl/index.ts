@@ -1,7 +1,8 @@
 // Every generated kernel file under shaders/, by file name: `npm run gen:wgsl` writes them and
 // `npm run gen:wgsl -- --check` (and src/gpu/wgsl/generated.test.ts) fails when one drifts.
 import { elementwise, type ElementwiseName } from './elementwise';
-import { col2im, gatherBatch, gatherBatchPacked, im2col } from './image';
+import { gatherBatch, gatherBatchPacked } from './image';
+import { col2im, im2col, im2colVec4 } from './patches';
 import { maxPoolBackward, maxPoolBackwardTiled, maxPoolForward } from './pool';
 import {
   batchMetrics,
@@ -63,7 +64,9 @@ export function generatedShaders(): Record<string, string> {
     'gather_batch.wgsl': gatherBatch(),
     'gather_batch_packed.wgsl': gatherBatchPacked(),
     'im2col.wgsl': im2col(),
-    'col2im.wgsl': col2im(),
+    'im2col_vec4.wgsl': im2colVec4(),
+    'col2im.wgsl': col2im(false),
+    'col2im_vec4.wgsl': col2im(true),
     'max_pool_forward.wgsl': maxPoolForward(false),
     'max_pool_forward_vec4.wgsl': maxPoolForward(true),
     'max_pool_backward.wgsl': maxPoolBackward(),
