@@ -116,7 +116,10 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
   ),
   transpose: [37, 36].map((cols) => ({ src: t, dst: t, rows: 20, cols })),
   momentumUpdate: [777, 776].map((n) => ({ v: t, g: t, n, momentum: 0.9 })),
-  biasGrad: [13, 4608].map((batch) => ({ dy: t, db: t, batch, outF: 19 })),
+  biasGrad: [
+    ...[13, 4608].map((batch) => ({ dy: t, db: t, batch, outF: 19 })),
+    { dy: t, db: t, batch: 4608, outF: 20 },
+  ],
   reluForward: [1001, 1000].map((n) => ({ x: t, y: t, n })),
   reluBackward: [1001, 1000].map((n) => ({ y: t, dy: t, dx: t, n })),
   softmaxXent: [{ logits: t, labels: t, loss: t, dlogits: t, batch: 13, classes: 10 }],

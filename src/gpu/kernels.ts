@@ -9,6 +9,7 @@ import linearGradWeight from '../../shaders/linear_grad_weight.wgsl?raw';
 import linearGradWeightVec4 from '../../shaders/linear_grad_weight_vec4.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import biasGradRows from '../../shaders/bias_grad_rows.wgsl?raw';
+import biasGradRowsVec4 from '../../shaders/bias_grad_rows_vec4.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
@@ -402,15 +403,16 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   biasGrad: {
-    sources: { main: biasGrad, rows: biasGradRows },
-    variant: (a) => (a.batch >= BIAS_ROWS ? 'rows' : 'main'),
+    sources: { main: biasGrad, rows: biasGradRows, rows4: biasGradRowsVec4 },
+    variant: (a) => (a.batch < BIAS_ROWS ? 'main' : a.outF % 4 === 0 ? 'rows4' : 'rows'),
     constants: (a): Record<string, number> => (a.batch >= BIAS_ROWS ? {} : { WG }),
     ...params(BIAS_GRAD_PARAMS, (a: KernelArgs['biasGrad']) => ({
       batch: a.batch,
       out_f: a.outF,
     })),
     buffers: (a) => [a.dy, a.db],
-    dispatch: (a, c, v) => (v === 'rows' ? [a.outF, 1, 1] : dispatch1d(a.outF, c.WG)),
+    dispatch: (a, c, v) =>
+      v === 'main' ? dispatch1d(a.outF, c.WG) : [v === 'rows4' ? a.outF / 4 : a.outF, 1, 1],
   },
   reluForward: {
     ...elementwise(reluForward, reluForwardVec4),
