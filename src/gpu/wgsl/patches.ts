@@ -35,6 +35,21 @@ const KPOS = `
 let ky = pix / KSIZE;
 let kx = pix - ky * KSIZE;`;
 
+/**
+ * The (row, column) of the patches an invocation writes, from `i` over `rows` x `cols`: along
+ * columns, or with only the transposed patches (LAYOUT 2) along rows, so writes are contiguous.
+ */
+const cell = (r: string, q: string, rows: string, cols: string) => `
+if (i >= ${rows} * ${cols}) {
+  return;
+}
+var ${r} = i / ${cols};
+var ${q} = i - ${r} * ${cols};
+if (LAYOUT == 2u) {
+  ${q} = i / ${rows};
+  ${r} = i - ${q} * ${rows};
+}`;
+
 const IM2COL_DOC = `Unfolds convolution patches of NHWC activations: cols[(b,oy,ox), (ky,kx,c)] = x[b,
   oy*stride+ky-pad, ox*stride+kx-pad, c], 0 outside the image. A convolution is then a matmul
   of cols with the [out, k*k*c] weights (linear_forward). LAYOUT bit 0 writes cols, bit 1 the
@@ -56,16 +71,7 @@ export const im2col = (): string =>
     shape: '1d',
     body: `
 let kk = KSIZE * KSIZE * CHANNELS;
-let rows = p.batch * OUT_H * OUT_W;
-if (i >= rows * kk) {
-  return;
-}
-var row = i / kk;
-var col = i - row * kk;
-if (LAYOUT == 2u) {
-  col = i / rows;
-  row = i - col * rows;
-}
+let rows = p.batch * OUT_H * OUT_W;${cell('row', 'col', 'rows', 'kk')}
 let pix = col / CHANNELS;
 let c = col - pix * CHANNELS;${KPOS}${rowOrigin('')}
 var v = 0.0;
@@ -99,16 +105,7 @@ export const im2colVec4 = (): string =>
     body: `
 let groups = CHANNELS / 4u;
 let kk4 = KSIZE * KSIZE * groups;
-let rows4 = p.batch * OUT_H * OUT_W / 4u;
-if (i >= rows4 * kk4) {
-  return;
-}
-var r4 = i / kk4;
-var q = i - r4 * kk4;
-if (LAYOUT == 2u) {
-  q = i / rows4;
-  r4 = i - q * rows4;
-}
+let rows4 = p.batch * OUT_H * OUT_W / 4u;${cell('r4', 'q', 'rows4', 'kk4')}
 let pix = q / groups;
 let c = (q - pix * groups) * 4u;${KPOS}
 ${range(4)
