@@ -372,7 +372,16 @@ function plainCases(): Case[] {
       bound: 1e-5,
     },
     {
-      // A convolution's rows (LeNet conv1 at batch 8): a workgroup per output, summed as a tree.
+      // As below with 19 outputs: one a workgroup (the four-output variant needs out_f % 4 == 0).
+      name: 'biasGrad over 4608 rows, 19 outputs',
+      kernel: 'biasGrad',
+      tensors: { dy: f(4608 * 19, 0.01), db: zeros(19) },
+      params: { batch: 4608, outF: 19 },
+      outputs: ['db'],
+      bound: 1e-5,
+    },
+    {
+      // A convolution's rows (LeNet conv1 at batch 8): four outputs a workgroup, summed as a tree.
       name: 'biasGrad over 4608 rows',
       kernel: 'biasGrad',
       tensors: { dy: f(4608 * 20, 0.01), db: zeros(20) },

@@ -18,7 +18,7 @@ var<workgroup> part: array<f32, WG>;
 fn main(@builtin(workgroup_id) wid: vec3u, @builtin(local_invocation_id) lid: vec3u) {
   let o = wid.x;
   let t = lid.x;
-  var s = 0.0;
+  var s = f32(0.0);
   for (var b = t; b < p.batch; b += WG) {
     s += dy[b * p.out_f + o];
   }

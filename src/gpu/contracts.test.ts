@@ -48,12 +48,13 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
     { ...gather, aug: null, batch: 4, height: 1, width: 37, channels: 1 },
     { ...gather, aug: null, batch: 4, height: 28, width: 28, channels: 1 },
   ],
-  im2col: [
-    { x: t, cols: t, ...conv, pad: 1, outWidth: 6 },
-    { x: t, cols: null, colsT: t, ...conv, pad: 1, outWidth: 6 },
-    { x: t, cols: t, colsT: t, ...conv, pad: 1, outWidth: 6 },
-  ],
-  col2im: [{ dcols: t, dx: t, ...conv, pad: 1, outWidth: 6 }],
+  // 3 channels one entry an invocation, 8 (and 84 patch rows) 4 x 4 blocks.
+  im2col: [3, 8].flatMap((channels) => [
+    { x: t, cols: t, ...conv, channels, pad: 1, outWidth: 6 },
+    { x: t, cols: null, colsT: t, ...conv, channels, pad: 1, outWidth: 6 },
+    { x: t, cols: t, colsT: t, ...conv, channels, pad: 1, outWidth: 6 },
+  ]),
+  col2im: [3, 8].map((channels) => ({ dcols: t, dx: t, ...conv, channels, pad: 1, outWidth: 6 })),
   // Overlapping windows (kernel 3, stride 1) and tiles (2/2); one channel an invocation or four.
   maxPoolForward: [3, 8].map((channels) => ({ x: t, y: t, idx: t, ...pool, channels })),
   maxPoolBackward: [pool, { ...pool, kernel: 3, stride: 1 }].flatMap((shape) =>
@@ -115,7 +116,10 @@ const ARGS: { [K in KernelName]: KernelArgs[K][] } = {
   ),
   transpose: [37, 36].map((cols) => ({ src: t, dst: t, rows: 20, cols })),
   momentumUpdate: [777, 776].map((n) => ({ v: t, g: t, n, momentum: 0.9 })),
-  biasGrad: [13, 4608].map((batch) => ({ dy: t, db: t, batch, outF: 19 })),
+  biasGrad: [
+    ...[13, 4608].map((batch) => ({ dy: t, db: t, batch, outF: 19 })),
+    { dy: t, db: t, batch: 4608, outF: 20 },
+  ],
   reluForward: [1001, 1000].map((n) => ({ x: t, y: t, n })),
   reluBackward: [1001, 1000].map((n) => ({ y: t, dy: t, dx: t, n })),
   softmaxXent: [

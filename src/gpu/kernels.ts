@@ -9,6 +9,7 @@ import linearGradWeight from '../../shaders/linear_grad_weight.wgsl?raw';
 import linearGradWeightVec4 from '../../shaders/linear_grad_weight_vec4.wgsl?raw';
 import biasGrad from '../../shaders/bias_grad.wgsl?raw';
 import biasGradRows from '../../shaders/bias_grad_rows.wgsl?raw';
+import biasGradRowsVec4 from '../../shaders/bias_grad_rows_vec4.wgsl?raw';
 import reluForward from '../../shaders/relu_forward.wgsl?raw';
 import reluBackward from '../../shaders/relu_backward.wgsl?raw';
 import softmaxXent from '../../shaders/softmax_xent.wgsl?raw';
@@ -16,8 +17,6 @@ import softmaxXentMetrics from '../../shaders/softmax_xent_metrics.wgsl?raw';
 import sgdUpdate from '../../shaders/sgd_update.wgsl?raw';
 import batchMetrics from '../../shaders/batch_metrics.wgsl?raw';
 import confusionCount from '../../shaders/confusion_count.wgsl?raw';
-import im2col from '../../shaders/im2col.wgsl?raw';
-import col2im from '../../shaders/col2im.wgsl?raw';
 import bsrForward from '../../shaders/bsr_forward.wgsl?raw';
 import bsrGradInput from '../../shaders/bsr_grad_input.wgsl?raw';
 import bsrGradWeight from '../../shaders/bsr_grad_weight.wgsl?raw';
@@ -60,16 +59,10 @@ import {
   SPARSE_SGD_PARAMS,
   TRANSPOSE_PARAMS,
 } from './wgsl/layouts';
-import {
-  classesParams,
-  convParams,
-  countParams,
-  denseParams,
-  params,
-  sparseParams,
-} from './wgsl/params';
+import { classesParams, countParams, denseParams, params, sparseParams } from './wgsl/params';
 import type { UniformBlock, UniformLayout } from './wgsl/uniforms';
 import { CONV_KERNELS } from './convKernels';
+import { PATCH_KERNELS } from './patchKernels';
 import { dispatch1d, type Workgroups } from './dispatch';
 
 export { packUniforms } from './wgsl/uniforms';
@@ -265,22 +258,7 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) =>
       dispatch1d((a.batch * a.height * a.width * a.channels) / (v === 'packed' ? 4 : 1), c.WG),
   },
-  im2col: {
-    ...single(im2col),
-    constants: (a) => ({ WG, LAYOUT: (a.cols ? 1 : 0) | (a.colsT ? 2 : 0) }),
-    ...convParams,
-    // Unwritten layouts bind the placeholder (LAYOUT keeps the shader from writing it).
-    buffers: (a) => [a.x, a.cols, a.colsT ?? null],
-    dispatch: (a, c) =>
-      dispatch1d(a.batch * a.outHeight * a.outWidth * a.kernel * a.kernel * a.channels, c.WG),
-  },
-  col2im: {
-    ...single(col2im),
-    constants: () => ({ WG }),
-    ...convParams,
-    buffers: (a) => [a.dcols, a.dx],
-    dispatch: (a, c) => dispatch1d(a.batch * a.height * a.width * a.channels, c.WG),
-  },
+  ...PATCH_KERNELS,
   ...POOL_NORM_KERNELS,
   linearForward: {
     sources: { scalar: linearForward, vec4: linearForwardVec4, vec4x8: linearForward8 },
@@ -441,15 +419,16 @@ export const KERNELS: { [K in KernelName]: KernelDescriptor<K> } = {
     dispatch: (a, c, v) => dispatch1d(a.n / perInvocation(v), c.WG),
   },
   biasGrad: {
-    sources: { main: biasGrad, rows: biasGradRows },
-    variant: (a) => (a.batch >= BIAS_ROWS ? 'rows' : 'main'),
+    sources: { main: biasGrad, rows: biasGradRows, rows4: biasGradRowsVec4 },
+    variant: (a) => (a.batch < BIAS_ROWS ? 'main' : a.outF % 4 === 0 ? 'rows4' : 'rows'),
     constants: (a): Record<string, number> => (a.batch >= BIAS_ROWS ? {} : { WG }),
     ...params(BIAS_GRAD_PARAMS, (a: KernelArgs['biasGrad']) => ({
       batch: a.batch,
       out_f: a.outF,
     })),
     buffers: (a) => [a.dy, a.db],
-    dispatch: (a, c, v) => (v === 'rows' ? [a.outF, 1, 1] : dispatch1d(a.outF, c.WG)),
+    dispatch: (a, c, v) =>
+      v === 'main' ? dispatch1d(a.outF, c.WG) : [v === 'rows4' ? a.outF / 4 : a.outF, 1, 1],
   },
   reluForward: {
     ...elementwise(reluForward, reluForwardVec4),

@@ -1,7 +1,7 @@
-// Templates of the image kernels: the batch gather from the resident dataset and convolution
-// patches (im2col and its adjoint); max pooling is in pool.ts. Bodies are WGSL text; the struct, bindings
-// and overrides around them come from the layouts and lists here.
-import { CONV_PARAMS, GATHER_PARAMS } from './layouts';
+// Templates of the image kernels: the batch gather from the resident dataset; convolution
+// patches (im2col and its adjoint) are in patches.ts, max pooling in pool.ts. Bodies are WGSL
+// text; the struct, bindings and overrides around them come from the layouts and lists here.
+import { GATHER_PARAMS } from './layouts';
 import { type Binding, kernel, WG } from './snippets';
 
 /** Both gathers bind the same buffers (`aug` unused by the packed one); x is f32 or vec4f. */
@@ -126,97 +126,4 @@ if (XT != 0u) {
 if (f4 == 0u) {
   y[b] = labels[sample];
 }`,
-  });
-
-/** shaders/im2col.wgsl: Convolution as a matmul: patches unfolded into rows. */
-export const im2col = (): string =>
-  kernel({
-    template: 'image',
-    doc: `Unfolds convolution patches of NHWC activations: cols[(b,oy,ox), (ky,kx,c)] = x[b,
-      oy*stride+ky-pad, ox*stride+kx-pad, c], 0 outside the image. A convolution is then a
-      matmul of cols with the [out, k*k*c] weights (linear_forward). LAYOUT bit 0 writes cols,
-      bit 1 the transposed cols_t[(ky,kx,c)][(b,oy,ox)] the CSR kernels on transposed
-      activations read (in the same pass, instead of a transpose after it); with only bit 1,
-      invocations run along rows so the transposed writes are contiguous.`,
-    layout: CONV_PARAMS,
-    buffers: ['x: f32', 'mut cols: f32', 'mut cols_t: f32'],
-    overrides: [WG, 'LAYOUT: u32 = 1u'],
-    shape: '1d',
-    body: `
-let kk = p.kernel * p.kernel * p.channels;
-let rows = p.batch * p.out_h * p.out_w;
-if (i >= rows * kk) {
-  return;
-}
-var row = i / kk;
-var col = i % kk;
-if (LAYOUT == 2u) {
-  row = i % rows;
-  col = i / rows;
-}
-let c = col % p.channels;
-let kx = (col / p.channels) % p.kernel;
-let ky = col / (p.channels * p.kernel);
-let ox = row % p.out_w;
-let oy = (row / p.out_w) % p.out_h;
-let b = row / (p.out_w * p.out_h);
-let iy = i32(oy * p.stride + ky) - i32(p.pad);
-let ix = i32(ox * p.stride + kx) - i32(p.pad);
-var v = 0.0;
-if (iy >= 0 && iy < i32(p.height) && ix >= 0 && ix < i32(p.width)) {
-  v = x[((b * p.height + u32(iy)) * p.width + u32(ix)) * p.channels + c];
-}
-if ((LAYOUT & 1u) != 0u) {
-  cols[row * kk + col] = v;
-}
-if ((LAYOUT & 2u) != 0u) {
-  cols_t[col * rows + row] = v;
-}`,
-  });
-
-/**
- * shaders/col2im.wgsl: The convolution's input gradient: im2col's adjoint, gathered without atomics.
- */
-export const col2im = (): string =>
-  kernel({
-    template: 'image',
-    doc: `The adjoint of im2col, as a gather (no atomics): each input element sums the entries of
-      dcols that read it, over the kernel positions whose output pixel exists.`,
-    layout: CONV_PARAMS,
-    buffers: ['dcols: f32', 'mut dx: f32'],
-    overrides: [WG],
-    shape: '1d',
-    body: `
-if (i >= p.batch * p.height * p.width * p.channels) {
-  return;
-}
-let c = i % p.channels;
-let ix = i32((i / p.channels) % p.width);
-let iy = i32((i / (p.channels * p.width)) % p.height);
-let b = i / (p.channels * p.width * p.height);
-let kk = p.kernel * p.kernel * p.channels;
-var s = 0.0;
-for (var ky = 0u; ky < p.kernel; ky++) {
-  let ty = iy + i32(p.pad) - i32(ky);
-  if (ty < 0 || ty % i32(p.stride) != 0) {
-    continue;
-  }
-  let oy = u32(ty) / p.stride;
-  if (oy >= p.out_h) {
-    continue;
-  }
-  for (var kx = 0u; kx < p.kernel; kx++) {
-    let tx = ix + i32(p.pad) - i32(kx);
-    if (tx < 0 || tx % i32(p.stride) != 0) {
-      continue;
-    }
-    let ox = u32(tx) / p.stride;
-    if (ox >= p.out_w) {
-      continue;
-    }
-    let row = (b * p.out_h + oy) * p.out_w + ox;
-    s += dcols[row * kk + (ky * p.kernel + kx) * p.channels + c];
-  }
-}
-dx[i] = s;`,
   });

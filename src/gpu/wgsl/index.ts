@@ -1,7 +1,8 @@
 // Every generated kernel file under shaders/, by file name: `npm run gen:wgsl` writes them and
 // `npm run gen:wgsl -- --check` (and src/gpu/wgsl/generated.test.ts) fails when one drifts.
 import { elementwise, type ElementwiseName } from './elementwise';
-import { col2im, gatherBatch, gatherBatchPacked, im2col } from './image';
+import { gatherBatch, gatherBatchPacked } from './image';
+import { col2im, im2col, im2colVec4 } from './patches';
 import { maxPoolBackward, maxPoolBackwardTiled, maxPoolForward } from './pool';
 import {
   batchMetrics,
@@ -71,7 +72,9 @@ export function generatedShaders(): Record<string, string> {
     'gather_batch.wgsl': gatherBatch(),
     'gather_batch_packed.wgsl': gatherBatchPacked(),
     'im2col.wgsl': im2col(),
-    'col2im.wgsl': col2im(),
+    'im2col_vec4.wgsl': im2colVec4(),
+    'col2im.wgsl': col2im(false),
+    'col2im_vec4.wgsl': col2im(true),
     'max_pool_forward.wgsl': maxPoolForward(false),
     'max_pool_forward_vec4.wgsl': maxPoolForward(true),
     'max_pool_backward.wgsl': maxPoolBackward(),
@@ -86,7 +89,8 @@ export function generatedShaders(): Record<string, string> {
     'bn_grad_input.wgsl': bnGradInput(false),
     'bn_grad_input_vec4.wgsl': bnGradInput(true),
     'bias_grad.wgsl': biasGrad(),
-    'bias_grad_rows.wgsl': biasGradRows(),
+    'bias_grad_rows.wgsl': biasGradRows(false),
+    'bias_grad_rows_vec4.wgsl': biasGradRows(true),
     'softmax_xent.wgsl': softmaxXent(),
     'batch_metrics.wgsl': batchMetrics(),
     'softmax_xent_metrics.wgsl': softmaxXentMetrics(),

@@ -26,28 +26,34 @@ db[o] = s;`,
   });
 
 /**
- * shaders/bias_grad_rows.wgsl: The bias gradient over many rows (a convolution's output
- * pixels): a workgroup per output, so one serial sum of 50,000 rows does not stall the step.
+ * shaders/bias_grad_rows*.wgsl: The bias gradient over many rows (a convolution's output
+ * pixels): a workgroup per output, so one serial sum of 50,000 rows does not stall the step;
+ * `_vec4` (out_f % 4 == 0) a workgroup per four outputs, each lane summed in the same order.
  */
-export const biasGradRows = (): string =>
-  kernel({
+export const biasGradRows = (vec4: boolean): string => {
+  const [t, n] = vec4 ? ['vec4f', ' / 4u'] : ['f32', ''];
+  return kernel({
     template: 'misc',
     doc: `db[o] = sum_b dy[b,o] with one workgroup per output o: invocation t sums rows t,
       t + WG, ..., then a tree adds the WG partial sums (a different order from bias_grad's
-      single running sum, so results differ from it by rounding).`,
+      single running sum, so results differ from it by rounding).${
+        vec4
+          ? ' Four outputs a workgroup (out_f % 4 == 0), as vec4 lanes: each lane adds in the order the one-output kernel does, so the results are the same.'
+          : ''
+      }`,
     layout: BIAS_GRAD_PARAMS,
-    buffers: ['dy: f32', 'mut db: f32'],
+    buffers: [`dy: ${t}`, `mut db: ${t}`],
     overrides: [],
     shape: { size: 'WG', args: PER_GROUP },
     helpers: `
 ${WG_CONST}
-var<workgroup> part: array<f32, WG>;`,
+var<workgroup> part: array<${t}, WG>;`,
     body: `
 let o = wid.x;
 let t = lid.x;
-var s = 0.0;
+var s = ${t}(0.0);
 for (var b = t; b < p.batch; b += WG) {
-  s += dy[b * p.out_f + o];
+  s += dy[b * p.out_f${n} + o];
 }
 part[t] = s;
 ${treeReduce(['part'])}
@@ -55,6 +61,7 @@ if (t == 0u) {
   db[o] = part[0];
 }`,
   });
+};
 
 /** One sample's softmax cross-entropy (sample b): stores loss[b] and its dlogits row. */
 const SOFTMAX_SAMPLE = `let base = b * p.classes;
