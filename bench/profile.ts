@@ -9,10 +9,15 @@ export interface ProfileRow {
   ops: { kernel: string; ms: number }[];
   /** Compute dispatches in the step. */
   dispatches: number;
+  /** The whole step's ops in one submission, ms (the device's time for a step). */
+  stepMs: number;
+  /** ms per step as the trainer runs them (queued, synced every 5): the device time plus what the page adds. */
+  trainerMs: number;
 }
 
 export async function profileStep(be: Backend, query: string): Promise<ProfileRow> {
-  const { trainer } = await stepRate(be, query, 200);
+  const { trainer, samplesPerSec } = await stepRate(be, query, 1500);
+  const trainerMs = (trainer.config.batch / samplesPerSec) * 1000;
   const sync = be.tensor('f32', 1);
   const ops: ProfileRow['ops'] = [];
   for (const op of trainer.stepOps) {
@@ -21,10 +26,13 @@ export async function profileStep(be: Backend, query: string): Promise<ProfileRo
     for (let r = 0; r < 7; r++) ms = Math.min(ms, await timeOps(be, [op], sync, 30));
     ops.push({ kernel: op.kernel, ms });
   }
+  let stepMs = Infinity;
+  for (let r = 0; r < 7; r++)
+    stepMs = Math.min(stepMs, await timeOps(be, trainer.stepOps, sync, 100));
   be.release([sync]);
   const dispatches = trainer.stepOps.length;
   trainer.release();
-  return { query, ops, dispatches };
+  return { query, ops, dispatches, stepMs, trainerMs };
 }
 
 export interface GatherRow {

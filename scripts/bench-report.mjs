@@ -104,6 +104,10 @@ export function formatReport(r) {
     out.push(
       `One training step, op by op: ${p.query} (sum ${total.toFixed(2)} ms, ${p.dispatches} dispatches)`,
     );
+    if (p.stepMs !== undefined)
+      out.push(
+        `  the whole step in one submission ${p.stepMs.toFixed(2)} ms; as the trainer runs it ${p.trainerMs.toFixed(2)} ms`,
+      );
     out.push(
       table(
         ['#', 'kernel', 'ms'],
