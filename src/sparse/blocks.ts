@@ -39,7 +39,12 @@ function forEachElement(grid: BlockGrid, fn: (element: number, unit: number) => 
 
 /** Per-unit sum of `values` (or of |values|): the score of a whole tile. */
 export function unitSums(values: Float32Array, grid: BlockGrid, abs: boolean): Float64Array {
-  if (grid.block === 1) return Float64Array.from(values, (v) => (abs ? Math.abs(v) : v));
+  if (grid.block === 1) {
+    // A plain loop: a mapping callback per weight costs several times the work (fc1: 235,200).
+    const out = new Float64Array(values.length);
+    for (let j = 0; j < values.length; j++) out[j] = abs ? Math.abs(values[j]) : values[j];
+    return out;
+  }
   const out = new Float64Array(grid.units);
   forEachElement(grid, (e, u) => (out[u] += abs ? Math.abs(values[e]) : values[e]));
   return out;

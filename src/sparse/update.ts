@@ -1,6 +1,7 @@
 import { activeWeights, blockGrid, expandMask, unitSums, type BlockGrid } from './blocks';
 import { contributions, fanInUpdate, type Structure } from './fanin';
 import { nmUpdate } from './nm';
+import { Ranked } from './ranked';
 import {
   allocateRegrowth,
   countActive,
@@ -149,8 +150,9 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
     }
     const source = opts.growth === 'gradient' ? l.gradient : l.momentum;
     if (!source) throw new Error(`${l.name}: gradient growth needs the dense gradient`);
-    const scores = unitSums(source, l.grid, true);
-    return free.sort((a, b) => scores[b] - scores[a] || a - b);
+    // Tiles of one size take exactly the budget's best (the rest only if a later pass asks).
+    const want = l.grid.block === 1 ? budget[i] : free.length;
+    return new Ranked(free, unitSums(source, l.grid, true), want);
   });
   const unitMasks = pruned.map((m) => m.slice());
   const next = layers.map(() => 0);
@@ -159,8 +161,9 @@ export function maskUpdate(layers: UpdateLayer[], opts: UpdateOptions): UpdateRe
     const { unitSize } = layers[i].grid;
     let used = 0;
     const list = candidates[i];
-    for (let k = next[i]; k < list.length && used < room; k++) {
-      const u = list[k];
+    for (let k = next[i]; used < room; k++) {
+      const u = list.at(k);
+      if (u === undefined) break;
       if (unitMasks[i][u] || unitSize[u] > room - used) continue;
       unitMasks[i][u] = 1;
       used += unitSize[u];
