@@ -137,7 +137,7 @@ test('the address bar shows only the accepted experiment from the start, and Cop
   await expect(banner).toContainText('Parameter "lr=fast" was ignored');
   await expect(banner).toContainText('Parameter "nope=1" was ignored');
   // Refused parameters are dropped, the legacy l2 is written as wd, before any change.
-  await expect(page).toHaveURL(/\/\?v=1&wd=0\.001&epochs=2$/);
+  await expect(page).toHaveURL(/\/\?v=2&wd=0\.001&epochs=2$/);
   await page.getByTestId('copy-link').click();
   const link = await page.evaluate(() => navigator.clipboard.readText());
   expect(link).toBe(page.url());

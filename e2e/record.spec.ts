@@ -71,7 +71,7 @@ test("the page's JSON export and the runner's run.json are the same record", asy
   writeFileSync(join(dir, 'page.json'), JSON.stringify(shown));
   expect(recordProblems(shown)).toEqual([]);
   expect(recordProblems(cli)).toEqual([]);
-  expect(shown.query).toBe('v=1&density=0.1&epochs=2&train=1000');
+  expect(shown.query).toBe('v=2&density=0.1&epochs=2&train=1000');
   expect((shown.app as Json).commit).toMatch(/^[0-9a-f]{40}$/);
   expect(cli.runtime.backend).toBe('webgpu');
   expect(shown.epochs.map((e) => e.epoch)).toEqual([1, 2]);

@@ -134,7 +134,7 @@ export function recordMaskUpdate(u: MaskUpdateEvent): RecordMaskUpdate {
   };
 }
 
-/** The canonical query of a training configuration: `v=1`, then what differs from the defaults. */
+/** The canonical query of a training configuration: `v=2`, then what differs from the defaults. */
 export function recordQuery(config: TrainingConfig): string {
   return encode({ ...defaultConfig(), ...config });
 }

@@ -45,7 +45,7 @@ describe('the run record', () => {
     expect(errors(record)).toEqual([]);
     expect(record.schema).toBe(RECORD_SCHEMA);
     expect(record.query).toBe(
-      'v=1&hidden=16,8&density=0.25&lr=0.05&batch=20&epochs=2&seed=5&train=300',
+      'v=2&hidden=16,8&density=0.25&lr=0.05&batch=20&epochs=2&seed=5&train=300',
     );
     expect(record.link).toBe(`http://127.0.0.1:5173/?${record.query}`);
     expect(record.runtime).toEqual({

@@ -67,7 +67,7 @@ export interface RunRecord {
   app: AppStamp;
   /** The address the run was made at (the page's, or the runner's local server's). */
   link: string;
-  /** What reproduces it anywhere: the canonical query (`v=1` first, non-defaults after). */
+  /** What reproduces it anywhere: the canonical query (`v=2` first, non-defaults after). */
   query: string;
   /** Every training parameter, defaults included, named as in the link. */
   config: TrainingConfig;

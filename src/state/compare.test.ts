@@ -81,7 +81,7 @@ describe('expanding a comparison', () => {
     const link = compareLink(b, runs, 'http://x/app/');
     // The quick runs train on the base's 500 images for its 1 epoch: only the method varies.
     expect(link).toBe(
-      'http://x/app/?v=1&epochs=1&seed=3&train=500&compare=method:snfs,set,rigl,static',
+      'http://x/app/?v=2&epochs=1&seed=3&train=500&compare=method:snfs,set,rigl,static',
     );
     const opened = decode(new URL(link).search);
     expect(opened.rejected).toEqual([]);
@@ -209,7 +209,7 @@ describe('comparison exports', () => {
     expect(data.link).toBe('http://x/?compare=hidden:300-100,16-10');
     expect(data.runs).toHaveLength(2);
     expect(data.runs[1].config.hidden).toEqual([16, 10]);
-    expect(data.runs[1].link).toBe('http://x/?v=1&hidden=16,10&epochs=2&train=500');
+    expect(data.runs[1].link).toBe('http://x/?v=2&hidden=16,10&epochs=2&train=500');
     expect(data.runs[1].finished).toBe(false);
     expect(data.runs[0].epochs).toHaveLength(2);
     // Epochs as a run record holds them: no empty-channel figure where none can apply.

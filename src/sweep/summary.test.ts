@@ -6,7 +6,7 @@ import { meanSd, recordFigures, statusCounts, summaryCsv, summaryRows } from './
 function record(query: string, accs: number[], density = 0.05) {
   return {
     schema: 'sparse-playground/run-record@1',
-    query: `v=1&${query}`,
+    query: `v=2&${query}`,
     epochs: accs.map((testAcc, i) => ({ epoch: i + 1, testAcc, density })),
     summary: { testAcc: accs.at(-1), density, epochs: accs.length },
   };
@@ -103,7 +103,7 @@ describe('sweep summaries', () => {
       'missing',
     ]);
     expect(rows[0].problem).toBe('it exited 0 but wrote no record');
-    expect(rows[1].problem).toContain('the record is the record of "v=1&method=snfs');
+    expect(rows[1].problem).toContain('the record is the record of "v=2&method=snfs');
   });
 
   it('give the mean and the sample standard deviation (n − 1) of seeds', () => {

@@ -25,7 +25,7 @@ describe('the compare grammar', () => {
     const { config } = decode('compare=' + encodeURIComponent(' method: snfs ,set ; seed:017,18'));
     expect(config.compare).toBe('method:snfs,set;seed:17,18');
     const query = encode(config);
-    expect(query).toBe('v=1&compare=method:snfs,set;seed:17,18');
+    expect(query).toBe('v=2&compare=method:snfs,set;seed:17,18');
     expect(decode(query).config).toEqual(config);
     // Legacy names are accepted and written under the current name.
     expect(decode('compare=l2:0,0.001').config.compare).toBe('wd:0,0.001');

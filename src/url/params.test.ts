@@ -115,31 +115,42 @@ describe('URL parameters', () => {
   it('round-trips through encode, writing only what differs from the defaults', () => {
     const config = { ...defaultConfig(), density: 0.2, hidden: [100], nesterov: false };
     const query = encode(config);
-    expect(query).toBe('v=1&hidden=100&density=0.2&nesterov=0');
+    expect(query).toBe('v=2&hidden=100&density=0.2&nesterov=0');
     expect(decode(query).config).toEqual(config);
     expect(decode(encode(config, { full: true })).config).toEqual(config);
   });
 });
 
 describe('the link format version', () => {
-  it('is written first by every encode, and a link without it reads the same', () => {
-    expect(encode(defaultConfig())).toBe('v=1');
+  it('is written first by every encode, and a link without it reads as the current one', () => {
+    expect(encode(defaultConfig())).toBe('v=2');
     const config = { ...defaultConfig(), density: 0.2 };
-    expect(encode(config, { full: true }).startsWith('v=1&dataset=mnist&')).toBe(true);
-    expect(decode('density=0.2')).toEqual(decode('v=1&density=0.2'));
-    expect(decode('v=1&density=0.2')).toEqual({ config, rejected: [] });
+    expect(encode(config, { full: true }).startsWith('v=2&dataset=mnist&')).toBe(true);
+    expect(decode('density=0.2')).toEqual(decode('v=2&density=0.2'));
+    expect(decode('v=2&density=0.2')).toEqual({ config, rejected: [] });
+  });
+
+  it('reads a v=1 link with the defaults of version 1, so it still means what it meant', () => {
+    const old = decode('v=1&structure=nm&density=0.05');
+    expect(old.rejected).toEqual([]);
+    expect(old.config.nm_group).toBe(16);
+    expect(decode('v=2&structure=nm').config.nm_group).toBe(8);
+    expect(decode('v=1&structure=nm&nm_group=8').config.nm_group).toBe(8);
+    // Written again, the old default is said explicitly: the link keeps its meaning.
+    expect(encode(old.config)).toBe('v=2&structure=nm&nm_group=16');
+    expect(decode(encode(old.config)).config).toEqual(old.config);
   });
 
   it('reports a newer or unreadable version as a refused parameter and reads the rest', () => {
-    const newer = decode('v=2&density=0.2');
+    const newer = decode('v=3&density=0.2');
     expect(newer.config.density).toBe(0.2);
     expect(newer.rejected.map(rejectionMessage)).toEqual([
-      'Parameter "v=2" was ignored: it is a link format newer than this app reads (version 1): ' +
-        'the other parameters were read as version 1 and may not mean what the link meant; ' +
+      'Parameter "v=3" was ignored: it is a link format newer than this app reads (version 2): ' +
+        'the other parameters were read as version 2 and may not mean what the link meant; ' +
         'open the link in a newer version of the app.',
     ]);
-    expect(decode('v=one').rejected[0].reason).toBe('must be 1 (the link format version)');
-    expect(decode('v=0').rejected[0].reason).toBe('must be 1 (the link format version)');
+    expect(decode('v=one').rejected[0].reason).toBe('must be a link format version from 1 to 2');
+    expect(decode('v=0').rejected[0].reason).toBe('must be a link format version from 1 to 2');
     expect(decode('v=1&v=1').rejected[0].reason).toBe('was given more than once');
   });
 });

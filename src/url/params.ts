@@ -18,6 +18,18 @@ import {
 
 export { formatValue, type ParamKey, type ParamSpec, type ValueSpec } from './values';
 
+/**
+ * The link format's version, which `encode` writes first (`v=2`), so a record or a saved link
+ * says which reading of its parameters it means. Version 2 changed `nm_group`'s default from 16
+ * to 8; a `v=1` link reads with 16 (the `before` defaults of the table). A link without `v` reads
+ * as the current version: the app has written `v` since before any default changed, so such a
+ * link was typed by hand. A newer version is reported as a refused parameter (the rest is read
+ * as the current version, as best it can be), never a crash.
+ */
+export const URL_VERSION = 2;
+/** The parameter that holds `URL_VERSION`; not a setting, so it has no control and no default. */
+export const VERSION_KEY = 'v';
+
 /** The groups the controls panel shows, in order; every parameter is in exactly one. */
 export const GROUPS: readonly { id: string; title: string; keys: readonly ParamKey[] }[] = [
   { id: 'data-settings', title: 'Data', keys: ['dataset', 'train', 'augment'] },
@@ -210,8 +222,9 @@ export const PARAMS: readonly ParamSpec[] = [
     min: 2,
     max: 64,
     only: [2, 4, 8, 16, 20, 32, 64],
-    default: 16,
-    help: 'M of structure=nm: the inputs of every output come in groups of M consecutive ones (the last one shorter), each holding at most N = the layer count / groups (rounded up) weights.',
+    default: 8,
+    before: { version: 1, default: 16 },
+    help: 'M of structure=nm: the inputs of every output come in groups of M consecutive ones (the last one shorter), each holding at most N = the layer count / groups (rounded up) weights. 8 since link format 2 (16 in links with v=1).',
   },
   {
     key: 'lr',
@@ -358,27 +371,24 @@ export function compareGroups(value: string): ReturnType<typeof parseCompare>['g
   return parseCompare(value, COMPARABLE).groups;
 }
 
-/**
- * The link format's version, which `encode` writes first as `v=1`, so a record or a saved link
- * says which reading of its parameters it means. A link without `v` is version 1 (every link made
- * before the field existed); a newer version is reported as a refused parameter (the rest is
- * read as version 1, as best it can be), never a crash.
- */
-export const URL_VERSION = 1;
-/** The parameter that holds `URL_VERSION`; not a setting, so it has no control and no default. */
-export const VERSION_KEY = 'v';
-
-/** Why a `v=` value cannot be read as this app's link format; null when it can. */
+/** Why a `v=` value cannot be read as one of this app's link formats; null when it can. */
 function versionProblem(raw: string): string | null {
+  if (readableVersion(raw) !== null) return null;
   const s = raw.trim();
-  if (s === String(URL_VERSION)) return null;
   if (/^\d+$/.test(s) && Number(s) > URL_VERSION)
     return (
       `is a link format newer than this app reads (version ${URL_VERSION}): ` +
-      'the other parameters were read as version 1 and may not mean what the link meant; ' +
-      'open the link in a newer version of the app'
+      `the other parameters were read as version ${URL_VERSION} and may not mean what the link ` +
+      'meant; open the link in a newer version of the app'
     );
-  return `must be ${URL_VERSION} (the link format version)`;
+  return `must be a link format version from 1 to ${URL_VERSION}`;
+}
+
+/** The version a `v=` value names, when this app reads it; null otherwise. */
+function readableVersion(raw: string): number | null {
+  const s = raw.trim();
+  const n = /^\d+$/.test(s) ? Number(s) : NaN;
+  return n >= 1 && n <= URL_VERSION ? n : null;
 }
 
 export interface Rejected {
@@ -392,8 +402,12 @@ export interface Decoded {
   rejected: Rejected[];
 }
 
-export function defaultConfig(): ExperimentConfig {
-  const entries = PARAMS.map((p) => [p.key, Array.isArray(p.default) ? [...p.default] : p.default]);
+/** Every parameter's default, as link format `version` (the current one unless given) has it. */
+export function defaultConfig(version = URL_VERSION): ExperimentConfig {
+  const entries = PARAMS.map((p) => {
+    const d = p.before && version <= p.before.version ? p.before.default : p.default;
+    return [p.key, Array.isArray(d) ? [...d] : d];
+  });
   return Object.fromEntries(entries) as ExperimentConfig;
 }
 
@@ -402,9 +416,10 @@ export function defaultConfig(): ExperimentConfig {
  * unknown one keeps its default and is reported, so a broken link still opens.
  */
 export function decode(search: string): Decoded {
-  const config = defaultConfig() as unknown as Record<string, unknown>;
   const rejected: Rejected[] = [];
   const query = new URLSearchParams(search.startsWith('?') ? search.slice(1) : search);
+  const version = readableVersion(query.get(VERSION_KEY) ?? '') ?? URL_VERSION;
+  const config = defaultConfig(version) as unknown as Record<string, unknown>;
   const seen = new Set<string>();
   for (const [name, raw] of query) {
     if (name === VERSION_KEY) {
@@ -434,7 +449,7 @@ export function decode(search: string): Decoded {
 
 /**
  * Encodes the values that differ from the defaults, so links stay short and readable, after
- * the link format's version (`v=1`), which every link carries.
+ * the link format's version (`v=2`), which every link carries.
  */
 export function encode(config: ExperimentConfig, options: { full?: boolean } = {}): string {
   const query = new URLSearchParams();

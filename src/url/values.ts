@@ -14,6 +14,11 @@ export interface Base<T> {
   help: string;
   /** Older names still accepted when decoding (never written). */
   legacy?: string[];
+  /**
+   * The default in link formats up to `version`, when a later format changed it: a link that
+   * says it is that old (`v=`) still means what it meant when it was made.
+   */
+  before?: { version: number; default: T };
 }
 export interface NumberParam extends Base<number | string> {
   type: 'int' | 'float';
